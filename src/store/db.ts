@@ -1,0 +1,23 @@
+/** A result set as both pg and PGlite return it. */
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+/** Something SQL can be sent to: the database, or one transaction on it. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+}
+
+/**
+ * One SQL dialect (PostgreSQL 15) over two backends: embedded PGlite or a pg pool.
+ * Repositories receive a Db and never know which backend they talk to.
+ */
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs fn in one transaction; commits on return, rolls back on throw. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Cheap round trip used by /readyz. Throws when the database is unreachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
