@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { asArray, asRecord, asString } from '../domain/commands/loose.ts';
+import { Slug as Name, Text } from '../domain/commands/schema.ts';
+import { suggest } from '../domain/commands/suggest.ts';
+
+export * from '../domain/commands/schema.ts';
+
+const SlackChannel = z
+  .string()
+  .regex(
+    /^(#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,})$/,
+    'must be #channel-name or a channel id',
+  );
+const DnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a Kubernetes name (RFC 1123 label)');
+const Selector = z
+  .string()
+  .regex(
+    /^\{\s*[a-zA-Z_]\w*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"(\s*,\s*[a-zA-Z_]\w*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*")*\s*,?\s*\}$/,
+    'must be a Prometheus label matcher like {service="checkout"}',
+  );
+const PromQl = Text.refine(balanced, 'has unbalanced (), [] or {}');
+
+/** Whether (), [] and {} nest properly outside string literals: a cheap PromQL sanity check. */
+function balanced(query: string): boolean {
+  const stack: string[] = [];
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  let quote: string | undefined;
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i] ?? '';
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if ('([{'.includes(c)) stack.push(c);
+    else if (c in pairs && stack.pop() !== pairs[c]) return false;
+  }
+  return stack.length === 0 && quote === undefined;
+}
+
+export const FreezeWindow = z
+  .strictObject({
+    start: z.iso.datetime({ offset: true }),
+    end: z.iso.datetime({ offset: true }),
+    reason: Text,
+  })
+  .refine((w) => Date.parse(w.end) > Date.parse(w.start), {
+    path: ['end'],
+    message: 'must be after start',
+  });
+export type FreezeWindow = z.infer<typeof FreezeWindow>;
+
+export const Environment = z.strictObject({
+  description: Text,
+  protected: z.boolean(),
+  freeze: z.array(FreezeWindow).default([]),
+});
+export type Environment = z.infer<typeof Environment>;
+
+export const Slo = z.strictObject({
+  name: Name,
+  query: PromQl,
+  comparison: z.enum(['<', '<=', '>', '>=']),
+  threshold: z.number(),
+  description: Text,
+});
+export type Slo = z.infer<typeof Slo>;
+
+export const ServiceEnvironment = z.strictObject({
+  context: Text,
+  namespace: DnsLabel,
+  workload: z.strictObject({ kind: z.enum(['Deployment', 'Rollout']), name: DnsLabel }),
+  container: DnsLabel,
+});
+export type ServiceEnvironment = z.infer<typeof ServiceEnvironment>;
+
+export const Service = z.strictObject({
+  description: Text,
+  slackChannel: SlackChannel,
+  pagerduty: z.strictObject({
+    serviceId: z.string().regex(/^P[A-Z0-9]{5,13}$/, 'must be a PagerDuty service id like PCHK7Q2'),
+  }),
+  prometheus: z.strictObject({ selector: Selector }),
+  slo: z.array(Slo).min(1, 'must list at least one SLO'),
+  dependencies: z.array(Name).default([]),
+  environments: z.record(Name, ServiceEnvironment),
+});
+export type Service = z.infer<typeof Service>;
+
+export const Role = z
+  .strictObject({
+    description: Text,
+    users: z
+      .array(z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'must be a Slack user id like U01ALICE01'))
+      .default([]),
+    groups: z
+      .array(z.string().regex(/^S[A-Z0-9]{8,}$/, 'must be a Slack user-group id like S01SRELEAD'))
+      .default([]),
+  })
+  .refine((r) => r.users.length + r.groups.length > 0, 'must list at least one user or group');
+export type Role = z.infer<typeof Role>;
+
+export const Catalog = z
+  .strictObject({
+    defaults: z.strictObject({ environment: Name, slackChannel: SlackChannel }),
+    environments: z.record(Name, Environment),
+    services: z.record(Name, Service),
+    roles: z.record(Name, Role),
+  })
+  .superRefine(checkCatalog, { when: () => true });
+export type Catalog = z.infer<typeof Catalog>;
+
+/** `unknown service "paymnts"; known: checkout, payments. Did you mean "payments"?` */
+export function unknownName(kind: string, name: string, known: string[]): string {
+  const close = suggest(name, known);
+  return `unknown ${kind} "${name}"; known: ${known.join(', ') || '(none)'}${close ? `. Did you mean "${close}"?` : ''}`;
+}
+
+/** Names that must point somewhere: defaults, service environments, dependencies. Reads loosely. */
+function checkCatalog(raw: unknown, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
+  const c = asRecord(raw);
+  const envs = Object.keys(asRecord(c.environments));
+  const services = asRecord(c.services);
+  if (envs.length === 0) issue(['environments'], 'must define at least one environment');
+  const fallback = asString(asRecord(c.defaults).environment);
+  if (fallback !== undefined && !envs.includes(fallback)) {
+    issue(['defaults', 'environment'], unknownName('environment', fallback, envs));
+  }
+  for (const [name, value] of Object.entries(services)) {
+    const service = asRecord(value);
+    const svcEnvs = Object.keys(asRecord(service.environments));
+    if (svcEnvs.length === 0) {
+      issue(['services', name, 'environments'], 'must define at least one environment');
+    }
+    for (const env of svcEnvs.filter((e) => !envs.includes(e))) {
+      issue(['services', name, 'environments', env], unknownName('environment', env, envs));
+    }
+    asArray(service.dependencies).forEach((dep, i) => {
+      if (typeof dep !== 'string') return;
+      const at = ['services', name, 'dependencies', i];
+      if (dep === name) issue(at, 'a service cannot depend on itself');
+      else if (!Object.hasOwn(services, dep))
+        issue(at, unknownName('service', dep, Object.keys(services)));
+    });
+    const slos = new Set<string>();
+    asArray(service.slo).forEach((slo, i) => {
+      const sloName = asString(asRecord(slo).name);
+      if (sloName && slos.has(sloName)) {
+        issue(['services', name, 'slo', i, 'name'], `"${sloName}" is declared twice`);
+      }
+      if (sloName) slos.add(sloName);
+    });
+  }
+}
