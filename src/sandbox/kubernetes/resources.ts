@@ -1,0 +1,84 @@
+/** One REST resource the emulator serves. */
+export interface ResourceDef {
+  group: string;
+  version: string;
+  plural: string;
+  singular: string;
+  kind: string;
+  namespaced: boolean;
+  /** Has a /status subresource: main writes keep status, status writes keep everything else. */
+  status: boolean;
+  /** Has a /scale subresource (autoscaling/v1 Scale over spec.replicas). */
+  scale: boolean;
+  /** metadata.generation is kept and bumped when the spec changes. */
+  generation: boolean;
+  /** Served as a custom resource: list items keep kind/apiVersion, no strategic merge patch. */
+  custom: boolean;
+  /** Deleting answers the deleted object rather than a Success Status (pods do this). */
+  returnsDeleted: boolean;
+}
+
+function def(
+  group: string,
+  version: string,
+  plural: string,
+  kind: string,
+  flags: Partial<
+    Pick<
+      ResourceDef,
+      'namespaced' | 'status' | 'scale' | 'generation' | 'custom' | 'returnsDeleted'
+    >
+  > = {},
+): ResourceDef {
+  return {
+    group,
+    version,
+    plural,
+    singular: kind.toLowerCase(),
+    kind,
+    namespaced: flags.namespaced ?? true,
+    status: flags.status ?? false,
+    scale: flags.scale ?? false,
+    generation: flags.generation ?? false,
+    custom: flags.custom ?? false,
+    returnsDeleted: flags.returnsDeleted ?? false,
+  };
+}
+
+/** Every resource the emulator knows, in discovery order. */
+export const RESOURCES: readonly ResourceDef[] = [
+  def('', 'v1', 'namespaces', 'Namespace', { namespaced: false, status: true }),
+  def('', 'v1', 'pods', 'Pod', { status: true, returnsDeleted: true }),
+  def('', 'v1', 'configmaps', 'ConfigMap'),
+  def('apps', 'v1', 'deployments', 'Deployment', { status: true, scale: true, generation: true }),
+  def('apps', 'v1', 'replicasets', 'ReplicaSet', { status: true, scale: true, generation: true }),
+  def('coordination.k8s.io', 'v1', 'leases', 'Lease'),
+  def('argoproj.io', 'v1alpha1', 'rollouts', 'Rollout', {
+    status: true,
+    scale: true,
+    generation: true,
+    custom: true,
+    returnsDeleted: true,
+  }),
+];
+
+/** `apps/v1`, or `v1` for the core group. */
+export function apiVersionOf(resource: ResourceDef): string {
+  return resource.group ? `${resource.group}/${resource.version}` : resource.version;
+}
+
+/** The resource served at group/version/plural, if any. */
+export function resourceByPath(group: string, version: string, plural: string) {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
+}
+
+/** The resource for a kind name (`Deployment`) or plural (`deployments`); throws when unknown. */
+export function resourceFor(kindOrPlural: string): ResourceDef {
+  const wanted = kindOrPlural.toLowerCase();
+  const found = RESOURCES.find((r) => r.kind.toLowerCase() === wanted || r.plural === wanted);
+  if (!found) {
+    const known = RESOURCES.map((r) => r.kind).join(', ');
+    throw new Error(`kube emulator: unknown kind "${kindOrPlural}". Known: ${known}`);
+  }
+  return found;
+}
