@@ -9,14 +9,21 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
 }
 
+/** One open transaction. `exec` runs a script of several statements without parameters. */
+export interface Transaction extends Queryable {
+  exec(script: string): Promise<void>;
+}
+
 /**
  * One SQL dialect (PostgreSQL 15) over two backends: embedded PGlite or a pg pool.
- * Repositories receive a Db and never know which backend they talk to.
+ * Repositories receive a Db and never know which backend they talk to. Both backends return
+ * the same JavaScript values: int8 and numeric as strings, date as 'YYYY-MM-DD', timestamptz
+ * as Date, json/jsonb parsed, bytea as Uint8Array.
  */
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn in one transaction; commits on return, rolls back on throw. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Cheap round trip used by /readyz. Throws when the database is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

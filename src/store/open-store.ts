@@ -1,0 +1,42 @@
+import type { Logger } from '../telemetry/logger.ts';
+import type { Db } from './db.ts';
+import { type Migration, type MigrationReport, runMigrations } from './migrate.ts';
+import { openPgliteDb } from './pglite-db.ts';
+import { openPostgresDb } from './postgres-db.ts';
+
+/** An open, migrated database. */
+export interface Store {
+  db: Db;
+  migrations: MigrationReport;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** PostgreSQL URL; when absent the embedded PGlite under dataDir is used. */
+  databaseUrl?: string | undefined;
+  /** PGlite's directory (`null`: in memory, for tests). Ignored with databaseUrl. */
+  dataDir: string | null;
+  log: Logger;
+  /** Override the migration files (tests). */
+  migrations?: Migration[];
+}
+
+/** Opens PostgreSQL when databaseUrl is set, else PGlite, and applies pending migrations. */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const { log } = options;
+  const db = options.databaseUrl
+    ? await openPostgresDb({ url: options.databaseUrl, log })
+    : await openPgliteDb({ dataDir: options.dataDir, log });
+  try {
+    const migrations = await runMigrations(db, {
+      log,
+      ...(options.migrations ? { migrations: options.migrations } : {}),
+    });
+    return { db, migrations, close: () => db.close() };
+  } catch (error) {
+    await db.close().catch((closeError: unknown) => {
+      log.warn({ err: closeError }, 'closing the database after a failed start also failed');
+    });
+    throw error;
+  }
+}

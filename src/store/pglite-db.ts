@@ -1,0 +1,101 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import path from 'node:path';
+import { PGlite, type Transaction as PGliteTransaction, type Results } from '@electric-sql/pglite';
+import type { Logger } from '../telemetry/logger.ts';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import type { Db, QueryResult, Transaction } from './db.ts';
+
+const asText = (value: string) => value;
+
+// Parse values exactly as the pg backend does (see Db): int8 as string, date as 'YYYY-MM-DD'.
+// PGlite derives array parsers from these element parsers.
+const PARSERS = { 20: asText, 1082: asText };
+
+function toResult<T>(result: Results<T>): QueryResult<T> {
+  return { rows: result.rows, rowCount: result.rowCount ?? result.affectedRows ?? 0 };
+}
+
+function wrapTransaction(tx: PGliteTransaction): Transaction {
+  return {
+    async query<T>(sql: string, params?: unknown[]) {
+      return toResult(await tx.query<T>(sql, params));
+    },
+    async exec(script: string) {
+      await tx.exec(script);
+    },
+  };
+}
+
+/**
+ * Opens embedded PostgreSQL (PGlite). With a dataDir the files live in `dataDir/pglite` and
+ * the dir is locked to this process (see acquireDataDirLock); `null` keeps everything in
+ * memory, for tests.
+ */
+export async function openPgliteDb(options: { dataDir: string | null; log: Logger }): Promise<Db> {
+  const { dataDir, log } = options;
+  const started = performance.now();
+  let lock: DataDirLock | null = null;
+  let pglite: PGlite;
+  if (dataDir === null) {
+    pglite = await PGlite.create({ parsers: PARSERS });
+  } else {
+    lock = acquireDataDirLock(dataDir, { log });
+    try {
+      pglite = await PGlite.create(path.join(path.resolve(dataDir), 'pglite'), {
+        parsers: PARSERS,
+      });
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+  log.info(
+    { backend: 'pglite', dataDir, ms: Math.round(performance.now() - started) },
+    'database opened',
+  );
+
+  // PGlite has one connection and queues every query behind an open transaction (its own
+  // mutex). So a call on the Db from inside transaction() would wait for itself forever;
+  // remember which async context is inside a transaction and fail loudly instead.
+  const insideTransaction = new AsyncLocalStorage<{ open: boolean }>();
+  function refuseReentry(what: string): void {
+    if (insideTransaction.getStore()?.open) {
+      throw new Error(
+        `db.${what}() called inside db.transaction() on PGlite: use the tx passed to the callback (PGlite has one connection, so this call would wait forever)`,
+      );
+    }
+  }
+
+  let closed = false;
+  return {
+    kind: 'pglite',
+    async query<T>(sql: string, params?: unknown[]) {
+      refuseReentry('query');
+      return toResult(await pglite.query<T>(sql, params));
+    },
+    async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
+      refuseReentry('transaction');
+      return pglite.transaction(async (tx) => {
+        const state = { open: true };
+        try {
+          return await insideTransaction.run(state, () => fn(wrapTransaction(tx)));
+        } finally {
+          state.open = false;
+        }
+      });
+    },
+    async ping() {
+      refuseReentry('ping');
+      await pglite.query('SELECT 1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
