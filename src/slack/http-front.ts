@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ErrorCode } from '@slack/bolt';
+import { matchRoute } from '../http/match-route.ts';
+import type { HttpRoute } from '../http/route.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import { guardSlackRequest } from './guard-request.ts';
+
+/** A request stamped with its arrival time, so ack latency includes reading the body. */
+export type TimedRequest = IncomingMessage & { mcReceivedAt?: number; rawBody?: Buffer };
+
+export interface FrontServerOptions {
+  /** Where Slack posts commands, interactivity and events (HTTP mode). */
+  slackPath: string;
+  /** HTTP mode: the signing secret and Bolt's request listener. Absent in Socket Mode. */
+  slack?: {
+    signingSecret: string;
+    bodyLimitBytes: number;
+    listener: (req: IncomingMessage, res: ServerResponse) => void;
+  };
+  /** Ops and webhook routes; in HTTP mode Bolt serves them (customRoutes), else this server. */
+  routes: HttpRoute[];
+  metrics: Metrics;
+  log: Logger;
+}
+
+/**
+ * The one HTTP server of the bot. Slack's endpoint is guarded (size, signature, shape) before
+ * Bolt reads it; every other path goes to Bolt's custom routes in HTTP mode, or to our route
+ * table in Socket Mode, where Bolt's own ops server cannot bind a chosen host or port 0.
+ */
+export function createFrontServer(options: FrontServerOptions): Server {
+  const server = createServer((req: TimedRequest, res) => {
+    req.mcReceivedAt = performance.now();
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (options.slack && path === options.slackPath && req.method === 'POST') {
+      handleSlack(options, req, res).catch((error: unknown) => fail(options.log, res, error));
+      return;
+    }
+    try {
+      if (options.slack) options.slack.listener(req, res);
+      else serveRoute(options.routes, req, res, path);
+    } catch (error) {
+      if (isDeferred(error)) notFound(res);
+      else fail(options.log, res, error);
+    }
+  });
+  // Alertmanager and load balancers reuse connections longer than Node's 5 s default: avoid EOF races.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
+  return server;
+}
+
+async function handleSlack(options: FrontServerOptions, req: TimedRequest, res: ServerResponse) {
+  const slack = options.slack!;
+  const verdict = await guardSlackRequest(req, {
+    signingSecret: slack.signingSecret,
+    bodyLimitBytes: slack.bodyLimitBytes,
+  });
+  if (!verdict.ok) {
+    options.metrics.httpRequestsRejected.inc({ route: options.slackPath, reason: verdict.reason });
+    options.log.warn(
+      {
+        route: options.slackPath,
+        status: verdict.status,
+        reason: verdict.reason,
+        remote: req.socket.remoteAddress,
+        user_agent: req.headers['user-agent'],
+      },
+      'slack request refused',
+    );
+    if (!res.headersSent && !res.destroyed) {
+      const text = JSON.stringify({ error: verdict.reason });
+      res.writeHead(verdict.status, { 'content-type': 'application/json', connection: 'close' });
+      res.end(text);
+    }
+    return;
+  }
+  // Bolt reuses a body already read into rawBody; its content-type check is exact-match.
+  req.rawBody = verdict.rawBody;
+  const mime = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (mime) req.headers['content-type'] = mime;
+  slack.listener(req, res);
+}
+
+function serveRoute(routes: HttpRoute[], req: TimedRequest, res: ServerResponse, path: string) {
+  const match = matchRoute(routes, req.method ?? 'GET', path);
+  if (!match) return notFound(res);
+  match.route.handler(Object.assign(req, { params: match.params }), res);
+}
+
+function isDeferred(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === ErrorCode.HTTPReceiverDeferredRequestError
+  );
+}
+
+function notFound(res: ServerResponse) {
+  res.writeHead(404, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: 'not found' }));
+}
+
+function fail(log: Logger, res: ServerResponse, error: unknown) {
+  log.error({ err: error }, 'http request failed');
+  if (!res.headersSent) {
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'internal error' }));
+  } else {
+    res.destroy();
+  }
+}
