@@ -1,0 +1,13 @@
+export type { ApprovalDecision, ApprovalRefusal } from './evaluate-approval.ts';
+export { evaluateApproval } from './evaluate-approval.ts';
+export type { PolicyCheck } from './may-request.ts';
+export { checkReason, mayRequest } from './may-request.ts';
+export type { PlanIdentity } from './plan-hash.ts';
+export { planHash } from './plan-hash.ts';
+export type { Requirements } from './requirements.ts';
+export { DEFAULT_APPROVAL_TTL_MS, policyFor, requirementsFor } from './requirements.ts';
+export type { RoleDirectory } from './role-directory.ts';
+export { createRoleDirectory, DEFAULT_GROUP_TTL_MS, RoleLookupError } from './role-directory.ts';
+export { Approval, PlanHash } from './schema.ts';
+export type { Tally } from './tally.ts';
+export { isExpired, tally } from './tally.ts';
