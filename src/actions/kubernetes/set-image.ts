@@ -1,0 +1,93 @@
+import { containerOf, readWorkload } from '../../adapters/kubernetes/workload.ts';
+import { ActionError } from '../action-error.ts';
+import { defineAction } from '../define-action.ts';
+import { parseBefore } from '../parse-before.ts';
+import { resolveTarget } from '../resolve-target.ts';
+import { setContainerImage } from './container-image.ts';
+import { pods } from './pod-template.ts';
+import { SetImageBefore, SetImageParams } from './schema.ts';
+import { waitForRollout } from './wait-for-rollout.ts';
+
+/** `k8s.set-image`: runs another image in the catalog container of a Deployment or Rollout. */
+export const setImage = defineAction<SetImageParams>({
+  name: 'k8s.set-image',
+  summary:
+    'Set the container image of a service (Deployment or Argo Rollout) and wait for the rollout',
+  params: SetImageParams,
+  reversible: true,
+
+  async plan(ctx, p) {
+    const t = resolveTarget(ctx.catalog, p.service, p.env);
+    const w = await readWorkload(ctx.kube, t.workload);
+    const from = containerOf(w, t.container).container.image ?? '(none)';
+    const affected = `${pods(w.replicas)} of ${w.ref.kind} ${w.ref.namespace}/${w.ref.name} (${w.ref.context})`;
+    if (from === p.image) {
+      return {
+        summary: `${t.label} already runs \`${p.image}\`; nothing to change`,
+        diff: [],
+        affected,
+        noop: true,
+      };
+    }
+    const warnings: string[] = [];
+    if (w.paused)
+      warnings.push(`${t.label} is paused: the new image will not roll out until it is resumed.`);
+    if (w.steps.length > 0) {
+      warnings.push(
+        `${t.label} is an Argo Rollout with ${w.steps.length} canary steps; verify stops at the first pause step.`,
+      );
+    }
+    return {
+      summary: `${t.label} image \`${from}\` → \`${p.image}\`, ${pods(w.replicas)}`,
+      diff: [`- ${t.container}: ${from}`, `+ ${t.container}: ${p.image}`],
+      affected,
+      ...(warnings.length ? { warnings } : {}),
+    };
+  },
+
+  async apply(ctx, p) {
+    const t = resolveTarget(ctx.catalog, p.service, p.env);
+    const w = await readWorkload(ctx.kube, t.workload);
+    const image = containerOf(w, t.container).container.image ?? '';
+    const before = { workload: { ...w.ref }, container: t.container, image };
+    if (image === p.image) return { before, after: { ...before } };
+    const updated = await setContainerImage(ctx, w, t.container, p.image);
+    return { before, after: { ...before, image: p.image, generation: updated.generation } };
+  },
+
+  async verify(ctx, p, _applied, options = {}) {
+    const t = resolveTarget(ctx.catalog, p.service, p.env);
+    const result = await waitForRollout(ctx, t.workload, options);
+    const w = await readWorkload(ctx.kube, t.workload);
+    const now = containerOf(w, t.container).container.image;
+    if (now !== p.image) {
+      return {
+        ok: false,
+        detail: `${t.label} now runs \`${now}\`, not \`${p.image}\`: someone changed it meanwhile`,
+      };
+    }
+    return result;
+  },
+
+  async revert(ctx, p, raw) {
+    const before = parseBefore(SetImageBefore, raw, 'k8s.set-image');
+    const label = `${p.service}/${p.env}`;
+    const w = await readWorkload(ctx.kube, before.workload);
+    const now = containerOf(w, before.container).container.image;
+    if (now !== before.image) {
+      if (now !== p.image) {
+        throw new ActionError(
+          'changed',
+          `${label} now runs \`${now}\`, not \`${p.image}\` as mc set it; not reverting over that change.`,
+        );
+      }
+      await setContainerImage(ctx, w, before.container, before.image);
+    }
+    const result = await waitForRollout(ctx, before.workload);
+    if (!result.ok)
+      throw new ActionError(
+        'unhealthy',
+        `${label} back on \`${before.image}\` but not healthy: ${result.detail}`,
+      );
+  },
+});

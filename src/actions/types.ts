@@ -1,0 +1,76 @@
+import type { z } from 'zod';
+import type { AlertmanagerClient } from '../adapters/alertmanager/create-alertmanager-client.ts';
+import type { KubeClients } from '../adapters/kubernetes/create-kube-clients.ts';
+import type { PagerDuty } from '../adapters/pagerduty/client.ts';
+import type { Catalog } from '../config/schema.ts';
+import type { Logger } from '../telemetry/logger.ts';
+
+/** A JSON value: what `before`/`after` must be so the run engine can persist them. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** What an action would do, computed from the live state before anything changes. */
+export interface ActionPlan {
+  /** One line a person reads: "checkout/prod image `a` → `b`, 6 pods". */
+  summary: string;
+  /** The changes, one per line ("- image: a", "+ image: b"). */
+  diff: string[];
+  /** What is touched beyond the object itself ("6 pods", "3 firing alerts"). */
+  affected?: string;
+  /** True when the live state already is the wanted one: apply would change nothing. */
+  noop?: boolean;
+  /** Things to know before confirming (not reversible, paused, pods need a restart...). */
+  warnings?: string[];
+}
+
+/** What apply changed: `before` is exactly the state revert restores. Both JSON. */
+export interface Applied {
+  before: Json;
+  after: Json;
+}
+
+export interface VerifyOptions {
+  /** How long to wait for the effect; each action has a default (a rollout's deadline...). */
+  timeoutMs?: number;
+  /** Called when the observed state changes, for a thread update. */
+  onProgress?: (detail: string) => void;
+  /** Fixed pause between polls; default: 50 ms doubling up to 2 s. */
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  detail: string;
+}
+
+/** Everything an action may use; the composition root builds it, tests pass emulators. */
+export interface ActionContext {
+  catalog: Catalog;
+  kube: KubeClients;
+  pagerduty?: PagerDuty;
+  alertmanager?: AlertmanagerClient;
+  log: Logger;
+  now(): Date;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Who asked (a Slack user id or name): recorded as a silence's createdBy. */
+  actor?: string;
+}
+
+/** One operation: data (name, params schema, reversible) plus the four steps of a run. */
+export interface Action<P = unknown> {
+  readonly name: string;
+  readonly summary: string;
+  readonly params: z.ZodType<P>;
+  readonly reversible: boolean;
+  /** Why it cannot be undone, when `reversible` is false. */
+  readonly irreversible?: string;
+  plan(ctx: ActionContext, params: P): Promise<ActionPlan>;
+  apply(ctx: ActionContext, params: P): Promise<Applied>;
+  verify(
+    ctx: ActionContext,
+    params: P,
+    applied: Applied,
+    options?: VerifyOptions,
+  ): Promise<VerifyResult>;
+  revert(ctx: ActionContext, params: P, before: Json): Promise<void>;
+}
