@@ -1,6 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { asRecord, asString } from '../domain/commands/loose.ts';
+import {
+  type ActionCatalog,
+  checkPlaybooks,
+  type TestFile,
+} from '../domain/playbooks/check-playbooks.ts';
+import type { Playbook } from '../domain/playbooks/schema.ts';
 import { catalogNames, checkCommandAgainstCatalog } from './check-commands.ts';
 import {
   type ConfigError,
@@ -20,8 +26,17 @@ export interface LoadedConfig {
   dir: string;
   commands: Map<string, CommandSpec>;
   catalog: Catalog;
-  /** `playbooks/**\/*.yml`, relative to `dir`, sorted. Their schema is checked elsewhere. */
+  /** `playbooks/**\/*.yml`, relative to `dir`, sorted (test files included). */
   playbookFiles: string[];
+  /** Every playbook (triage, gate, drill), validated against the actions and the catalog. */
+  playbooks: Playbook[];
+  /** `playbooks/tests/*.yml`: the cases `mc playbooks test` runs. */
+  playbookTests: TestFile[];
+}
+
+export interface LoadConfigOptions {
+  /** Actions playbook steps are checked against; default the built-in registry. */
+  actions?: ActionCatalog;
 }
 
 export type LoadConfigResult =
@@ -55,7 +70,10 @@ async function listYaml(
  * YAML syntax (with line), schema (with dotted path), cross-references, missing files. File
  * names in errors are relative to `dir`.
  */
-export async function loadConfig(dir: string): Promise<LoadConfigResult> {
+export async function loadConfig(
+  dir: string,
+  options: LoadConfigOptions = {},
+): Promise<LoadConfigResult> {
   const root = path.resolve(dir);
   const errors: ConfigError[] = [];
   const [commandFiles, playbookFiles, catalogFile] = await Promise.all([
@@ -112,13 +130,43 @@ export async function loadConfig(dir: string): Promise<LoadConfigResult> {
     }
   }
 
-  const playbooks = await Promise.all(
-    (playbookFiles ?? []).map((file) => readYaml(path.join(root, file), file)),
+  const playbookYaml = await Promise.all(
+    (playbookFiles ?? []).map(async (file) => ({
+      file,
+      yaml: await readYaml(path.join(root, file), file),
+    })),
   );
-  for (const playbook of playbooks) errors.push(...playbook.errors);
+  for (const { yaml } of playbookYaml) errors.push(...yaml.errors);
+  const sources = playbookYaml
+    .filter(({ yaml }) => yaml.data !== undefined)
+    .map(({ file, yaml }) => ({ file, data: yaml.data, lineOf: yaml.lineOf }));
+  const checked =
+    sources.length > 0
+      ? checkPlaybooks(sources, {
+          actions: options.actions ?? (await builtinActions()),
+          ...(catalog ? { catalog } : {}),
+        })
+      : { playbooks: [], tests: [], errors: [] };
+  errors.push(...checked.errors);
 
   if (errors.length > 0 || !catalog) return { ok: false, errors: sortByFile(errors) };
-  return { ok: true, config: { dir: root, commands, catalog, playbookFiles: playbookFiles ?? [] } };
+  return {
+    ok: true,
+    config: {
+      dir: root,
+      commands,
+      catalog,
+      playbookFiles: playbookFiles ?? [],
+      playbooks: checked.playbooks,
+      playbookTests: checked.tests,
+    },
+  };
+}
+
+// Loaded only when there are playbooks to check: the actions pull in the Kubernetes client.
+async function builtinActions(): Promise<ActionCatalog> {
+  const { createBuiltinActionRegistry } = await import('../actions/builtin-actions.ts');
+  return createBuiltinActionRegistry();
 }
 
 function lineAt(lineOf: (p: PropertyKey[]) => number | undefined, at: PropertyKey[]) {

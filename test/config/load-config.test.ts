@@ -122,15 +122,21 @@ describe('config/load-config', () => {
 
   it('lists playbook files relative to the config dir, sorted', async () => {
     const dir = await configDir({
-      'playbooks/triage/crashloop.yml': 'kind: triage\n',
-      'playbooks/drills/pod-kill.yaml': 'kind: drill\n',
+      'playbooks/gates/release.yml':
+        'id: release\nkind: gate\ntitle: Release\ndescription: Checks.\n',
+      'playbooks/drills/pod-kill.yaml':
+        'id: pod-kill\nkind: drill\ntitle: Kill\ndescription: Chaos.\n',
       'playbooks/README.md': '# not a playbook\n',
     });
     const result = await loadConfig(dir);
     if (!result.ok) throw new Error(formatConfigErrors(result.errors));
     expect(result.config.playbookFiles).toEqual([
       'playbooks/drills/pod-kill.yaml',
-      'playbooks/triage/crashloop.yml',
+      'playbooks/gates/release.yml',
+    ]);
+    expect(result.config.playbooks.map((p) => `${p.kind}:${p.id}`)).toEqual([
+      'drill:pod-kill',
+      'gate:release',
     ]);
     expect(result.config.dir).toBe(dir);
   });

@@ -1,0 +1,177 @@
+import {
+  compileLabelMatcher,
+  compileNamePattern,
+  compileRegex,
+  formatLabelCondition,
+} from '../playbooks/patterns.ts';
+import { DEFAULT_WEIGHTS, type RuleName, type TriagePlaybook } from '../playbooks/schema.ts';
+import { mention } from './deploy-signal.ts';
+import { titleText } from './normalize-pagerduty.ts';
+import type { Signal } from './schema.ts';
+
+export interface RuleMatch {
+  rule: RuleName;
+  weight: number;
+  reasons: string[];
+}
+
+export interface PlaybookMatch {
+  matched: RuleMatch[];
+  /** Required rules that did not match, each with why. */
+  missing: string[];
+  /** An alerts or pagerduty rule matched: without one a playbook is not a candidate. */
+  primary: boolean;
+  /** The first signal an alerts or pagerduty rule matched: its labels fill templates. */
+  signal?: Signal;
+  /** The deploy the recentDeploy rule matched. */
+  deploy?: Signal;
+}
+
+interface Compiled {
+  alerts: { pattern: string; re: RegExp }[];
+  labels: { text: string; test: (labels: Record<string, string>) => boolean }[];
+  title?: RegExp;
+}
+
+const cache = new WeakMap<TriagePlaybook, Compiled>();
+const MINUTE = 60_000;
+
+/** Compiled patterns of a validated playbook (the schema has already refused bad ones). */
+function compiled(playbook: TriagePlaybook): Compiled {
+  const hit = cache.get(playbook);
+  if (hit) return hit;
+  const { match } = playbook;
+  const result: Compiled = {
+    alerts: (match.alerts ?? []).flatMap((pattern) => {
+      const c = compileNamePattern(pattern);
+      return c.ok ? [{ pattern, re: c.value }] : [];
+    }),
+    labels: (match.labels ?? []).flatMap((m) => {
+      const c = compileLabelMatcher(m);
+      return c.ok ? [{ text: formatLabelCondition(m), test: c.value }] : [];
+    }),
+  };
+  const title = match.pagerduty?.title ? compileRegex(match.pagerduty.title) : undefined;
+  if (title?.ok) result.title = title.value;
+  cache.set(playbook, result);
+  return result;
+}
+
+function listed(names: string[], limit = 3): string[] {
+  return names.length <= limit
+    ? names
+    : [...names.slice(0, limit), `and ${names.length - limit} more`];
+}
+
+function short(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The latest deploy 0..withinMinutes before the first signal, if any. */
+export function recentDeploy(deploys: Signal[], firstSignalAt: string, withinMinutes: number) {
+  const first = Date.parse(firstSignalAt);
+  return deploys
+    .filter((d) => {
+      const before = first - Date.parse(d.at);
+      return before >= 0 && before <= withinMinutes * MINUTE;
+    })
+    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
+}
+
+/**
+ * Evaluates a playbook's rules against an incident's signals (the caller picks which: usually
+ * the active ones) and its deploys. Each matched rule carries its weight and the reasons a
+ * person reads.
+ */
+export function matchPlaybook(
+  playbook: TriagePlaybook,
+  signals: Signal[],
+  context: { deploys: Signal[]; firstSignalAt: string; service?: string; env?: string },
+): PlaybookMatch {
+  const { match } = playbook;
+  const c = compiled(playbook);
+  const weight = (rule: RuleName) => playbook.weights[rule] ?? DEFAULT_WEIGHTS[rule];
+  const matched: RuleMatch[] = [];
+  const missing: string[] = [];
+  let first: Signal | undefined;
+  const add = (rule: RuleName, reasons: string[]) => {
+    if (reasons.length > 0) matched.push({ rule, weight: weight(rule), reasons });
+  };
+
+  if (match.alerts) {
+    const hits = new Map<string, string>();
+    for (const s of signals) {
+      const name = s.labels.alertname;
+      const hit = name ? c.alerts.find((a) => a.re.test(name)) : undefined;
+      if (!name || !hit) continue;
+      first ??= s;
+      if (!hits.has(name)) hits.set(name, hit.pattern === name ? '' : ` \`${hit.pattern}\``);
+    }
+    const names = [...hits].map(([name, via]) => `alert \`${name}\` matched${via}`);
+    add('alerts', listed(names));
+  }
+  if (match.pagerduty) {
+    const rule = match.pagerduty;
+    const hits = signals.filter(
+      (s) =>
+        s.pagerduty &&
+        (!c.title || c.title.test(titleText(s.title ?? ''))) &&
+        (!rule.services || rule.services.includes(s.pagerduty.serviceId)) &&
+        (!rule.urgency || (s.urgency !== undefined && rule.urgency.includes(s.urgency))),
+    );
+    first ??= hits[0];
+    add(
+      'pagerduty',
+      hits.slice(0, 2).map((s) => {
+        const title = titleText(s.title ?? '');
+        const what = `PagerDuty #${s.pagerduty?.number} "${short(title)}"`;
+        // The matched words say more than the regex: `matched "time out"`.
+        const words = c.title?.exec(title)?.[0];
+        return words ? `${what} matched "${words}"` : `${what} on ${s.pagerduty?.serviceId}`;
+      }),
+    );
+  }
+  if (c.labels.length > 0) {
+    const hit = signals.find((s) => c.labels.every((m) => m.test(s.labels)));
+    if (hit) add('labels', [`labels ${c.labels.map((m) => m.text).join(', ')} on \`${hit.name}\``]);
+  }
+  if (match.severity) {
+    const found = [...new Set(signals.map((s) => s.severity ?? ''))].filter((s) =>
+      match.severity?.includes(s),
+    );
+    add('severity', found.length ? [`severity \`${found.join('`, `')}\``] : []);
+  }
+  let deploy: Signal | undefined;
+  if (match.recentDeploy) {
+    const within = match.recentDeploy.withinMinutes;
+    deploy = recentDeploy(context.deploys, context.firstSignalAt, within);
+    if (deploy?.deploy) {
+      const minutes = Math.round(
+        (Date.parse(context.firstSignalAt) - Date.parse(deploy.at)) / MINUTE,
+      );
+      const when = minutes < 1 ? 'less than a minute' : `${minutes} min`;
+      add('recentDeploy', [
+        `deploy \`${deploy.deploy.to}\` by ${mention(deploy.deploy.by)} ${when} before first signal`,
+      ]);
+    }
+  }
+  for (const rule of playbook.require) {
+    if (matched.some((m) => m.rule === rule)) continue;
+    const target = context.service
+      ? `${context.service}${context.env ? `/${context.env}` : ''}`
+      : 'this service';
+    missing.push(
+      rule === 'recentDeploy'
+        ? `needs a deploy of ${target} within ${match.recentDeploy?.withinMinutes} min before the first signal: none`
+        : `needs its ${rule} rule to match`,
+    );
+  }
+  const result: PlaybookMatch = {
+    matched,
+    missing,
+    primary: matched.some((m) => m.rule === 'alerts' || m.rule === 'pagerduty'),
+  };
+  if (first) result.signal = first;
+  if (deploy) result.deploy = deploy;
+  return result;
+}

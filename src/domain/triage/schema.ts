@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { AlertmanagerWebhook } from '../../adapters/alertmanager/schema.ts';
+import { PagerDutyWebhook } from '../../adapters/pagerduty/schema.ts';
+import { Slug } from '../commands/schema.ts';
+
+const Time = z.iso.datetime({ offset: true });
+const StringMap = z.record(z.string(), z.string());
+
+/** A deploy recorded by the deploy flow (or replayed): a signal that explains, never one that pages. */
+export const Deploy = z.strictObject({
+  service: Slug,
+  env: Slug,
+  from: z.string().min(1),
+  to: z.string().min(1),
+  by: z.string().min(1),
+  at: Time,
+});
+export type Deploy = z.infer<typeof Deploy>;
+
+export const SignalSource = z.enum(['alertmanager', 'pagerduty', 'deploy']);
+export type SignalSource = z.infer<typeof SignalSource>;
+
+/**
+ * `firing` (PagerDuty `triggered` too), `acknowledged` (PagerDuty only), `resolved`, and
+ * `recorded` for deploys: a point in time that neither keeps an incident open nor closes it.
+ */
+export const SignalStatus = z.enum(['firing', 'acknowledged', 'resolved', 'recorded']);
+export type SignalStatus = z.infer<typeof SignalStatus>;
+
+/** One normalized alert, PagerDuty incident or deploy. `id` is unique within its source. */
+export const Signal = z.object({
+  source: SignalSource,
+  /** Alertmanager fingerprint, PagerDuty incident id, or `service/env@version@time` for deploys. */
+  id: z.string().min(1),
+  /** Alert name (`alertname`, or parsed from a `[FIRING:N] Name ...` title), or `Deploy`. */
+  name: z.string(),
+  /** PagerDuty title or the alert's summary annotation. */
+  title: z.string().optional(),
+  service: z.string().optional(),
+  env: z.string().optional(),
+  /** How the service was found (`label app`, `pagerduty service PCHK7Q2`...), for reasons. */
+  resolvedBy: z.string().optional(),
+  severity: z.string().optional(),
+  urgency: z.enum(['high', 'low']).optional(),
+  status: SignalStatus,
+  labels: StringMap,
+  annotations: StringMap,
+  startedAt: Time,
+  resolvedAt: Time.optional(),
+  /** When this state was observed: what orders signals in an incident book. */
+  at: Time,
+  link: z.string().optional(),
+  /** Alertmanager group key; for PagerDuty, `incident_key` (Alertmanager sends sha256(groupKey)). */
+  groupKey: z.string().optional(),
+  pagerduty: z
+    .object({ id: z.string(), number: z.number(), serviceId: z.string(), url: z.string() })
+    .optional(),
+  deploy: z.object({ from: z.string(), to: z.string(), by: z.string() }).optional(),
+});
+export type Signal = z.infer<typeof Signal>;
+
+/** A recorded bundle of signals for offline replay (`mc triage --input`, playbook tests). */
+export const TriageInput = z.strictObject({
+  now: Time,
+  alertmanager: z.array(AlertmanagerWebhook).default([]),
+  pagerduty: z.array(PagerDutyWebhook).default([]),
+  deploys: z.array(Deploy).default([]),
+});
+export type TriageInput = z.infer<typeof TriageInput>;
+export type TriageInputRaw = z.input<typeof TriageInput>;
+
+/** Signals grouped for one service and environment within a time window. */
+export interface Incident {
+  id: string;
+  /** Undefined when no signal named a catalog service; such incidents group by alert group. */
+  service?: string;
+  env?: string;
+  status: 'open' | 'closed';
+  openedAt: string;
+  updatedAt: string;
+  closedAt?: string;
+  /** Earliest `startedAt` of its alert and PagerDuty signals. */
+  firstSignalAt: string;
+  /** Latest state of each alert and PagerDuty signal, in arrival order. */
+  signals: Signal[];
+  /** Deploys of this service and environment near the incident. */
+  deploys: Signal[];
+}
+
+export type IncidentChange = 'opened' | 'updated' | 'resolved' | 'closed' | 'ignored';
