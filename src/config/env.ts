@@ -2,66 +2,47 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const url = (what: string) =>
-  z.url({ message: `must be a URL (http:// or https://) of ${what}` }).optional();
+  z.url({ protocol: /^https?$/, message: `must be a URL (http:// or https://) of ${what}` }).optional();
 
 /** Environment contract of DESIGN.md. Only `src/main.ts` passes `process.env` here. */
-export const Env = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string()
-      .regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions page)')
-      .optional(),
-    SLACK_SIGNING_SECRET: z
-      .string()
-      .min(8, 'must be the app signing secret (Basic Information page)')
-      .optional(),
-    SLACK_APP_TOKEN: z
-      .string()
-      .regex(/^xapp-/, 'must be an app-level token starting with xapp- (Basic Information page)')
-      .optional(),
-    SLACK_API_URL: url('the Slack Web API, ending in /api/'),
-    PAGERDUTY_TOKEN: z.string().min(1).optional(),
-    PAGERDUTY_API_URL: url('the PagerDuty REST API').default('https://api.pagerduty.com'),
-    PAGERDUTY_WEBHOOK_SECRET: z.string().min(1).optional(),
-    PROMETHEUS_URL: url('Prometheus'),
-    ALERTMANAGER_URL: url('Alertmanager'),
-    ALERTMANAGER_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-    KUBECONFIG: z.string().optional(),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
-      .optional(),
-    MC_DATA_DIR: z.string().min(1).default('./data'),
-    MC_SIGNING_KEY: z.string().min(1).optional(),
-    MC_PUBLIC_URL: url('this bot as users reach it (base of evidence links)'),
-    MC_CONFIG_DIR: z.string().min(1).default('.'),
-    PORT: z.coerce
-      .number({ message: 'must be a port number' })
-      .int()
-      .min(0)
-      .max(65535, 'must be a port number between 0 and 65535')
-      .default(3000),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message:
-          'is required in HTTP mode (set SLACK_APP_TOKEN instead for Socket Mode); find it on the app Basic Information page',
-      });
-    }
-    if (!env.SLACK_BOT_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_BOT_TOKEN'],
-        message: 'is required: install the app from manifest.yml and copy the Bot User OAuth Token',
-      });
-    }
-  });
+export const Env = z.object({
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions page)')
+    .optional(),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .min(8, 'must be the app signing secret (Basic Information page)')
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp- (Basic Information page)')
+    .optional(),
+  SLACK_API_URL: url('the Slack Web API, ending in /api/'),
+  PAGERDUTY_TOKEN: z.string().min(1).optional(),
+  PAGERDUTY_API_URL: url('the PagerDuty REST API').default('https://api.pagerduty.com'),
+  PAGERDUTY_WEBHOOK_SECRET: z.string().min(1).optional(),
+  PROMETHEUS_URL: url('Prometheus'),
+  ALERTMANAGER_URL: url('Alertmanager'),
+  ALERTMANAGER_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  KUBECONFIG: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
+    .optional(),
+  MC_DATA_DIR: z.string().min(1).default('./data'),
+  MC_SIGNING_KEY: z.string().min(1).optional(),
+  MC_PUBLIC_URL: url('this bot as users reach it (base of evidence links)'),
+  MC_CONFIG_DIR: z.string().min(1).default('.'),
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int()
+    .min(0)
+    .max(65535, 'must be a port number between 0 and 65535')
+    .default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
 export type Env = z.infer<typeof Env>;
 
 /** Settings the rest of the program receives, derived from the environment. */
@@ -81,15 +62,17 @@ export function loadEnv(raw: Record<string, string | undefined>): LoadEnvResult 
     Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = Env.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = issue.path.join('.') || '(environment)';
-      const message =
-        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-      return `${name} ${message}`;
-    });
-    return { ok: false, problems };
-  }
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => {
+          const name = issue.path.join('.') || '(environment)';
+          const absent = issue.path.length === 1 && cleaned[String(issue.path[0])] === undefined;
+          return `${name} ${absent ? 'is required' : issue.message}`;
+        })),
+    ...slackProblems(cleaned),
+  ];
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
   const env = parsed.data;
   return {
     ok: true,
@@ -110,4 +93,20 @@ export function formatEnvProblems(problems: string[]): string {
     ...problems.map((p) => `  - ${p}`),
     'See README.md ("Configuration") for every variable.',
   ].join('\n');
+}
+
+// Checked apart from the schema so they are listed even when other variables are malformed.
+function slackProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (!env.SLACK_BOT_TOKEN) {
+    problems.push(
+      'SLACK_BOT_TOKEN is required: install the app from manifest.yml and copy the Bot User OAuth Token',
+    );
+  }
+  if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode); find it on the app Basic Information page',
+    );
+  }
+  return problems;
 }

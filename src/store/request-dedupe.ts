@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { StorageUnavailableError } from './errors.ts';
 
 /**
  * Remembers which deliveries were already handled. `claim` is true the first time a key is
@@ -49,9 +50,14 @@ export function createRequestDedupe(
       if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) {
         throw new Error(`dedupe ttlSeconds must be a number >= 0, got ${ttlSeconds}`);
       }
-      if (Date.now() - lastPrune >= pruneIntervalMs) await prune();
-      const result = await db.query(CLAIM, [key, ttlSeconds]);
-      return result.rowCount === 1;
+      try {
+        if (Date.now() - lastPrune >= pruneIntervalMs) await prune();
+        const result = await db.query(CLAIM, [key, ttlSeconds]);
+        return result.rowCount === 1;
+      } catch (error) {
+        // Without the claim we cannot tell a retry from a first delivery: run nothing.
+        throw new StorageUnavailableError(error);
+      }
     },
   };
 }

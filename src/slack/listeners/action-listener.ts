@@ -96,7 +96,7 @@ export function registerActionListener(app: App, deps: ActionListenerDeps): void
         log.info('action handled');
       } catch (error) {
         log.error({ err: error }, 'action failed');
-        await tell(renderFailure(correlationId)).catch((respondError: unknown) =>
+        await tell(renderFailure(correlationId, error)).catch((respondError: unknown) =>
           log.error({ err: respondError }, 'could not tell the user'),
         );
       }

@@ -80,7 +80,7 @@ export function registerCommandListener(app: App, deps: CommandListenerDeps): vo
         outcome: 'error',
       });
       log.error({ err: error }, 'command failed');
-      await respond({ response_type: 'ephemeral', ...renderFailure(correlationId) }).catch(
+      await respond({ response_type: 'ephemeral', ...renderFailure(correlationId, error) }).catch(
         (respondError: unknown) => log.error({ err: respondError }, 'could not tell the user'),
       );
     }

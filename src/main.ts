@@ -1,0 +1,75 @@
+import process from 'node:process';
+import { createBot } from './bot.ts';
+import { formatEnvProblems, loadEnv } from './config/env.ts';
+import { formatConfigErrors, loadConfig } from './config/load-config.ts';
+import { DataDirLockedError } from './store/data-dir-lock.ts';
+import { createLogger } from './telemetry/logger.ts';
+
+/**
+ * Composition root: the only module that reads process.env. Refuses to start, with one
+ * message listing every problem, on a bad environment or invalid commands/catalog/playbooks.
+ */
+async function main(): Promise<number> {
+  const loaded = loadEnv(process.env);
+  if (!loaded.ok) {
+    process.stderr.write(`${formatEnvProblems(loaded.problems)}\n`);
+    return 2;
+  }
+  const { settings } = loaded;
+  const env = settings.env;
+  const log = createLogger({
+    level: env.LOG_LEVEL,
+    secrets: [
+      env.SLACK_BOT_TOKEN,
+      env.SLACK_SIGNING_SECRET,
+      env.SLACK_APP_TOKEN,
+      env.PAGERDUTY_TOKEN,
+      env.PAGERDUTY_WEBHOOK_SECRET,
+      env.ALERTMANAGER_WEBHOOK_TOKEN,
+    ].filter((s): s is string => Boolean(s)),
+  });
+  const config = await loadConfig(settings.configDir);
+  if (!config.ok) {
+    process.stderr.write(
+      `mc cannot start: ${config.errors.length} error(s) in ${settings.configDir}:\n${formatConfigErrors(config.errors)}\nRun \`mc validate\` after fixing them.\n`,
+    );
+    return 1;
+  }
+  let bot: Awaited<ReturnType<typeof createBot>>;
+  try {
+    bot = await createBot({ settings, config: config.config, log });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      process.stderr.write(`mc cannot start: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const { port } = await bot.start(env.PORT, env.HOST);
+  log.info({ port, host: env.HOST, mode: settings.mode, store: bot.store.db.kind }, 'mc started');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'mc stopping');
+    await bot.stop();
+    log.flush();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  return 0;
+}
+
+main().then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `mc cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);
