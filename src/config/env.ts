@@ -2,7 +2,9 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const url = (what: string) =>
-  z.url({ protocol: /^https?$/, message: `must be a URL (http:// or https://) of ${what}` }).optional();
+  z
+    .url({ protocol: /^https?$/, message: `must be a URL (http:// or https://) of ${what}` })
+    .optional();
 
 /** Environment contract of DESIGN.md. Only `src/main.ts` passes `process.env` here. */
 export const Env = z.object({
