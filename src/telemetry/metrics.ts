@@ -7,6 +7,12 @@ export interface Metrics {
   slackAckSeconds: Histogram<'kind'>;
   slackRetriesDropped: Counter;
   httpRequestsRejected: Counter<'route' | 'reason'>;
+  /** Webhook requests by source and outcome (accepted, duplicate, ignored, unauthorized, ...). */
+  webhooksTotal: Counter<'source' | 'outcome'>;
+  webhookSeconds: Histogram<'source'>;
+  /** Inbox deliveries handed to the consumer, by outcome (done, retry, failed, lost). */
+  webhookInboxProcessed: Counter<'source' | 'outcome'>;
+  webhookInboxLagSeconds: Histogram<'source'>;
 }
 
 /** Builds a fresh registry with default process metrics and the bot's own. */
@@ -37,6 +43,32 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'mc_http_requests_rejected_total',
       help: 'HTTP requests refused before reaching a handler, by route and reason.',
       labelNames: ['route', 'reason'],
+      registers: [registry],
+    }),
+    webhooksTotal: new Counter({
+      name: 'mc_webhooks_total',
+      help: 'Webhook requests (Alertmanager, PagerDuty) by source and outcome.',
+      labelNames: ['source', 'outcome'],
+      registers: [registry],
+    }),
+    webhookSeconds: new Histogram({
+      name: 'mc_webhook_seconds',
+      help: 'Time from receiving a webhook request to answering it (stored in the inbox first).',
+      labelNames: ['source'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    webhookInboxProcessed: new Counter({
+      name: 'mc_webhook_inbox_processed_total',
+      help: 'Stored webhook deliveries processed, by source and outcome (done, retry, failed, lost).',
+      labelNames: ['source', 'outcome'],
+      registers: [registry],
+    }),
+    webhookInboxLagSeconds: new Histogram({
+      name: 'mc_webhook_inbox_lag_seconds',
+      help: 'Time from storing a webhook delivery to its successful processing.',
+      labelNames: ['source'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
   };
