@@ -1,12 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createBuiltinActionRegistry } from './actions/builtin-actions.ts';
+import type { ActionContext } from './actions/types.ts';
+import { createKubeClients } from './adapters/kubernetes/create-kube-clients.ts';
 import type { Settings } from './config/env.ts';
 import type { LoadedConfig } from './config/load-config.ts';
+import { createRoleDirectory } from './domain/policy/index.ts';
 import { evidenceRoutes } from './evidence/http/evidence-routes.ts';
 import { createLedger, type Ledger } from './evidence/ledger/create-ledger.ts';
 import { createEvidence, type Evidence } from './evidence/record-evidence.ts';
 import { loadOrCreateSigningKey } from './evidence/signing/signing-key.ts';
 import type { ReadinessReport } from './http/ops-routes.ts';
 import type { HttpRoute } from './http/route.ts';
+import { createRunEngine, type RunEngineOptions } from './runs/create-run-engine.ts';
+import type { Actor, RunEngine } from './runs/types.ts';
+import { createRollbackCommand } from './slack/commands/rollback.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
+import { createRunActionHandlers } from './slack/runs/run-action-handlers.ts';
+import { createRunMessages, type RunMessages } from './slack/runs/run-messages.ts';
+import { slackGroupMembers } from './slack/runs/slack-group-members.ts';
+import { createSlackClient } from './slack/web-client.ts';
 import { openStore, type Store } from './store/open-store.ts';
 import { createRequestDedupe } from './store/request-dedupe.ts';
 import type { Logger } from './telemetry/logger.ts';
@@ -22,6 +37,25 @@ export interface BotOptions {
   botUserId?: string;
   /** Web API client retries (tests: 0). */
   clientRetries?: number;
+  /** The clusters actions reach; main.ts loads it from KUBECONFIG. Absent: no cluster at all. */
+  kubeConfig?: KubeConfig;
+  /** Time as the engine and policy see it (tests move it). Default: the system clock. */
+  clock?: () => Date;
+  /** This process among those sharing the database. Default: hostname:pid:random. */
+  ownerId?: string;
+  /** Engine tuning (tests shorten verify, heartbeat, progress intervals). */
+  runs?: Partial<
+    Pick<
+      RunEngineOptions,
+      'revertWindowMs' | 'verifyTimeoutMs' | 'heartbeatMs' | 'staleAfterMs' | 'progressIntervalMs'
+    >
+  >;
+  /** How often runs whose approval window passed are expired. Default 30 s. */
+  expireEveryMs?: number;
+  /** At most one progress edit of a run's message per this interval. Default 1 s. */
+  messageUpdateMs?: number;
+  /** How long stop() waits for executing runs before closing the store. Default 30 s. */
+  stopGraceMs?: number;
 }
 
 /** The running bot's parts, for the composition root, the sandbox and end-to-end tests. */
@@ -31,13 +65,17 @@ export interface Bot {
   evidence: Evidence;
   slack: SlackApp;
   metrics: Metrics;
+  engine: RunEngine;
+  runMessages: RunMessages;
+  /** Listens; then posts runs a dead owner left executing as interrupted, and starts expiring stale runs. */
   start(port: number, host?: string): Promise<{ port: number }>;
   stop(): Promise<void>;
 }
 
 /**
  * Builds the bot from validated settings and config: store (migrated), signing key, ledger,
- * evidence, and the Slack app with its HTTP routes. Nothing listens until start().
+ * evidence, the run engine with its Slack messages and handlers, and the Slack app with its
+ * HTTP routes. Nothing listens until start().
  */
 export async function createBot(options: BotOptions): Promise<Bot> {
   const { settings, log } = options;
@@ -63,6 +101,14 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       publicUrl: settings.publicUrl,
       log,
     });
+    const clock = options.clock ?? (() => new Date());
+    const slackClient = createSlackClient({
+      botToken: env.SLACK_BOT_TOKEN ?? '',
+      ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+      ...(options.clientRetries !== undefined ? { retries: options.clientRetries } : {}),
+      log,
+    });
+    const runs = buildRuns(options, { store, ledger, evidence, metrics, clock, slackClient });
     const slack = createSlackApp({
       botToken: env.SLACK_BOT_TOKEN ?? '',
       ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
@@ -77,16 +123,39 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       dedupe: createRequestDedupe(store.db),
       readiness: () => storeReadiness(store),
       extraRoutes: routes,
+      handlers: runs.handlers,
+      actionHandlers: runs.actionHandlers,
     });
+    const { engine, runMessages } = runs;
+    let expiry: NodeJS.Timeout | undefined;
     return {
       store,
       ledger,
       evidence,
       slack,
       metrics,
-      start: (port, host) => slack.start(port, host),
+      engine,
+      runMessages,
+      async start(port, host) {
+        const bound = await slack.start(port, host);
+        const interrupted = await engine.recoverInterrupted();
+        if (interrupted.length > 0) {
+          log.warn({ runs: interrupted.map((v) => v.run.id) }, 'interrupted runs posted');
+        }
+        expiry = setInterval(() => {
+          engine.expireStale().catch((error: unknown) => {
+            log.error({ err: error }, 'expiring stale runs failed');
+          });
+        }, options.expireEveryMs ?? 30_000);
+        expiry.unref();
+        return bound;
+      },
       async stop() {
+        clearInterval(expiry);
         await slack.stop();
+        const grace = delay(options.stopGraceMs ?? 30_000, undefined, { ref: false });
+        await Promise.race([engine.idle().then(() => runMessages.idle()), grace]);
+        runMessages.close();
         await store.close();
       },
     };
@@ -94,6 +163,85 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     await store.close();
     throw error;
   }
+}
+
+/**
+ * The run engine and its Slack side: kube clients and action context, the role directory over
+ * the catalog and Slack user groups, the engine (observed by the plan messages), the
+ * `/mc rollback` handler and the run buttons' handlers.
+ */
+function buildRuns(
+  options: BotOptions,
+  parts: {
+    store: Store;
+    ledger: Ledger;
+    evidence: Evidence;
+    metrics: Metrics;
+    clock: () => Date;
+    slackClient: ReturnType<typeof createSlackClient>;
+  },
+) {
+  const { log, config } = options;
+  const { catalog, commands } = config;
+  const { clock, slackClient } = parts;
+  const kube = createKubeClients(options.kubeConfig ?? new KubeConfig());
+  const actions = createBuiltinActionRegistry();
+  const actionContext = (actor: Actor): ActionContext => ({
+    catalog,
+    kube,
+    log,
+    now: clock,
+    sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
+    actor: actor.id,
+  });
+  const groupMembers = slackGroupMembers(slackClient);
+  const roles = createRoleDirectory({ catalog, groupMembers, now: clock });
+  let engine: RunEngine | undefined;
+  const ready = () => {
+    if (!engine) throw new Error('run engine used before it was built');
+    return engine;
+  };
+  const runMessages = createRunMessages({
+    client: slackClient,
+    catalog,
+    attach: (runId, message) => ready().attachMessage(runId, message),
+    get: (runId) => ready().get(runId),
+    log,
+    metrics: parts.metrics,
+    clock,
+    ...(options.messageUpdateMs !== undefined ? { minUpdateMs: options.messageUpdateMs } : {}),
+  });
+  engine = createRunEngine({
+    db: parts.store.db,
+    ledger: parts.ledger,
+    evidence: parts.evidence,
+    actions,
+    actionContext,
+    catalog,
+    commands,
+    roles,
+    observer: runMessages.observer,
+    clock,
+    log,
+    ownerId: options.ownerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    ...options.runs,
+  });
+  const rollback = createRollbackCommand({
+    engine,
+    messages: runMessages,
+    actions,
+    actionContext,
+    roles,
+  });
+  const actionHandlers = createRunActionHandlers({
+    engine,
+    client: slackClient,
+    catalog,
+    groupMembers,
+    log,
+    metrics: parts.metrics,
+  });
+  return { engine, runMessages, handlers: { rollback }, actionHandlers };
 }
 
 async function storeReadiness(store: Store): Promise<ReadinessReport> {

@@ -1,4 +1,5 @@
 import process from 'node:process';
+import { KubeConfig } from '@kubernetes/client-node';
 import { createBot } from './bot.ts';
 import { formatEnvProblems, loadEnv } from './config/env.ts';
 import { formatConfigErrors, loadConfig } from './config/load-config.ts';
@@ -35,9 +36,12 @@ async function main(): Promise<number> {
     );
     return 1;
   }
+  // KUBECONFIG (or ~/.kube/config, or the in-cluster service account), as kubectl reads it.
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
   let bot: Awaited<ReturnType<typeof createBot>>;
   try {
-    bot = await createBot({ settings, config: config.config, log });
+    bot = await createBot({ settings, config: config.config, log, kubeConfig });
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       process.stderr.write(`mc cannot start: ${error.message}\n`);

@@ -31,8 +31,12 @@ const STEP_EMOJI: Record<RunStepState, string> = {
 /** Block id of the buttons row. */
 export const RUN_ACTIONS_BLOCK = 'run-actions';
 
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: cut(text, max) });
+const cut = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
+const plain = (text: string, max: number) => ({
+  type: 'plain_text' as const,
+  text: cut(text, max),
+});
 
 function stepBlock(step: FindingStep): Block {
   const mark = step.state ? `${STEP_EMOJI[step.state]} ` : '';

@@ -1,0 +1,120 @@
+import { resolveTarget } from '../actions/resolve-target.ts';
+import type { ActionPlan } from '../actions/types.ts';
+import { unknownName } from '../config/schema.ts';
+import { planHash } from '../domain/policy/index.ts';
+import type { RunStep } from '../domain/runs/index.ts';
+import { checkRequester } from './check-requester.ts';
+import { createRun, refuseLocked } from './create-run.ts';
+import { type EngineCore, errorMessage } from './engine-core.ts';
+import { stepName } from './step-params.ts';
+import { lockHolder } from './target-lock.ts';
+import { refuse } from './transition.ts';
+import type { EngineOutcome, EngineRefusal, RunRequest, StepRequest } from './types.ts';
+
+/**
+ * Every problem with the steps' params, all at once: unknown actions, params that do not fit
+ * the action's schema, a step aimed at another service or environment than the run's target.
+ */
+function checkSteps(
+  core: EngineCore,
+  request: RunRequest,
+): { errors: string[]; parsed: unknown[] } {
+  const errors: string[] = [];
+  const parsed: unknown[] = [];
+  if (request.steps.length === 0) errors.push('A run needs at least one step.');
+  request.steps.forEach((step: StepRequest, i) => {
+    const check = core.actions.validateParams(step.action, step.params);
+    if (!check.ok) {
+      errors.push(...check.errors.map((e) => `${stepName(i, step.action)}: ${e}`));
+      return;
+    }
+    parsed.push(check.params);
+    const { service, env } = step.params as { service?: unknown; env?: unknown };
+    const { target } = request;
+    if (
+      (service !== undefined && service !== target.service) ||
+      (env !== undefined && env !== target.env)
+    ) {
+      errors.push(
+        `${stepName(i, step.action)}: acts on ${String(service)}/${String(env)}, but the run's target is ${target.service}/${target.env}.`,
+      );
+    }
+  });
+  return { errors, parsed };
+}
+
+/**
+ * request(): the verb's policy for the requester, the steps' params, the target lock, then
+ * each step planned against the live state; stores the run when all of that holds.
+ */
+export async function requestRun(core: EngineCore, request: RunRequest): Promise<EngineOutcome> {
+  const { target, requester } = request;
+  const refusal = (code: EngineRefusal, message: string, data: Record<string, unknown> = {}) =>
+    refuse(core, undefined, {
+      code,
+      message,
+      actor: requester.id,
+      target,
+      data: { verb: request.verb, ...data },
+    });
+
+  const spec = core.commands.get(request.verb);
+  if (!spec) {
+    return refusal(
+      'invalid_params',
+      unknownName('command', request.verb, [...core.commands.keys()]),
+    );
+  }
+  try {
+    resolveTarget(core.catalog, target.service, target.env);
+  } catch (error) {
+    return refusal('invalid_params', errorMessage(error));
+  }
+  const policy = await checkRequester(core, spec, target, requester.id, request.reason);
+  if (!policy.ok) return refusal(policy.code, policy.message);
+  const { errors, parsed } = checkSteps(core, request);
+  if (errors.length > 0) {
+    return refusal(
+      'invalid_params',
+      `The run cannot be planned:\n${errors.map((e) => `• ${e}`).join('\n')}`,
+    );
+  }
+  // Checked again by the unique index on insert; this early look spares the cluster reads.
+  if (await lockHolder(core.db, target)) return refuseLocked(core, target, requester.id);
+
+  const ctx = core.actionContext(requester);
+  const plans: ActionPlan[] = [];
+  for (const [i, step] of request.steps.entries()) {
+    try {
+      plans.push(await core.actions.get(step.action).plan(ctx, parsed[i]));
+    } catch (error) {
+      return refusal('plan_failed', `${stepName(i, step.action)}: ${errorMessage(error)}`, {
+        step: i,
+      });
+    }
+  }
+  if (plans.every((p) => p.noop)) {
+    return refusal('plan_failed', `Nothing to change: ${plans.map((p) => p.summary).join('; ')}.`);
+  }
+  const steps: RunStep[] = request.steps.map((step, i) => ({
+    index: i,
+    action: step.action,
+    params: step.params,
+    reversible: core.actions.get(step.action).reversible,
+    plan: plans[i]?.summary || step.action,
+    state: 'pending',
+  }));
+  const hash = planHash({ verb: request.verb, target, steps });
+  return createRun(core, {
+    verb: request.verb,
+    target,
+    requester,
+    ...(request.reason === undefined ? {} : { reason: request.reason }),
+    ...(request.channel === undefined ? {} : { channel: request.channel }),
+    ...(request.revertOf === undefined ? {} : { revertOf: request.revertOf }),
+    steps,
+    plans,
+    requirements: policy.requirements,
+    planHash: hash,
+  });
+}

@@ -1,0 +1,74 @@
+import type { ActionContext, Json } from '../actions/types.ts';
+import { type RunStep, revertOrder } from '../domain/runs/index.ts';
+import { type EngineCore, errorMessage } from './engine-core.ts';
+import { moveOwned, saveSteps } from './persist-steps.ts';
+import { readRun } from './run-store.ts';
+import { parsedParams, sentences } from './step-params.ts';
+
+/**
+ * Reverts, last first, the steps of a `reverting` run this engine owns that changed the
+ * target (up to `failedIndex`, or all of them). Ends `reverted`, or `failed` with both the
+ * original error and every revert error recorded and an error log line that pages a person.
+ */
+export async function revertSteps(
+  core: EngineCore,
+  ctx: ActionContext,
+  runId: string,
+  steps: RunStep[],
+  failedIndex?: number,
+): Promise<void> {
+  const plan = revertOrder(steps, failedIndex);
+  const problems: string[] = [];
+  for (const index of plan.revert) {
+    const step = steps[index];
+    if (!step) continue;
+    try {
+      const action = core.actions.get(step.action);
+      await action.revert(ctx, parsedParams(core, step), (step.before ?? null) as Json);
+      step.state = 'reverted';
+    } catch (error) {
+      const message = errorMessage(error);
+      step.state = 'revert_failed';
+      step.error = step.error
+        ? `${step.error}; revert failed: ${message}`
+        : `revert failed: ${message}`;
+      problems.push(`Reverting step ${index + 1} (${step.action}) also failed: ${message}`);
+    }
+    step.finishedAt = core.clock();
+    const entry = { index, action: step.action, state: step.state, error: step.error ?? null };
+    await saveSteps(core, runId, 'reverting', steps, entry);
+    core.notify(runId);
+  }
+  const current = await readRun(core.db, runId);
+  const earlier = current?.run.error;
+  const notes = plan.irreversible.map((i) => i.message);
+  if (problems.length > 0) {
+    const target = current
+      ? `${current.run.target.service}/${current.run.target.env}`
+      : 'the target';
+    const error = sentences([
+      earlier,
+      ...problems,
+      `${target} may be left half-changed: a person must check it now, then click Revert to retry.`,
+    ]);
+    core.log.error(
+      { run: runId, problems },
+      `run ${runId}: REVERT FAILED, ${target} needs a person`,
+    );
+    await moveOwned(
+      core,
+      runId,
+      { from: 'reverting', to: 'failed' },
+      { steps, error },
+      { alert: true },
+    );
+    return;
+  }
+  const error = sentences([earlier, ...notes]);
+  await moveOwned(
+    core,
+    runId,
+    { from: 'reverting', to: 'reverted' },
+    { steps, ...(error ? { error } : {}) },
+  );
+}

@@ -1,0 +1,141 @@
+import type { ActionPlan } from '../actions/types.ts';
+import type { Approval, Requirements, Tally } from '../domain/policy/index.ts';
+import type { Run, RunTarget } from '../domain/runs/index.ts';
+
+/**
+ * The contract between the run engine and its callers (Slack, playbooks, drills, the CLI).
+ *
+ * Where a run waits for a person (see `RunView.waitingFor`):
+ * - `planned`: the plan is shown and needs no approval (`requirements.approvals.count` is 0);
+ *   it waits for the requester's Confirm. Confirm moves it `approved` → `executing` at once.
+ * - `awaiting_approval`: it waits for approvers (Approve/Reject; the requester may Cancel).
+ *   The approval that satisfies the tally moves it `approved` → `executing` in the same
+ *   transaction, so `approved` is never a resting state.
+ * - `interrupted`: its owner process died mid-way; Resume or Revert.
+ */
+
+/** A person acting through Slack (or the CLI): their id is what policy checks. */
+export interface Actor {
+  id: string;
+  name?: string;
+}
+
+/** One step as a caller asks for it; the engine plans it against the live state. */
+export interface StepRequest {
+  action: string;
+  params: Record<string, unknown>;
+}
+
+export interface RunRequest {
+  verb: string;
+  target: RunTarget;
+  requester: Actor;
+  reason?: string;
+  steps: StepRequest[];
+  /** Where the plan message goes (channel id); the Slack layer posts it. */
+  channel?: string;
+  /** The run this one undoes. Informational: revert() builds real revert runs (see below). */
+  revertOf?: string;
+}
+
+/** A run with what people need to see beside it: approvals, their tally, the policy. */
+export interface RunView {
+  run: Run;
+  approvals: Approval[];
+  requirements: Requirements;
+  tally: Tally;
+  /** Where the plan message lives once posted (chat.update target). */
+  message?: { channel: string; ts: string };
+  /** Until when a Revert button may be offered (succeeded runs). */
+  revertUntil?: Date;
+  /** Evidence of the run's terminal state, when recorded. */
+  evidenceUrl?: string;
+  /** Latest progress line from verify() ("3 of 6 pods updated"). */
+  progress?: string;
+  /** Who must click next: the requester (Confirm) or approvers (Approve); absent otherwise. */
+  waitingFor?: 'confirm' | 'approval';
+  /** Each step's plan as shown when the run was requested: summary, diff lines, warnings. */
+  plans?: ActionPlan[];
+  /** Interrupted runs: what the run was doing when its owner died (Resume continues that). */
+  interruptedFrom?: 'executing' | 'reverting';
+  /** The process executing the run (`ownerId` of its engine), while it executes. */
+  owner?: string;
+}
+
+/** What a click or command got: refusals are data with a message for the clicker. */
+export type EngineOutcome =
+  | { ok: true; view: RunView; message?: string }
+  | { ok: false; code: EngineRefusal; message: string; view?: RunView };
+
+export type EngineRefusal =
+  | 'not_found'
+  | 'not_allowed'
+  | 'reason_required'
+  | 'target_locked'
+  | 'invalid_params'
+  | 'plan_failed'
+  | 'not_an_approver'
+  | 'self_approval'
+  | 'already_approved'
+  | 'plan_changed'
+  | 'expired'
+  | 'wrong_state'
+  | 'not_requester'
+  | 'not_reversible'
+  | 'revert_window_closed';
+
+/**
+ * Told after every persisted change (request included, before a message is attached: then
+ * `view.message` is absent), so the Slack layer can update ONE message. Calls for one run
+ * come in order, one at a time; verify() progress at most once per 2 s per run. A throwing
+ * observer is logged and never stops a run.
+ */
+export interface RunObserver {
+  changed(view: RunView): Promise<void>;
+}
+
+/** The run engine: every method re-reads the run from the store and checks before acting. */
+export interface RunEngine {
+  /**
+   * Checks policy and the target lock, plans every step from live state, persists the run.
+   * A plan where every step would change nothing is refused as `plan_failed`.
+   */
+  request(request: RunRequest): Promise<EngineOutcome>;
+  /** Records where the plan message was posted. */
+  attachMessage(runId: string, message: { channel: string; ts: string }): Promise<void>;
+  /** Requester confirms a run that needs no approvals: it executes. */
+  confirm(runId: string, actor: Actor, planHash: string): Promise<EngineOutcome>;
+  /** An approver approves; the run executes when the tally is satisfied. */
+  approve(runId: string, actor: Actor, planHash: string, comment?: string): Promise<EngineOutcome>;
+  reject(runId: string, actor: Actor, reason?: string): Promise<EngineOutcome>;
+  /** The requester withdraws a run that has not started. */
+  cancel(runId: string, actor: Actor): Promise<EngineOutcome>;
+  /**
+   * Succeeded (or failed) run, within the revert window: creates a NEW run (`revertOf` set,
+   * same verb and target, same policy: approvals again where needed) whose step k calls the
+   * original action's revert() with the original step's `before`, last step first; its plan
+   * hash binds the restored states too. Steps that cannot be undone are named (and refused as
+   * `not_reversible` when nothing else is left). Interrupted run: reverted in place (the
+   * steps that ran are undone), no new run.
+   */
+  revert(runId: string, actor: Actor): Promise<EngineOutcome>;
+  /**
+   * Continues an interrupted run from its first unfinished step (a step whose `before` was
+   * stored is verified, not applied again); a run interrupted while reverting goes on
+   * reverting. Its requester, or anyone the verb's policy lets request it, may resume.
+   */
+  resume(runId: string, actor: Actor): Promise<EngineOutcome>;
+  get(runId: string): Promise<RunView | undefined>;
+  /** Active runs (holding a target lock), newest first. */
+  active(): Promise<RunView[]>;
+  /**
+   * On start-up (and periodically): runs left executing/reverting by a dead owner become
+   * interrupted: another owner whose heartbeat is stale, or this engine's ownerId when this
+   * engine is not running them (an earlier incarnation of this process).
+   */
+  recoverInterrupted(): Promise<RunView[]>;
+  /** Marks runs whose approval window passed as expired. */
+  expireStale(): Promise<RunView[]>;
+  /** Waits for executions this process started (tests, shutdown). */
+  idle(): Promise<void>;
+}
