@@ -86,7 +86,7 @@ describe.each(kinds)('src/runs exactly-once execution (%s)', (kind) => {
     await engine.idle();
 
     const done = await engine.get(run.id);
-    expect(done?.run.state).toBe('succeeded');
+    expect(done?.run.state, done?.run.error).toBe('succeeded');
     expect(done?.run.steps[0]).toMatchObject({
       state: 'succeeded',
       before: { image: 'shop/checkout:1.4.1', container: 'app' },
@@ -150,10 +150,14 @@ describe.each(kinds)('src/runs exactly-once execution (%s)', (kind) => {
           engine.approve(run.id, { id: RM }, run.planHash),
         ]),
       );
-      expect(clicks.filter((c) => c.ok)).toHaveLength(1);
+      const said = JSON.stringify(clicks.map((c) => (c.ok ? 'ok' : `${c.code}: ${c.message}`)));
+      expect(
+        clicks.filter((c) => c.ok),
+        said,
+      ).toHaveLength(1);
       await Promise.all([one.idle(), two.idle()]);
       const done = await two.get(run.id);
-      expect(done?.run.state).toBe('succeeded');
+      expect(done?.run.state, done?.run.error).toBe('succeeded');
       expect(patches(world.emulator, SET_IMAGE).filter((r) => r.cluster === PROD)).toHaveLength(1);
       const started = await ledgerEntries(world, 'run.executing', `run:${run.id}`);
       expect(started).toHaveLength(1);
