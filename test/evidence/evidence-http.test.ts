@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { CustomRoute } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceRoutes } from '../../src/evidence/http/evidence-routes.ts';
-import { dispatchRoute } from '../../src/evidence/http/match-route.ts';
 import { createLedger } from '../../src/evidence/ledger/create-ledger.ts';
 import { createEvidence, type RecordedEvidence } from '../../src/evidence/record-evidence.ts';
 import {
@@ -15,6 +14,8 @@ import {
   publicKeyFromPem,
 } from '../../src/evidence/signing/signing-key.ts';
 import { verifyEvidenceBundle } from '../../src/evidence/signing/verify-bundle.ts';
+import { matchRoute } from '../../src/http/match-route.ts';
+import type { HttpRoute } from '../../src/http/route.ts';
 import { openPgliteStore, type TestStore } from './support/test-store.ts';
 
 const XSS = '<script>alert("pwned")</script>';
@@ -32,9 +33,11 @@ describe('src/evidence/http', () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mc-evidence-http-'));
     const key = await loadOrCreateSigningKey({ dataDir: dir });
     server = createServer((req, res) => {
-      if (!dispatchRoute(boltRoutes, req, res)) {
-        res.writeHead(404).end('no route');
-      }
+      // Served as the bot's front server serves routes outside Bolt (Socket Mode).
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const match = matchRoute(boltRoutes as HttpRoute[], req.method ?? 'GET', path);
+      if (!match) return void res.writeHead(404).end('no route');
+      match.route.handler(Object.assign(req, { params: match.params }), res);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
