@@ -5,8 +5,11 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { createBuiltinActionRegistry } from './actions/builtin-actions.ts';
 import type { ActionContext } from './actions/types.ts';
 import { createKubeClients } from './adapters/kubernetes/create-kube-clients.ts';
+import { createPrometheusClient } from './adapters/prometheus/create-prometheus-client.ts';
 import type { Settings } from './config/env.ts';
 import type { LoadedConfig } from './config/load-config.ts';
+import { createDeployLog } from './deploys/deploy-log.ts';
+import { revisionHistory } from './deploys/revision-history.ts';
 import { createRoleDirectory } from './domain/policy/index.ts';
 import { evidenceRoutes } from './evidence/http/evidence-routes.ts';
 import { createLedger, type Ledger } from './evidence/ledger/create-ledger.ts';
@@ -16,11 +19,15 @@ import type { ReadinessReport } from './http/ops-routes.ts';
 import type { HttpRoute } from './http/route.ts';
 import { createRunEngine, type RunEngineOptions } from './runs/create-run-engine.ts';
 import type { Actor, RunEngine } from './runs/types.ts';
+import { createVerification, type VerificationOptions } from './runs/verification.ts';
+import { createDeployCommand } from './slack/commands/deploy.ts';
 import { createRollbackCommand } from './slack/commands/rollback.ts';
+import { createStatusCommand } from './slack/commands/status.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
 import { createRunActionHandlers } from './slack/runs/run-action-handlers.ts';
 import { createRunMessages, type RunMessages } from './slack/runs/run-messages.ts';
 import { slackGroupMembers } from './slack/runs/slack-group-members.ts';
+import { createVerificationActionHandlers } from './slack/runs/verification-action-handlers.ts';
 import { createSlackClient } from './slack/web-client.ts';
 import { openStore, type Store } from './store/open-store.ts';
 import { createRequestDedupe } from './store/request-dedupe.ts';
@@ -49,6 +56,10 @@ export interface BotOptions {
       RunEngineOptions,
       'revertWindowMs' | 'verifyTimeoutMs' | 'heartbeatMs' | 'staleAfterMs' | 'progressIntervalMs'
     >
+  >;
+  /** The verification window after deploys and rollbacks (tests shorten the interval). */
+  verification?: Partial<
+    Pick<VerificationOptions, 'intervalMs' | 'required' | 'maxIntervals' | 'decisionTimeoutMs'>
   >;
   /** How often runs whose approval window passed are expired. Default 30 s. */
   expireEveryMs?: number;
@@ -195,6 +206,16 @@ function buildRuns(
     actor: actor.id,
   });
   const groupMembers = slackGroupMembers(slackClient);
+  const url = options.settings.env.PROMETHEUS_URL;
+  const prometheus = url ? createPrometheusClient({ url, timeoutMs: 5_000, log }) : undefined;
+  const deployLog = createDeployLog({ db: parts.store.db, ledger: parts.ledger, clock });
+  const verification = createVerification({
+    catalog,
+    ...(prometheus ? { prometheus } : {}),
+    deployLog,
+    log,
+    ...options.verification,
+  });
   const roles = createRoleDirectory({ catalog, groupMembers, now: clock });
   let engine: RunEngine | undefined;
   const ready = () => {
@@ -225,6 +246,7 @@ function buildRuns(
     log,
     ownerId: options.ownerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     ...options.runs,
+    afterSteps: verification,
   });
   const rollback = createRollbackCommand({
     engine,
@@ -232,6 +254,8 @@ function buildRuns(
     actions,
     actionContext,
     roles,
+    history: async (service, env) =>
+      (await revisionHistory({ catalog, kube, deployLog, service, env, now: clock() })).text,
   });
   const actionHandlers = createRunActionHandlers({
     engine,
@@ -241,7 +265,27 @@ function buildRuns(
     log,
     metrics: parts.metrics,
   });
-  return { engine, runMessages, handlers: { rollback }, actionHandlers };
+  const deploy = createDeployCommand({
+    engine,
+    messages: runMessages,
+    actions,
+    actionContext,
+    roles,
+    ledger: parts.ledger,
+    clock,
+  });
+  const status = createStatusCommand({
+    kube,
+    engine,
+    deployLog,
+    clock,
+    ...(prometheus ? { prometheus } : {}),
+  });
+  Object.assign(
+    actionHandlers,
+    createVerificationActionHandlers({ verification, client: slackClient }),
+  );
+  return { engine, runMessages, handlers: { rollback, deploy, status }, actionHandlers };
 }
 
 async function storeReadiness(store: Store): Promise<ReadinessReport> {

@@ -29,6 +29,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     ...rest,
     revertWindowMs: options.revertWindowMs ?? DAY_MS,
     verifyTimeoutMs: options.verifyTimeoutMs,
+    afterSteps: options.afterSteps,
     heartbeatMs: options.heartbeatMs ?? 5_000,
     staleAfterMs: options.staleAfterMs ?? 30_000,
     progressIntervalMs: options.progressIntervalMs ?? 2_000,
@@ -37,13 +38,16 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     notify: (runId) => started().notify(runId),
     notifyProgress: (runId, line) => started().notifyProgress(runId, line),
     launch: (runId) => started().launch(runId),
-    view: (runId, q = options.db) => {
+    view: async (runId, q = options.db) => {
       const progress = core.progress.get(runId);
-      return loadView(q, runId, {
+      const view = await loadView(q, runId, {
         now: options.clock(),
         revertWindowMs: core.revertWindowMs,
         ...(progress === undefined ? {} : { progress }),
       });
+      const pause = view?.run.state === 'executing' && options.afterSteps?.pausedFor?.(runId);
+      if (view && pause) view.pause = pause;
+      return view;
     },
   };
   if (core.staleAfterMs <= core.heartbeatMs) {

@@ -6,6 +6,7 @@ import type { Ledger } from '../evidence/ledger/create-ledger.ts';
 import type { Evidence } from '../evidence/record-evidence.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { AfterSteps } from './after-steps.ts';
 import type { Actor, RunObserver, RunView } from './types.ts';
 
 /** What createRunEngine needs; main.ts builds the real ones, tests pass emulators and fakes. */
@@ -37,12 +38,15 @@ export interface RunEngineOptions {
   staleAfterMs?: number;
   /** At most one progress update per run to the observer per this interval. Default 2 s. */
   progressIntervalMs?: number;
+  /** Decides how a run whose steps all succeeded ends (a verification window). Default: it succeeds. */
+  afterSteps?: AfterSteps;
 }
 
 /** The engine's collaborators and shared state, handed to each of its parts. */
 export interface EngineCore
-  extends Required<Omit<RunEngineOptions, 'observer' | 'verifyTimeoutMs'>> {
+  extends Required<Omit<RunEngineOptions, 'observer' | 'verifyTimeoutMs' | 'afterSteps'>> {
   verifyTimeoutMs: number | undefined;
+  afterSteps: AfterSteps | undefined;
   /** Latest verify() progress line per run executing here. */
   progress: Map<string, string>;
   /** Runs this engine is executing right now. */

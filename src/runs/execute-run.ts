@@ -1,5 +1,6 @@
 import type { ActionContext, Applied, Json, VerifyResult } from '../actions/types.ts';
 import { type RunStep, revertOrder } from '../domain/runs/index.ts';
+import { finishSteps } from './after-steps.ts';
 import { type EngineCore, errorMessage } from './engine-core.ts';
 import { moveOwned, saveSteps } from './persist-steps.ts';
 import { revertSteps } from './revert-steps.ts';
@@ -169,5 +170,5 @@ export async function executeRun(core: EngineCore, runId: string): Promise<void>
       return;
     }
   }
-  await moveOwned(core, runId, { from: 'executing', to: 'succeeded' }, { steps });
+  await finishSteps(core, ctx, stored.run, steps);
 }

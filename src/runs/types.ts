@@ -1,6 +1,7 @@
 import type { ActionPlan } from '../actions/types.ts';
 import type { Approval, Requirements, Tally } from '../domain/policy/index.ts';
 import type { Run, RunTarget } from '../domain/runs/index.ts';
+import type { RunPause } from './after-steps.ts';
 
 /**
  * The contract between the run engine and its callers (Slack, playbooks, drills, the CLI).
@@ -60,6 +61,8 @@ export interface RunView {
   interruptedFrom?: 'executing' | 'reverting';
   /** The process executing the run (`ownerId` of its engine), while it executes. */
   owner?: string;
+  /** Its steps succeeded and it waits for a person's decision (verification inconclusive). */
+  pause?: RunPause;
 }
 
 /** What a click or command got: refusals are data with a message for the clicker. */

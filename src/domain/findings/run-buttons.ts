@@ -4,6 +4,7 @@ import type { RunStep } from '../runs/index.ts';
 import { revertOrder } from '../runs/index.ts';
 import { encodeRunButton, RUN_ACTIONS } from './run-actions.ts';
 import type { ButtonConfirm, FindingButton } from './types.ts';
+import { verificationButtons } from './verification-buttons.ts';
 
 /** A dialog before starting a run with steps that cannot be undone. */
 function irreversibleConfirm(steps: readonly RunStep[]): ButtonConfirm | undefined {
@@ -68,6 +69,7 @@ export function runButtons(view: RunView, now: Date): FindingButton[] {
       button('cancel', 'Cancel'),
     ];
   }
+  if (view.pause) return verificationButtons(view);
   if (run.state === 'interrupted') {
     const reverting = view.interruptedFrom === 'reverting';
     const buttons = [

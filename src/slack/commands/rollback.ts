@@ -8,7 +8,7 @@ import {
   requirementsFor,
 } from '../../domain/policy/index.ts';
 import type { Actor, EngineRefusal, RunEngine } from '../../runs/types.ts';
-import { reply, section } from '../render/blocks.ts';
+import { preformatted, reply, section } from '../render/blocks.ts';
 import { renderFinding } from '../render/run-message.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
 import type { RunMessages } from '../runs/run-messages.ts';
@@ -24,6 +24,22 @@ export interface RollbackDeps {
   actions: ActionRegistry;
   actionContext: (actor: Actor) => ActionContext;
   roles: RoleDirectory;
+  /** The target's revision history as text (revision, image, age, who), for plans without --to. */
+  history?: (service: string, env: string) => Promise<string>;
+}
+
+/** Tells the requester the revision history when they did not pick a revision; never fails the command. */
+async function showHistory(deps: RollbackDeps, request: CommandRequest, r: Rollback) {
+  if (!deps.history || r.params.toRevision !== undefined) return;
+  let text: string;
+  try {
+    text = await deps.history(r.service, r.env);
+  } catch (error) {
+    request.log.warn({ err: error }, 'revision history unavailable');
+    return;
+  }
+  const head = `Revision history of \`${r.service}\` in \`${r.env}\` (\`--to N\` picks another):`;
+  await request.respond(reply(`${head}\n${text}`, [section(head), preformatted(text)]));
 }
 
 /** How each refusal counts in mc_commands_total. */
@@ -115,7 +131,11 @@ export function createRollbackCommand(deps: RollbackDeps): CommandHandler {
       );
       return 'invalid';
     }
-    if (request.command.flags['dry-run'] === true) return dryRun(deps, request, r);
+    if (request.command.flags['dry-run'] === true) {
+      const outcome = await dryRun(deps, request, r);
+      await showHistory(deps, request, r);
+      return outcome;
+    }
     const outcome = await deps.engine.request({
       verb: 'rollback',
       target: { service: r.service, env: r.env },
@@ -134,6 +154,7 @@ export function createRollbackCommand(deps: RollbackDeps): CommandHandler {
     const runId = outcome.view.run.id;
     request.log.info({ run: runId, state: outcome.view.run.state }, 'rollback planned');
     const posted = await deps.messages.posted(runId);
+    if (posted.ok || posted.timedOut) await showHistory(deps, request, r);
     if (posted.ok) {
       if (posted.message.channel !== request.channelId) {
         const text = `Run ${runId} is planned; its message is in <#${posted.message.channel}>.`;

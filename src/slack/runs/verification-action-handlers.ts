@@ -1,0 +1,61 @@
+import { decodeRunButton } from '../../domain/findings/index.ts';
+import {
+  VERIFY_ACTIONS,
+  type VerifyActionName,
+} from '../../domain/findings/verification-buttons.ts';
+import type { Verification } from '../../runs/verification.ts';
+import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
+import { renderRunRefusal } from '../render/run-refusal.ts';
+import type { SlackWebClient } from '../web-client.ts';
+import { guardedCall } from './slack-calls.ts';
+
+export interface VerificationActionDeps {
+  verification: Pick<Verification, 'decide'>;
+  client: SlackWebClient;
+}
+
+/**
+ * Continue / Roll back on a run whose verification paused: only its requester decides; a
+ * refusal goes to the clicker alone. Success needs no reply: the run's message moves on.
+ */
+export function createVerificationActionHandlers(
+  deps: VerificationActionDeps,
+): Record<string, ActionHandler> {
+  async function refuse(request: ActionRequest, message: string): Promise<void> {
+    const reply = renderRunRefusal({ message, correlationId: request.correlationId });
+    const channel = request.channelId;
+    if (channel) {
+      const sent = await guardedCall(
+        { method: 'chat.postEphemeral', log: request.log, errors: undefined },
+        () =>
+          deps.client.chat.postEphemeral({
+            channel,
+            user: request.user.id,
+            text: reply.text,
+            blocks: reply.blocks,
+          }),
+      );
+      if (sent.ok) return;
+    }
+    await request.respond(reply);
+  }
+
+  function handler(name: VerifyActionName): ActionHandler {
+    return async (request) => {
+      const value = decodeRunButton(request.value);
+      if (!value) return refuse(request, 'This button does not name a run mc knows.');
+      const actor = {
+        id: request.user.id,
+        ...(request.user.name ? { name: request.user.name } : {}),
+      };
+      const decided = deps.verification.decide(value.runId, actor, name);
+      if (!decided.ok) return refuse(request, decided.message);
+      request.log.info({ run: value.runId, decision: name }, 'verification decision');
+    };
+  }
+
+  return {
+    [VERIFY_ACTIONS.continue]: handler('continue'),
+    [VERIFY_ACTIONS.rollback]: handler('rollback'),
+  };
+}

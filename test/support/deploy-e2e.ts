@@ -1,0 +1,185 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Bot, createBot } from '../../src/bot.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import { Catalog } from '../../src/config/schema.ts';
+import { startTestExporter, type TestExporter } from '../../src/sandbox/exporter/test-exporter.ts';
+import {
+  type KubeEmulator,
+  kubeConfigFor,
+  startKubeEmulator,
+} from '../../src/sandbox/kubernetes/index.ts';
+import type { EmulatedMessage } from '../../src/sandbox/slack/emulator-types.ts';
+import {
+  newTriggerId,
+  sendBlockAction,
+  sendSlashCommand,
+} from '../../src/sandbox/slack/sign-request.ts';
+import { createSlackEmulator, type SlackEmulator } from '../../src/sandbox/slack/slack-emulator.ts';
+import { startPrometheus, type TestPrometheus } from './prometheus.ts';
+import {
+  buttonValue,
+  CHANNEL,
+  IMAGES,
+  LEAD,
+  NOBODY,
+  ONCALL,
+  ONCALL2,
+  PROD,
+  STAGING,
+} from './runs-e2e.ts';
+import { CHECKOUT, seedReleases } from './runs-e2e-kube.ts';
+import { BOT_TOKEN, loadRepoConfig, SIGNING_SECRET } from './slack.ts';
+import { captureLogs } from './slack-logs.ts';
+
+/** Healthy checkout traffic: 50 requests/s, none failing (the 500 series exists, at 0/s). */
+export const HEALTHY = { ok: 50, error: 0 };
+
+export interface DeployWorld {
+  kube: KubeEmulator;
+  slack: SlackEmulator;
+  exporter: TestExporter;
+  prometheus: TestPrometheus;
+  bot: Bot;
+  baseUrl: string;
+  command(text: string, userId: string): Promise<{ status: number; responseId: string }>;
+  answers(responseId: string): Record<string, unknown>[];
+  click(message: EmulatedMessage, actionId: string, userId: string): Promise<unknown>;
+  plans(): EmulatedMessage[];
+  current(message: EmulatedMessage): EmulatedMessage;
+  thread(message: EmulatedMessage): EmulatedMessage[];
+  until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+let sequence = 0;
+let clicks = 0;
+
+/**
+ * The whole bot against the Kubernetes and Slack emulators and a REAL Prometheus scraping the
+ * test exporter (checkout traffic healthy), with the repo catalog's checkout SLO queries.
+ * checkout runs as a Deployment in staging and prod; prod is in a change freeze now.
+ */
+export async function startDeployWorld(): Promise<DeployWorld> {
+  const exporter = await startTestExporter();
+  exporter.setRate('checkout', HEALTHY);
+  const prometheus = await startPrometheus({ scrapeTargets: [exporter.target] });
+  const kube = await startKubeEmulator({ tickMs: 10, timeScale: 100 });
+  await seedReleases(kube, STAGING, CHECKOUT, IMAGES);
+  await seedReleases(kube, PROD, CHECKOUT, IMAGES);
+  const slack = await createSlackEmulator({ botToken: BOT_TOKEN });
+  for (const id of [ONCALL, ONCALL2, LEAD, NOBODY]) slack.seedUser({ id, name: id.toLowerCase() });
+  slack.seedUsergroup('S05ONCALL1', [ONCALL, ONCALL2]);
+  slack.seedUsergroup('S01SRELEAD', [LEAD]);
+  slack.seedUsergroup('S02RELMGRS', []);
+  slack.seedUsergroup('S03SECOPS1', []);
+
+  const repo = await loadRepoConfig();
+  const raw = structuredClone(repo.catalog);
+  const checkout = raw.services.checkout;
+  if (!checkout?.environments.prod || !raw.environments.prod)
+    throw new Error('catalog.yml lost checkout/prod');
+  checkout.environments.prod.workload = { kind: 'Deployment', name: 'checkout' };
+  const hour = 3_600_000;
+  raw.environments.prod.freeze = [
+    {
+      start: new Date(Date.now() - hour).toISOString(),
+      end: new Date(Date.now() + hour).toISOString(),
+      reason: 'Test freeze',
+    },
+  ];
+  const config = { ...repo, catalog: Catalog.parse(raw) };
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mc-deploy-e2e-'));
+  const env = loadEnv({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    MC_DATA_DIR: dataDir,
+    MC_PUBLIC_URL: 'https://mc.test',
+    PROMETHEUS_URL: prometheus.url,
+  });
+  if (!env.ok) throw new Error(env.problems.join('; '));
+  const logs = captureLogs({ level: 'info', secrets: [BOT_TOKEN, SIGNING_SECRET] });
+  const bot = await createBot({
+    settings: env.settings,
+    config,
+    log: logs.log,
+    botId: slack.identity.botId,
+    botUserId: slack.identity.botUserId,
+    clientRetries: 0,
+    kubeConfig: kubeConfigFor(kube, [STAGING, PROD], { clusterPerContext: true }),
+    runs: { verifyTimeoutMs: 15_000, progressIntervalMs: 100 },
+    verification: { intervalMs: 1_000, required: 3 },
+    messageUpdateMs: 100,
+  });
+  const { port } = await bot.start(0);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const eventsUrl = `${baseUrl}/slack/events`;
+  const messages = () => slack.messages(CHANNEL);
+  return {
+    kube,
+    slack,
+    exporter,
+    prometheus,
+    bot,
+    baseUrl,
+    async command(text, userId) {
+      const responseId = `deploy-${++sequence}`;
+      const sent = await sendSlashCommand(
+        eventsUrl,
+        {
+          text,
+          userId,
+          channelId: CHANNEL,
+          responseUrl: slack.responseUrl(responseId),
+          triggerId: newTriggerId(),
+        },
+        { signingSecret: SIGNING_SECRET },
+      );
+      return { ...sent, responseId };
+    },
+    answers: (responseId) => slack.responses(responseId).map((r) => r.body),
+    click(message, actionId, userId) {
+      const value = buttonValue(message, actionId);
+      if (value === undefined) throw new Error(`no ${actionId} button on: ${message.text}`);
+      return sendBlockAction(
+        eventsUrl,
+        {
+          actionId,
+          value,
+          userId,
+          channelId: CHANNEL,
+          messageTs: message.ts,
+          actionTs: `${(Date.now() / 1000).toFixed(3)}${String(++clicks).padStart(3, '0')}`,
+          triggerId: newTriggerId(),
+        },
+        { signingSecret: SIGNING_SECRET },
+      );
+    },
+    plans: () => messages().filter((m) => !m.threadTs),
+    current: (message) => messages().find((m) => m.ts === message.ts) ?? message,
+    thread: (message) => messages().filter((m) => m.threadTs === message.ts),
+    async until(what, probe, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const value = probe();
+        if (value) return value;
+        await delay(25);
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    },
+    async close() {
+      try {
+        await bot.stop();
+      } finally {
+        await slack.close();
+        await kube.close();
+        await prometheus.close();
+        await exporter.close();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
