@@ -1,0 +1,151 @@
+import type { Signal } from '../triage/schema.ts';
+import { encodeTriageButton, TRIAGE_ACTIONS } from './triage-actions.ts';
+import { fields, notes, person, time } from './triage-notes.ts';
+import {
+  runnable,
+  type TriagePlanFinding,
+  type TriageSuggestionLine,
+  triagePlanFinding,
+} from './triage-plan.ts';
+import type { IncidentState, TriageSubject } from './triage-subject.ts';
+import type { FindingButton, FindingField, Line } from './types.ts';
+
+/** The neutral triage message of one incident; `src/slack/render/` turns it into blocks. */
+export interface TriageFinding {
+  /** One plain sentence for notifications and clients that cannot show blocks. */
+  summary: string;
+  title: string;
+  state: IncidentState;
+  /** `open · 2 firing, 1 resolved`, `resolved`. */
+  status: string;
+  fields: FindingField[];
+  /** One line per signal, active ones first, deploys last. */
+  signals: Line[];
+  /** Signals left out of `signals` to keep the message short. */
+  moreSignals: number;
+  /** The top suggestions, best first (empty when resolved or nothing fits). */
+  suggestions: TriageSuggestionLine[];
+  /** The top suggestion's concrete plan, while the incident is open. */
+  plan?: TriagePlanFinding;
+  notes: Line[];
+  /** None once the incident is resolved. */
+  buttons: FindingButton[];
+  footer: Line;
+}
+
+const EMOJI: Record<Signal['status'], string> = {
+  firing: ':red_circle:',
+  acknowledged: ':large_orange_circle:',
+  resolved: ':white_check_mark:',
+  recorded: ':package:',
+};
+const isActive = (s: Signal) => s.status === 'firing' || s.status === 'acknowledged';
+
+/** One signal as a line: state, name, severity, since when, a link to look at. */
+export function signalLine(signal: Signal): Line {
+  if (signal.source === 'deploy' && signal.deploy) {
+    const { from, to, by } = signal.deploy;
+    return [
+      `${EMOJI.recorded} deploy \`${from}\` → \`${to}\` by `,
+      person(by),
+      ' at ',
+      { time: new Date(signal.at) },
+    ];
+  }
+  const line: Line = [`${EMOJI[signal.status]} *${signal.name}*`];
+  if (signal.severity) line.push(` · ${signal.severity}`);
+  if (signal.status === 'resolved' && signal.resolvedAt) {
+    line.push(' · resolved ', { time: new Date(signal.resolvedAt) });
+  } else line.push(' · since ', { time: new Date(signal.startedAt) });
+  if (signal.link) {
+    const text = signal.pagerduty ? `PagerDuty #${signal.pagerduty.number}` : 'source';
+    line.push(' · ', { link: signal.link, text });
+  }
+  if (signal.title && signal.title !== signal.name) line.push(` — ${cut(signal.title, 140)}`);
+  return line;
+}
+
+/**
+ * The message of an incident: what fired (and what resolved), the ranked suggestions with
+ * their reasons, the top plan's steps, what people did, and the buttons that still make sense.
+ */
+export function triageFinding(
+  subject: TriageSubject,
+  options: { maxSignals?: number } = {},
+): TriageFinding {
+  const { incident, triage, state } = subject;
+  const max = options.maxSignals ?? 10;
+  const ordered = [
+    ...incident.signals.filter(isActive),
+    ...incident.signals.filter((s) => !isActive(s)),
+    ...incident.deploys,
+  ];
+  const active = incident.signals.filter(isActive).length;
+  const where = `${incident.service ?? 'unknown service'}${incident.env ? `/${incident.env}` : ''}`;
+  const lead = (incident.signals.find(isActive) ?? incident.signals[0])?.name ?? 'signals';
+  const others = incident.signals.length - 1;
+  const title = `${where}: ${lead}${others > 0 ? ` and ${others} more` : ''}`;
+  const open = state === 'open';
+  const suggestions = open ? triage.suggestions : [];
+  const top = suggestions[0];
+  const status = open
+    ? `open · ${active} active, ${incident.signals.length - active} resolved`
+    : state === 'resolved'
+      ? 'resolved'
+      : 'closed';
+  const finding: TriageFinding = {
+    summary: `${subject.id} ${where}: ${lead} — ${open ? (top ? `suggested: ${top.playbook} (score ${top.score})` : 'no playbook fits') : status}`,
+    title,
+    state,
+    status,
+    fields: fields(subject),
+    signals: ordered.slice(0, max).map(signalLine),
+    moreSignals: Math.max(0, ordered.length - max),
+    suggestions: suggestions.map((s, i) => ({
+      rank: i + 1,
+      playbook: s.playbook,
+      title: s.title,
+      score: s.score,
+      reasons: [...s.reasons],
+    })),
+    notes: notes(subject),
+    buttons: open ? buttons(subject) : [],
+    footer: [
+      `incident \`${subject.id}\` · update ${subject.version} · first signal `,
+      time(incident.firstSignalAt),
+    ],
+  };
+  if (top) finding.plan = triagePlanFinding(top);
+  return finding;
+}
+
+function buttons(subject: TriageSubject): FindingButton[] {
+  const top = subject.triage.suggestions[0];
+  const out: FindingButton[] = [];
+  const incidentId = subject.id;
+  if (top && runnable(top) && !subject.dismissed) {
+    const value = encodeTriageButton({ incidentId, playbook: top.playbook });
+    out.push({
+      actionId: TRIAGE_ACTIONS.run,
+      text: `Run ${top.playbook}`,
+      value,
+      style: 'primary',
+    });
+  }
+  if (top) {
+    const value = encodeTriageButton({ incidentId, playbook: top.playbook });
+    out.push({ actionId: TRIAGE_ACTIONS.dryRun, text: 'Dry run', value });
+  }
+  if (subject.triage.candidates.length > 1) {
+    out.push({ actionId: TRIAGE_ACTIONS.others, text: 'Other suggestions', value: incidentId });
+  }
+  if (!subject.dismissed) {
+    const value = encodeTriageButton(top ? { incidentId, playbook: top.playbook } : { incidentId });
+    out.push({ actionId: TRIAGE_ACTIONS.dismiss, text: 'Dismiss', value });
+  }
+  return out;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,132 @@
+import type { AlertmanagerClient } from '../../adapters/alertmanager/create-alertmanager-client.ts';
+import type { PagerDuty } from '../../adapters/pagerduty/client.ts';
+import type { LoadedConfig } from '../../config/load-config.ts';
+import type { DeployLog } from '../../deploys/deploy-log.ts';
+import type { BookOptions } from '../../domain/triage/incident-book.ts';
+import type { Ledger } from '../../evidence/ledger/create-ledger.ts';
+import type { WebhookConsumer } from '../../http/webhooks/consumer.ts';
+import type { RunEngine } from '../../runs/types.ts';
+import type { Db } from '../../store/db.ts';
+import type { Logger } from '../../telemetry/logger.ts';
+import type { Metrics } from '../../telemetry/metrics.ts';
+import { deployLogSource } from '../../triage/deploy-source.ts';
+import { createIncidentStore, type IncidentStore } from '../../triage/incident-store.ts';
+import { createTriageConsumer } from '../../triage/triage-consumer.ts';
+import { type TriageMetrics, triageMetrics } from '../../triage/triage-metrics.ts';
+import { createTriageService, type TriageService } from '../../triage/triage-service.ts';
+import type { CommandHandler } from '../commands/types.ts';
+import type { ActionHandler } from '../listeners/action-listener.ts';
+import type { SlackWebClient } from '../web-client.ts';
+import { createTriageActionHandlers } from './triage-action-handlers.ts';
+import { createTriageCommand } from './triage-command.ts';
+import { createTriagePoster, type TriagePoster } from './triage-poster.ts';
+
+export interface TriageOptions {
+  db: Db;
+  ledger: Pick<Ledger, 'append'>;
+  config: Pick<LoadedConfig, 'catalog' | 'playbooks'>;
+  /** The run engine: Run asks it for a `triage` run; it enforces policy. */
+  engine: Pick<RunEngine, 'request'>;
+  /** Build it with `rejectRateLimitedCalls: true`: the poster honours Retry-After itself. */
+  slackClient: SlackWebClient;
+  log: Logger;
+  metrics: Pick<Metrics, 'registry'>;
+  /** ALERTMANAGER_URL's client; absent: `/mc triage` says Alertmanager is not configured. */
+  alertmanager?: Pick<AlertmanagerClient, 'alerts' | 'url'> | undefined;
+  /** PAGERDUTY_TOKEN's client; absent: no PagerDuty reads or acks. */
+  pagerduty?: Pick<PagerDuty, 'listOpenIncidents' | 'getIncident' | 'acknowledge'> | undefined;
+  /** Deploys join incidents as signals when given. */
+  deployLog?: Pick<DeployLog, 'recentDeploys'> | undefined;
+  /** Acknowledge the linked PagerDuty incidents on Run and Dismiss. Default true. */
+  ackPagerDutyOnClick?: boolean;
+  /** Least time between two triage calls in one Slack channel. Default 1000 ms. */
+  minPostIntervalMs?: number;
+  clock?: () => Date;
+  book?: BookOptions;
+}
+
+/** Auto-triage, wired: what bot.ts mounts (consumer, handlers) and starts/stops. */
+export interface Triage {
+  store: IncidentStore;
+  service: TriageService;
+  poster: TriagePoster;
+  metrics: TriageMetrics;
+  /** Hand it to createInboxWorker({ consumer }). */
+  consumer: WebhookConsumer;
+  /** `/mc triage`. */
+  commandHandlers: { triage: CommandHandler };
+  /** triage.run, triage.dry_run, triage.others, triage.dismiss. */
+  actionHandlers: Record<string, ActionHandler>;
+  /** Republishes messages left behind by a stop or a crash. */
+  start(): Promise<void>;
+  /** Waits (bounded) for ingests and Slack calls in hand, then drops the rest (kept in the DB). */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Builds the incident store, triage service, Slack poster, consumer and handlers. */
+export function createTriage(options: TriageOptions): Triage {
+  const { log, config } = options;
+  const store = createIncidentStore(options.db);
+  const metrics = triageMetrics(options.metrics.registry);
+  const clock = options.clock ?? (() => new Date());
+  const poster = createTriagePoster({
+    client: options.slackClient,
+    store,
+    catalog: config.catalog,
+    log,
+    metrics,
+    ...(options.minPostIntervalMs !== undefined
+      ? { minIntervalMs: options.minPostIntervalMs }
+      : {}),
+  });
+  const service = createTriageService({
+    store,
+    catalog: config.catalog,
+    playbooks: config.playbooks,
+    publisher: poster,
+    ...(options.deployLog ? { deploys: deployLogSource(options.deployLog) } : {}),
+    metrics,
+    clock,
+    log,
+    ...(options.book ? { book: options.book } : {}),
+  });
+  const consumer = createTriageConsumer({ service, catalog: config.catalog });
+  const triage = createTriageCommand({
+    gather: {
+      alertmanager: options.alertmanager,
+      pagerduty: options.pagerduty,
+      catalog: config.catalog,
+    },
+    service,
+    poster,
+  });
+  const actionHandlers = createTriageActionHandlers({
+    store,
+    service,
+    engine: options.engine,
+    poster,
+    ledger: options.ledger,
+    pagerduty: options.pagerduty,
+    ...(options.ackPagerDutyOnClick !== undefined
+      ? { ackPagerDuty: options.ackPagerDutyOnClick }
+      : {}),
+    clock,
+  });
+  return {
+    store,
+    service,
+    poster,
+    metrics,
+    consumer,
+    commandHandlers: { triage },
+    actionHandlers,
+    async start() {
+      await service.recover();
+    },
+    async stop(timeoutMs = 10_000) {
+      await service.idle();
+      await poster.idle(timeoutMs);
+      poster.close();
+    },
+  };
+}

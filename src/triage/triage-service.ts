@@ -1,0 +1,199 @@
+import type { Catalog } from '../config/schema.ts';
+import type { Playbook } from '../domain/playbooks/schema.ts';
+import { deploySignal } from '../domain/triage/deploy-signal.ts';
+import type { BookOptions } from '../domain/triage/incident-book.ts';
+import type { Deploy, Signal } from '../domain/triage/schema.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { applyToPartition, type PartitionOutcome, rankIncident } from './apply-signals.ts';
+import type { IncidentRef, IncidentStore, StoredIncident } from './incident-store.ts';
+import { createKeyedQueue } from './keyed-queue.ts';
+import { createPartitionCache } from './partition-cache.ts';
+import type { TriageMetrics } from './triage-metrics.ts';
+
+/** Whoever keeps the incident messages current (the Slack poster): told, never awaited. */
+export interface IncidentPublisher {
+  publish(ref: IncidentRef): void;
+}
+
+/** Recent deploys of a service (the deploy log), as triage reads them. */
+export interface DeploySource {
+  recent(service: string, since: Date): Promise<Deploy[]>;
+}
+
+export interface TriageServiceOptions {
+  store: IncidentStore;
+  catalog: Catalog;
+  playbooks: Playbook[];
+  publisher?: IncidentPublisher;
+  deploys?: DeploySource;
+  metrics: TriageMetrics;
+  clock?: () => Date;
+  log: Logger;
+  book?: BookOptions;
+  /** A resolved incident is closed for good this long after resolving. Default 120. */
+  closeAfterMinutes?: number;
+}
+
+export interface IngestResult {
+  /** Incidents the signals opened, changed or joined, as now stored. */
+  incidents: StoredIncident[];
+  ignored: PartitionOutcome['ignored'];
+}
+
+/** Signals in, incidents stored and ranked, messages due published. */
+export interface TriageService {
+  /** Applies signals (a delivery, or what `/mc triage` gathered); serialized per service. */
+  ingest(signals: Signal[], context: { via: string }): Promise<IngestResult>;
+  /** Records an acknowledgement once and observes MTTA; undefined when already acknowledged. */
+  acknowledge(
+    id: string,
+    ack: { viaBot: boolean; by?: string; at?: Date },
+  ): Promise<StoredIncident | undefined>;
+  /** Publishes every incident whose message is behind (start-up, after a crash). */
+  recover(): Promise<number>;
+  setPublisher(publisher: IncidentPublisher): void;
+  /** Waits for ingests in hand (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+const MINUTE = 60_000;
+const isAck = (s: Signal) => s.source === 'pagerduty' && s.status === 'acknowledged';
+
+/** What a publisher needs to route an incident's message. */
+export function refOf(stored: StoredIncident): IncidentRef {
+  return {
+    id: stored.id,
+    ...(stored.incident.service ? { service: stored.incident.service } : {}),
+    ...(stored.message ? { message: stored.message } : {}),
+  };
+}
+
+/**
+ * The I/O side of triage: per service (partition), load its live incidents, apply the signals
+ * through the domain's incident book, rank, save, all in one transaction under the
+ * partition's lock, then hand changed incidents to the publisher. Redelivered signals change
+ * nothing, so deliveries may come more than once.
+ */
+export function createTriageService(options: TriageServiceOptions): TriageService {
+  const { store, log, metrics } = options;
+  const clock = options.clock ?? (() => new Date());
+  const closeAfter = (options.closeAfterMinutes ?? 120) * MINUTE;
+  const lookback = (options.book?.deployLookbackMinutes ?? 120) * MINUTE;
+  const queue = createKeyedQueue();
+  const cache = createPartitionCache(store);
+  let publisher = options.publisher;
+
+  function observeAck(stored: StoredIncident) {
+    if (!stored.acknowledgedAt) return;
+    const seconds = (stored.acknowledgedAt.getTime() - stored.triggeredAt.getTime()) / 1000;
+    metrics.ackSeconds.observe(
+      { via_bot: String(stored.ackViaBot ?? false) },
+      Math.max(0, seconds),
+    );
+  }
+
+  function publishIfBehind(stored: StoredIncident) {
+    if (stored.publishedVersion < stored.version) publisher?.publish(refOf(stored));
+  }
+
+  async function deploysOf(partition: string, now: Date): Promise<Signal[]> {
+    if (!partition || !options.deploys) return [];
+    try {
+      const since = new Date(now.getTime() - lookback);
+      return (await options.deploys.recent(partition, since)).map(deploySignal);
+    } catch (error) {
+      // Deploys explain; they never decide whether an alert is seen. Go on without them.
+      log.warn({ err: error, service: partition }, 'triage: deploy log unavailable');
+      return [];
+    }
+  }
+
+  async function ingestPartition(partition: string, signals: Signal[]) {
+    const now = clock();
+    const deploys = await deploysOf(partition, now);
+    const result = await store.withPartition(partition, async (q) => {
+      const live = await cache.load(q, partition, now, new Date(now.getTime() - closeAfter));
+      const incidents = live.map((s) => s.incident);
+      const outcome = applyToPartition({
+        incidents,
+        deploys,
+        signals,
+        ...(options.book ? { options: options.book } : {}),
+      });
+      const saved: StoredIncident[] = [];
+      const acked: StoredIncident[] = [];
+      for (const change of outcome.changed) {
+        const incident = change.isNew
+          ? { ...change.incident, id: await store.nextId(q) }
+          : change.incident;
+        const triage = rankIncident(incident, options.playbooks, now);
+        let stored = change.isNew
+          ? await store.insert(q, incident, triage)
+          : await store.update(q, incident, triage);
+        for (const c of change.changes) metrics.incidentChanges.inc({ change: c });
+        const ack = incident.signals.find(isAck);
+        if (ack && !stored.acknowledgedAt) {
+          const at = new Date(ack.at);
+          const updated = await store.acknowledge(stored.id, { at, viaBot: false }, q);
+          if (updated) {
+            stored = updated;
+            acked.push(updated);
+          }
+        }
+        saved.push(stored);
+      }
+      const touched = live.filter((s) => outcome.touched.includes(s.id));
+      const savedIds = new Set(saved.map((s) => s.id));
+      return {
+        saved,
+        acked,
+        touched,
+        live: [...live.filter((s) => !savedIds.has(s.id)), ...saved],
+        ignored: outcome.ignored,
+      };
+    });
+    cache.remember(partition, result.live);
+    for (const stored of result.acked) observeAck(stored);
+    for (const stored of [...result.saved, ...result.touched]) publishIfBehind(stored);
+    return result;
+  }
+
+  return {
+    async ingest(signals, context) {
+      const partitions = new Map<string, Signal[]>();
+      for (const signal of signals) {
+        const key = signal.service ?? '';
+        partitions.set(key, [...(partitions.get(key) ?? []), signal]);
+      }
+      const results = await Promise.all(
+        [...partitions].map(([key, batch]) => queue.run(key, () => ingestPartition(key, batch))),
+      );
+      const incidents = results.flatMap((r) => [...r.saved, ...r.touched]);
+      const ignored = results.flatMap((r) => r.ignored);
+      log.debug(
+        { via: context.via, signals: signals.length, incidents: incidents.map((i) => i.id) },
+        'triage: signals applied',
+      );
+      return { incidents, ignored };
+    },
+    async acknowledge(id, ack) {
+      const stored = await store.acknowledge(id, { ...ack, at: ack.at ?? clock() });
+      if (stored) {
+        observeAck(stored);
+        publishIfBehind(stored);
+      }
+      return stored;
+    },
+    async recover() {
+      const due = await store.unpublished();
+      for (const ref of due) publisher?.publish(ref);
+      if (due.length > 0)
+        log.info({ incidents: due.length }, 'triage: messages behind, republishing');
+      return due.length;
+    },
+    setPublisher(next) {
+      publisher = next;
+    },
+    idle: () => queue.idle(),
+  };
+}

@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TRIAGE_ACTIONS } from '../../../src/domain/findings/triage-actions.ts';
+import { amWebhook } from '../../triage/world.ts';
+import { buttonValue, readable, startTriageWorld, type TriageWorld } from './world.ts';
+
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+describe('src/slack/triage (webhook → inbox → consumer → ONE Slack message per incident)', () => {
+  let world: TriageWorld;
+  beforeEach(async () => {
+    world = await startTriageWorld({ minPostIntervalMs: 1000 });
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('posts one message when an incident opens, then edits it as alerts join and resolve', async () => {
+    const startsAt = ago(2);
+    expect(
+      await world.deliver(
+        amWebhook([{ name: 'KubePodCrashLooping', fingerprint: 'a1', startsAt }]),
+      ),
+    ).toBe(202);
+    const [posted] = await world.until(
+      'the incident message',
+      () => world.posts()[0] && world.posts(),
+    );
+    expect(readable(posted!)).toMatch(/checkout\/prod: KubePodCrashLooping/);
+    expect(readable(posted!)).toMatch(/Return crash-looping pods to the previous revision/);
+    expect(readable(posted!)).toMatch(/k8s\.rollout-undo/);
+    expect(buttonValue(posted!, TRIAGE_ACTIONS.run)).toMatch(/^inc-\d+:pod-crashloop$/);
+
+    await world.deliver(
+      amWebhook([{ name: 'KubePodNotReady', fingerprint: 'a2', startsAt: ago(1) }]),
+    );
+    await world.until('the second alert on the message', () =>
+      /KubePodNotReady/.test(readable(world.posts()[0]!)),
+    );
+    expect(world.posts()).toHaveLength(1);
+    expect(world.slack.calls('chat.postMessage')).toHaveLength(1);
+
+    const both = [
+      { name: 'KubePodCrashLooping', fingerprint: 'a1', startsAt, endsAt: ago(0) },
+      { name: 'KubePodNotReady', fingerprint: 'a2', startsAt: ago(1), endsAt: ago(0) },
+    ];
+    await world.deliver(amWebhook(both, { status: 'resolved' }));
+    const resolved = await world.until('resolved', () => {
+      const m = world.posts()[0];
+      return m && /— resolved/.test(readable(m)) && m;
+    });
+    expect(buttonValue(resolved, TRIAGE_ACTIONS.run)).toBeUndefined();
+    expect(readable(resolved)).toMatch(/Every signal is resolved/);
+    expect(world.posts()).toHaveLength(1);
+    // The same resolution again (at-least-once): nothing more is sent.
+    const calls = world.slack.calls().length;
+    await world.deliver(amWebhook(both, { status: 'resolved', groupKey: 'other' }));
+    await world.worker.drain();
+    await world.triage.poster.idle();
+    expect(world.slack.calls().length).toBe(calls);
+  });
+
+  it('keeps one message per incident under a burst, coalescing updates at ≤ 1 call/s', async () => {
+    await world.deliver(amWebhook([{ name: 'QueueBacklog', fingerprint: 'b0', startsAt: ago(3) }]));
+    await world.until('the first message', () => world.posts()[0]);
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        world.deliver(
+          amWebhook([{ name: `QueueDepthHigh${i}`, fingerprint: `b${i + 1}`, startsAt: ago(2) }]),
+        ),
+      ),
+    );
+    await world.until(
+      'all 13 signals on the message',
+      () => /QueueBacklog and 12 more/.test(readable(world.posts()[0]!)),
+      15_000,
+    );
+    await world.triage.poster.idle();
+    const calls = world.slack.calls().filter((c) => c.method.startsWith('chat.'));
+    expect(world.posts()).toHaveLength(1);
+    expect(calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+    // 12 deliveries, far fewer edits: waiting updates of one message collapse into the latest.
+    expect(calls.filter((c) => c.method === 'chat.update').length).toBeLessThanOrEqual(4);
+    const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('honours 429 Retry-After from Slack, then delivers the latest state', async () => {
+    world.slack.failNext('chat.postMessage', { kind: 'rate_limited', retryAfterSeconds: 2 });
+    await world.deliver(amWebhook([{ name: 'QueueBacklog', fingerprint: 'r1', startsAt: ago(3) }]));
+    const posted = await world.until('a message after the 429', () => world.posts()[0], 10_000);
+    const [limited, ok] = world.slack.calls('chat.postMessage');
+    expect(limited?.status).toBe(429);
+    expect(ok!.at - limited!.at).toBeGreaterThanOrEqual(2000);
+    expect(readable(posted)).toMatch(/QueueBacklog/);
+
+    world.slack.failNext('chat.update', { kind: 'rate_limited', retryAfterSeconds: 1 });
+    await world.deliver(
+      amWebhook([{ name: 'QueueDepthHigh', fingerprint: 'r2', startsAt: ago(2) }]),
+    );
+    await world.until(
+      'the update after its 429',
+      () => world.slack.calls('chat.update').find((c) => c.status === 200),
+      10_000,
+    );
+    const [limitedUpdate, update] = world.slack.calls('chat.update');
+    expect(update!.at - limitedUpdate!.at).toBeGreaterThanOrEqual(1000);
+    expect(readable(world.posts()[0]!)).toMatch(/QueueDepthHigh/);
+    expect(world.posts()).toHaveLength(1);
+  });
+
+  it('posts on start what a crash left unpublished (the incident was stored, its message not)', async () => {
+    // A process that died between committing the incident and posting: nothing published.
+    world.triage.service.setPublisher({ publish() {} });
+    await world.deliver(amWebhook([{ name: 'QueueBacklog', fingerprint: 'u1', startsAt: ago(3) }]));
+    let stored: Awaited<ReturnType<typeof world.triage.store.live>> = [];
+    for (let i = 0; i < 200 && stored.length === 0; i += 1) {
+      stored = await world.triage.store.live();
+      if (stored.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(stored[0]).toMatchObject({ version: 1, publishedVersion: 0 });
+    expect(world.slack.calls('chat.postMessage')).toEqual([]);
+
+    world.triage.service.setPublisher(world.triage.poster);
+    await world.triage.start();
+    const posted = await world.until('the message after start', () => world.posts()[0]);
+    expect(readable(posted)).toMatch(/QueueBacklog/);
+    await world.triage.poster.idle();
+    expect((await world.triage.store.get(stored[0]!.id))?.publishedVersion).toBe(1);
+  });
+});

@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PagerDutyWebhook } from '../../src/adapters/pagerduty/schema.ts';
+import { createDeployLog } from '../../src/deploys/deploy-log.ts';
+import type { Playbook } from '../../src/domain/playbooks/schema.ts';
+import { createLedger } from '../../src/evidence/ledger/create-ledger.ts';
+import type { DeliveryMeta } from '../../src/http/webhooks/consumer.ts';
+import { deployLogSource } from '../../src/triage/deploy-source.ts';
+import { createTriageConsumer } from '../../src/triage/triage-consumer.ts';
+import { createTriageService, type TriageService } from '../../src/triage/triage-service.ts';
+import { CATALOG, FIXTURES } from '../domain/triage/world.ts';
+import { loadRepoConfig } from '../support/slack.ts';
+import {
+  ackCounts,
+  amWebhook,
+  openTriageDb,
+  recordingPublisher,
+  silentLog,
+  type TriageDb,
+  testMetrics,
+} from './world.ts';
+
+const meta = (n: number): DeliveryMeta => ({
+  inboxId: String(n),
+  deliveryId: `d${n}`,
+  receivedAt: new Date(),
+  attempt: 1,
+});
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+function pagerdutyEvent(file: string, over: Record<string, unknown> = {}) {
+  const body = JSON.parse(
+    readFileSync(path.join(FIXTURES, 'pagerduty', file), 'utf8'),
+  ) as PagerDutyWebhook;
+  const event = structuredClone(body.event);
+  Object.assign(
+    event.data,
+    { service: { id: 'PCHK7Q2', type: 'service_reference', summary: 'checkout (prod)' } },
+    over,
+  );
+  return event;
+}
+
+describe('src/triage/triage-service (PGlite, through the webhook consumer)', () => {
+  let playbooks: Playbook[];
+  let db: TriageDb;
+  let service: TriageService;
+  let recorder: ReturnType<typeof recordingPublisher>;
+  let metrics: ReturnType<typeof testMetrics>;
+
+  beforeAll(async () => {
+    playbooks = (await loadRepoConfig()).playbooks;
+  });
+
+  function build() {
+    recorder = recordingPublisher(() => db.incidents);
+    metrics = testMetrics();
+    const ledger = createLedger(db.store.db);
+    service = createTriageService({
+      store: db.incidents,
+      catalog: CATALOG,
+      playbooks,
+      publisher: recorder.publisher,
+      deploys: deployLogSource(createDeployLog({ db: db.store.db, ledger })),
+      metrics,
+      log: silentLog,
+    });
+    return createTriageConsumer({ service, catalog: CATALOG });
+  }
+
+  beforeEach(async (context) => {
+    db = await openTriageDb({ disk: context.task.name.includes('restart') });
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('opens one incident per service, ranks it, and asks for its message', async () => {
+    const consumer = build();
+    await consumer.alertmanager(
+      amWebhook([
+        { name: 'KubePodCrashLooping', fingerprint: 'fp1', startsAt: ago(3) },
+        { name: 'KubePodNotReady', fingerprint: 'fp2', startsAt: ago(2) },
+      ]),
+      meta(1),
+    );
+    const [incident, ...rest] = await db.incidents.live();
+    expect(rest).toEqual([]);
+    expect(incident).toMatchObject({ state: 'open', partition: 'checkout', version: 1 });
+    expect(incident?.incident.signals.map((s) => s.id)).toEqual(['fp1', 'fp2']);
+    expect(incident?.triage.suggestions[0]?.playbook).toBe('pod-crashloop');
+    expect(recorder.published.map((r) => r.id)).toEqual([incident?.id]);
+  });
+
+  it('is idempotent: the same delivery twice changes nothing and publishes nothing new', async () => {
+    const consumer = build();
+    const webhook = amWebhook([
+      { name: 'KubePodCrashLooping', fingerprint: 'fp1', startsAt: ago(3) },
+    ]);
+    await consumer.alertmanager(webhook, meta(1));
+    await service.idle();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = await db.incidents.live();
+    await consumer.alertmanager(webhook, { ...meta(1), attempt: 2 });
+    const after = await db.incidents.live();
+    expect(after).toHaveLength(1);
+    expect(after[0]?.version).toBe(before[0]?.version);
+    expect(recorder.published).toHaveLength(1);
+  });
+
+  it('resolves the incident when its alerts resolve, and survives a restart', async () => {
+    let consumer = build();
+    const startsAt = ago(10);
+    await consumer.alertmanager(
+      amWebhook([{ name: 'QueueBacklog', fingerprint: 'q1', startsAt }]),
+      meta(1),
+    );
+    await consumer.alertmanager(
+      amWebhook([{ name: 'QueueBacklog', fingerprint: 'q1', startsAt, endsAt: ago(1) }], {
+        status: 'resolved',
+      }),
+      meta(2),
+    );
+    const [resolvedIncident] = await db.incidents.live();
+    expect(resolvedIncident).toMatchObject({ state: 'resolved', version: 2 });
+    expect(resolvedIncident?.triage.suggestions).toEqual([]);
+
+    await db.reopen();
+    consumer = build();
+    // It fires again soon after: the same incident reopens instead of a new one.
+    await consumer.alertmanager(
+      amWebhook([{ name: 'QueueBacklog', fingerprint: 'q1', startsAt: ago(0.5) }]),
+      meta(3),
+    );
+    const live = await db.incidents.live();
+    expect(live.map((i) => [i.id, i.state])).toEqual([[resolvedIncident?.id, 'open']]);
+  });
+
+  it('serializes concurrent deliveries of one service into one incident', async () => {
+    const consumer = build();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        consumer.alertmanager(
+          amWebhook([{ name: `Alert${i}`, fingerprint: `c${i}`, startsAt: ago(5) }]),
+          meta(i),
+        ),
+      ),
+    );
+    const live = await db.incidents.live();
+    expect(live).toHaveLength(1);
+    expect(live[0]?.incident.signals).toHaveLength(20);
+    expect(live[0]?.version).toBe(20);
+  });
+
+  it('reads the incident again when another process changed it (two services, one database)', async () => {
+    const first = build();
+    const other = createTriageConsumer({
+      service: createTriageService({
+        store: db.incidents,
+        catalog: CATALOG,
+        playbooks,
+        metrics: testMetrics(),
+        log: silentLog,
+      }),
+      catalog: CATALOG,
+    });
+    const alertAt = (i: number) =>
+      amWebhook([{ name: `Alert${i}`, fingerprint: `x${i}`, startsAt: ago(5) }]);
+    for (let i = 0; i < 6; i += 1) {
+      await (i % 2 === 0 ? first : other).alertmanager(alertAt(i), meta(i));
+    }
+    const [incident, ...rest] = await db.incidents.live();
+    expect(rest).toEqual([]);
+    expect(incident?.incident.signals.map((s) => s.id)).toEqual([
+      'x0',
+      'x1',
+      'x2',
+      'x3',
+      'x4',
+      'x5',
+    ]);
+    expect(incident?.version).toBe(6);
+  });
+
+  it('joins a deploy from the deploy log and lets deploy-regression lead', async () => {
+    const consumer = build();
+    const ledger = createLedger(db.store.db);
+    const log = createDeployLog({ db: db.store.db, ledger });
+    await log.recordDeploy({
+      service: 'checkout',
+      env: 'prod',
+      fromImage: 'shop/checkout:1.4.1',
+      toImage: 'shop/checkout:1.4.2',
+      kind: 'deploy',
+      by: 'U01ALICE01',
+      at: new Date(Date.now() - 6 * 60_000),
+    });
+    await consumer.alertmanager(
+      amWebhook([{ name: 'KubePodCrashLooping', fingerprint: 'fp1', startsAt: ago(3) }]),
+      meta(1),
+    );
+    const [incident] = await db.incidents.live();
+    expect(incident?.incident.deploys.map((d) => d.deploy?.to)).toEqual(['1.4.2']);
+    expect(incident?.triage.suggestions[0]?.playbook).toBe('deploy-regression');
+  });
+
+  it('records MTTA once: a PagerDuty acknowledgement, not via the bot', async () => {
+    const consumer = build();
+    const triggered = pagerdutyEvent('webhook-incident-triggered-manual.json', {
+      created_at: ago(7),
+    });
+    await consumer.pagerduty({ ...triggered, occurred_at: ago(7) }, meta(1));
+    const acked = pagerdutyEvent('webhook-incident-triggered-manual.json', {
+      created_at: ago(7),
+      status: 'acknowledged',
+    });
+    await consumer.pagerduty(
+      { ...acked, event_type: 'incident.acknowledged', occurred_at: ago(2) },
+      meta(2),
+    );
+    await consumer.pagerduty(
+      { ...acked, event_type: 'incident.acknowledged', occurred_at: ago(2) },
+      meta(3),
+    );
+    const [incident] = await db.incidents.live();
+    expect(incident).toMatchObject({ ackViaBot: false, pagerdutyIds: ['Q0HZ3WPN8VQ2CD'] });
+    const seconds = (incident!.acknowledgedAt!.getTime() - incident!.triggeredAt.getTime()) / 1000;
+    expect(Math.round(seconds)).toBe(300);
+    expect(await ackCounts(metrics)).toEqual({ false: 1 });
+  });
+
+  it('counts an ack through the bot once, even when PagerDuty reports it afterwards', async () => {
+    const consumer = build();
+    const triggered = pagerdutyEvent('webhook-incident-triggered-manual.json', {
+      created_at: ago(4),
+    });
+    await consumer.pagerduty({ ...triggered, occurred_at: ago(4) }, meta(1));
+    const [incident] = await db.incidents.live();
+    await service.acknowledge(incident!.id, { viaBot: true, by: 'U0ONCALL01' });
+    const acked = pagerdutyEvent('webhook-incident-triggered-manual.json', {
+      created_at: ago(4),
+      status: 'acknowledged',
+    });
+    await consumer.pagerduty(
+      { ...acked, event_type: 'incident.acknowledged', occurred_at: ago(0) },
+      meta(2),
+    );
+    expect(await ackCounts(metrics)).toEqual({ true: 1 });
+    expect(await db.incidents.get(incident!.id)).toMatchObject({
+      ackViaBot: true,
+      acknowledgedBy: 'U0ONCALL01',
+    });
+  });
+
+  it('keeps alerts no catalog service claims in an incident of their own', async () => {
+    const consumer = build();
+    await consumer.alertmanager(
+      amWebhook(
+        [
+          {
+            name: 'NodeDiskFull',
+            fingerprint: 'n1',
+            startsAt: ago(1),
+            labels: { instance: 'node-7' },
+          },
+        ],
+        { service: '' },
+      ),
+      meta(1),
+    );
+    const [incident] = await db.incidents.live();
+    expect(incident).toMatchObject({ partition: '', state: 'open' });
+    expect(incident?.incident.service).toBeUndefined();
+  });
+});
