@@ -4,7 +4,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createBuiltinActionRegistry } from './actions/builtin-actions.ts';
 import type { ActionContext } from './actions/types.ts';
+import { createAlertmanagerClient } from './adapters/alertmanager/create-alertmanager-client.ts';
 import { createKubeClients } from './adapters/kubernetes/create-kube-clients.ts';
+import { createPagerDutyClient } from './adapters/pagerduty/client.ts';
 import { createPrometheusClient } from './adapters/prometheus/create-prometheus-client.ts';
 import type { Settings } from './config/env.ts';
 import type { LoadedConfig } from './config/load-config.ts';
@@ -197,9 +199,23 @@ function buildRuns(
   const { clock, slackClient } = parts;
   const kube = createKubeClients(options.kubeConfig ?? new KubeConfig());
   const actions = createBuiltinActionRegistry();
+  const env = options.settings.env;
+  const pagerduty = env.PAGERDUTY_TOKEN
+    ? createPagerDutyClient({
+        token: env.PAGERDUTY_TOKEN,
+        apiUrl: env.PAGERDUTY_API_URL,
+        ...(env.PAGERDUTY_FROM ? { from: env.PAGERDUTY_FROM } : {}),
+        log,
+      })
+    : undefined;
+  const alertmanager = env.ALERTMANAGER_URL
+    ? createAlertmanagerClient({ url: env.ALERTMANAGER_URL, timeoutMs: 5_000, log })
+    : undefined;
   const actionContext = (actor: Actor): ActionContext => ({
     catalog,
     kube,
+    ...(pagerduty ? { pagerduty } : {}),
+    ...(alertmanager ? { alertmanager } : {}),
     log,
     now: clock,
     sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),

@@ -23,6 +23,9 @@ export const Env = z.object({
   SLACK_API_URL: url('the Slack Web API, ending in /api/'),
   PAGERDUTY_TOKEN: z.string().min(1).optional(),
   PAGERDUTY_API_URL: url('the PagerDuty REST API').default('https://api.pagerduty.com'),
+  PAGERDUTY_FROM: z
+    .email({ message: 'must be the email of a PagerDuty user (the From header on writes)' })
+    .optional(),
   PAGERDUTY_WEBHOOK_SECRET: z.string().min(1).optional(),
   PROMETHEUS_URL: url('Prometheus'),
   ALERTMANAGER_URL: url('Alertmanager'),
