@@ -1,36 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { KubeConfig } from '@kubernetes/client-node';
-import { createBuiltinActionRegistry } from './actions/builtin-actions.ts';
-import type { ActionContext } from './actions/types.ts';
-import { createAlertmanagerClient } from './adapters/alertmanager/create-alertmanager-client.ts';
-import { createKubeClients } from './adapters/kubernetes/create-kube-clients.ts';
-import { createPagerDutyClient } from './adapters/pagerduty/client.ts';
-import { createPrometheusClient } from './adapters/prometheus/create-prometheus-client.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Settings } from './config/env.ts';
 import type { LoadedConfig } from './config/load-config.ts';
-import { createDeployLog } from './deploys/deploy-log.ts';
-import { revisionHistory } from './deploys/revision-history.ts';
-import { createRoleDirectory } from './domain/policy/index.ts';
 import { evidenceRoutes } from './evidence/http/evidence-routes.ts';
 import { createLedger, type Ledger } from './evidence/ledger/create-ledger.ts';
 import { createEvidence, type Evidence } from './evidence/record-evidence.ts';
 import { loadOrCreateSigningKey } from './evidence/signing/signing-key.ts';
+import { buildBotParts } from './features/bot-parts.ts';
+import { runsFeature } from './features/runs-feature.ts';
+import { type TriageFeatureOptions, triageFeature } from './features/triage-feature.ts';
+import type { BotParts, Feature, FeatureFactory } from './features/types.ts';
 import type { ReadinessReport } from './http/ops-routes.ts';
-import type { HttpRoute } from './http/route.ts';
-import { createRunEngine, type RunEngineOptions } from './runs/create-run-engine.ts';
-import type { Actor, RunEngine } from './runs/types.ts';
-import { createVerification, type VerificationOptions } from './runs/verification.ts';
-import { createDeployCommand } from './slack/commands/deploy.ts';
-import { createRollbackCommand } from './slack/commands/rollback.ts';
-import { createStatusCommand } from './slack/commands/status.ts';
+import type { RunEngineOptions } from './runs/create-run-engine.ts';
+import type { RunEngine } from './runs/types.ts';
+import type { VerificationOptions } from './runs/verification.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
-import { createRunActionHandlers } from './slack/runs/run-action-handlers.ts';
-import { createRunMessages, type RunMessages } from './slack/runs/run-messages.ts';
-import { slackGroupMembers } from './slack/runs/slack-group-members.ts';
-import { createVerificationActionHandlers } from './slack/runs/verification-action-handlers.ts';
-import { createSlackClient } from './slack/web-client.ts';
+import type { ActionHandler } from './slack/listeners/action-listener.ts';
+import type { RunMessages } from './slack/runs/run-messages.ts';
 import { openStore, type Store } from './store/open-store.ts';
 import { createRequestDedupe } from './store/request-dedupe.ts';
 import type { Logger } from './telemetry/logger.ts';
@@ -69,6 +55,10 @@ export interface BotOptions {
   messageUpdateMs?: number;
   /** How long stop() waits for executing runs before closing the store. Default 30 s. */
   stopGraceMs?: number;
+  /** Triage tuning (tests shorten the inbox poll and the per-channel post interval). */
+  triage?: TriageFeatureOptions;
+  /** Features mounted after the built-in ones (the sandbox adds its own). */
+  features?: FeatureFactory[];
 }
 
 /** The running bot's parts, for the composition root, the sandbox and end-to-end tests. */
@@ -80,6 +70,8 @@ export interface Bot {
   metrics: Metrics;
   engine: RunEngine;
   runMessages: RunMessages;
+  /** Everything features are built from (the sandbox and tests reach the clients here). */
+  parts: BotParts;
   /** Listens; then posts runs a dead owner left executing as interrupted, and starts expiring stale runs. */
   start(port: number, host?: string): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -87,8 +79,8 @@ export interface Bot {
 
 /**
  * Builds the bot from validated settings and config: store (migrated), signing key, ledger,
- * evidence, the run engine with its Slack messages and handlers, and the Slack app with its
- * HTTP routes. Nothing listens until start().
+ * evidence, the shared parts (clients, run engine, Slack run messages), then every feature
+ * (runs, triage, gates, drills) mounted on one Slack app. Nothing listens until start().
  */
 export async function createBot(options: BotOptions): Promise<Bot> {
   const { settings, log } = options;
@@ -107,21 +99,25 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     });
     const ledger = createLedger(store.db, { log });
     const evidence = createEvidence({ db: store.db, ledger, key, publicUrl: settings.publicUrl });
-    const routes: HttpRoute[] = evidenceRoutes({
+    const parts = buildBotParts({
+      settings,
+      config: options.config,
+      log,
+      metrics,
+      clock: options.clock ?? (() => new Date()),
+      store,
+      ledger,
       evidence,
-      publicKeyPem: key.publicKeyPem,
-      keyHint: key.hint,
-      publicUrl: settings.publicUrl,
-      log,
+      kubeConfig: options.kubeConfig,
+      clientRetries: options.clientRetries,
+      ownerId: options.ownerId,
+      runs: options.runs,
+      verification: options.verification,
+      messageUpdateMs: options.messageUpdateMs,
     });
-    const clock = options.clock ?? (() => new Date());
-    const slackClient = createSlackClient({
-      botToken: env.SLACK_BOT_TOKEN ?? '',
-      ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-      ...(options.clientRetries !== undefined ? { retries: options.clientRetries } : {}),
-      log,
-    });
-    const runs = buildRuns(options, { store, ledger, evidence, metrics, clock, slackClient });
+    const features = [runsFeature, triageFeature(options.triage), ...(options.features ?? [])].map(
+      (build) => build(parts),
+    );
     const slack = createSlackApp({
       botToken: env.SLACK_BOT_TOKEN ?? '',
       ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
@@ -135,12 +131,22 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       metrics,
       dedupe: createRequestDedupe(store.db),
       readiness: () => storeReadiness(store),
-      extraRoutes: routes,
-      handlers: runs.handlers,
-      actionHandlers: runs.actionHandlers,
+      extraRoutes: [
+        ...evidenceRoutes({
+          evidence,
+          publicKeyPem: key.publicKeyPem,
+          keyHint: key.hint,
+          publicUrl: settings.publicUrl,
+          log,
+        }),
+        ...features.flatMap((f) => f.routes ?? []),
+      ],
+      handlers: Object.assign({}, ...features.map((f) => f.commandHandlers ?? {})),
+      actionHandlers: mergeActionHandlers(features),
     });
-    const { engine, runMessages } = runs;
+    const { engine, runMessages } = parts;
     let expiry: NodeJS.Timeout | undefined;
+    const started: Feature[] = [];
     return {
       store,
       ledger,
@@ -149,11 +155,16 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       metrics,
       engine,
       runMessages,
+      parts,
       async start(port, host) {
         const bound = await slack.start(port, host);
         const interrupted = await engine.recoverInterrupted();
         if (interrupted.length > 0) {
           log.warn({ runs: interrupted.map((v) => v.run.id) }, 'interrupted runs posted');
+        }
+        for (const feature of features) {
+          await feature.start?.();
+          started.push(feature);
         }
         expiry = setInterval(() => {
           engine.expireStale().catch((error: unknown) => {
@@ -166,6 +177,13 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       async stop() {
         clearInterval(expiry);
         await slack.stop();
+        for (const feature of started.reverse()) {
+          try {
+            await feature.stop?.();
+          } catch (error) {
+            log.error({ err: error, feature: feature.name }, 'stopping a feature failed');
+          }
+        }
         const grace = delay(options.stopGraceMs ?? 30_000, undefined, { ref: false });
         await Promise.race([engine.idle().then(() => runMessages.idle()), grace]);
         runMessages.close();
@@ -178,130 +196,19 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   }
 }
 
-/**
- * The run engine and its Slack side: kube clients and action context, the role directory over
- * the catalog and Slack user groups, the engine (observed by the plan messages), the
- * `/mc rollback` handler and the run buttons' handlers.
- */
-function buildRuns(
-  options: BotOptions,
-  parts: {
-    store: Store;
-    ledger: Ledger;
-    evidence: Evidence;
-    metrics: Metrics;
-    clock: () => Date;
-    slackClient: ReturnType<typeof createSlackClient>;
-  },
-) {
-  const { log, config } = options;
-  const { catalog, commands } = config;
-  const { clock, slackClient } = parts;
-  const kube = createKubeClients(options.kubeConfig ?? new KubeConfig());
-  const actions = createBuiltinActionRegistry();
-  const env = options.settings.env;
-  const pagerduty = env.PAGERDUTY_TOKEN
-    ? createPagerDutyClient({
-        token: env.PAGERDUTY_TOKEN,
-        apiUrl: env.PAGERDUTY_API_URL,
-        ...(env.PAGERDUTY_FROM ? { from: env.PAGERDUTY_FROM } : {}),
-        log,
-      })
-    : undefined;
-  const alertmanager = env.ALERTMANAGER_URL
-    ? createAlertmanagerClient({ url: env.ALERTMANAGER_URL, timeoutMs: 5_000, log })
-    : undefined;
-  const actionContext = (actor: Actor): ActionContext => ({
-    catalog,
-    kube,
-    ...(pagerduty ? { pagerduty } : {}),
-    ...(alertmanager ? { alertmanager } : {}),
-    log,
-    now: clock,
-    sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
-    actor: actor.id,
-  });
-  const groupMembers = slackGroupMembers(slackClient);
-  const url = options.settings.env.PROMETHEUS_URL;
-  const prometheus = url ? createPrometheusClient({ url, timeoutMs: 5_000, log }) : undefined;
-  const deployLog = createDeployLog({ db: parts.store.db, ledger: parts.ledger, clock });
-  const verification = createVerification({
-    catalog,
-    ...(prometheus ? { prometheus } : {}),
-    deployLog,
-    log,
-    ...options.verification,
-  });
-  const roles = createRoleDirectory({ catalog, groupMembers, now: clock });
-  let engine: RunEngine | undefined;
-  const ready = () => {
-    if (!engine) throw new Error('run engine used before it was built');
-    return engine;
-  };
-  const runMessages = createRunMessages({
-    client: slackClient,
-    catalog,
-    attach: (runId, message) => ready().attachMessage(runId, message),
-    get: (runId) => ready().get(runId),
-    log,
-    metrics: parts.metrics,
-    clock,
-    ...(options.messageUpdateMs !== undefined ? { minUpdateMs: options.messageUpdateMs } : {}),
-  });
-  engine = createRunEngine({
-    db: parts.store.db,
-    ledger: parts.ledger,
-    evidence: parts.evidence,
-    actions,
-    actionContext,
-    catalog,
-    commands,
-    roles,
-    observer: runMessages.observer,
-    clock,
-    log,
-    ownerId: options.ownerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-    ...options.runs,
-    afterSteps: verification,
-  });
-  const rollback = createRollbackCommand({
-    engine,
-    messages: runMessages,
-    actions,
-    actionContext,
-    roles,
-    history: async (service, env) =>
-      (await revisionHistory({ catalog, kube, deployLog, service, env, now: clock() })).text,
-  });
-  const actionHandlers = createRunActionHandlers({
-    engine,
-    client: slackClient,
-    catalog,
-    groupMembers,
-    log,
-    metrics: parts.metrics,
-  });
-  const deploy = createDeployCommand({
-    engine,
-    messages: runMessages,
-    actions,
-    actionContext,
-    roles,
-    ledger: parts.ledger,
-    clock,
-  });
-  const status = createStatusCommand({
-    kube,
-    engine,
-    deployLog,
-    clock,
-    ...(prometheus ? { prometheus } : {}),
-  });
-  Object.assign(
-    actionHandlers,
-    createVerificationActionHandlers({ verification, client: slackClient }),
-  );
-  return { engine, runMessages, handlers: { rollback, deploy, status }, actionHandlers };
+/** Every feature's button handlers; two features claiming one action id is a wiring bug. */
+function mergeActionHandlers(features: Feature[]): Record<string, ActionHandler> {
+  const merged: Record<string, ActionHandler> = {};
+  const owner = new Map<string, string>();
+  for (const feature of features) {
+    for (const [id, handler] of Object.entries(feature.actionHandlers ?? {})) {
+      const first = owner.get(id);
+      if (first) throw new Error(`action ${id} is claimed by both ${first} and ${feature.name}`);
+      owner.set(id, feature.name);
+      merged[id] = handler;
+    }
+  }
+  return merged;
 }
 
 async function storeReadiness(store: Store): Promise<ReadinessReport> {

@@ -3,6 +3,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { createBot } from './bot.ts';
 import { formatEnvProblems, loadEnv } from './config/env.ts';
 import { formatConfigErrors, loadConfig } from './config/load-config.ts';
+import { splitSecrets } from './http/webhooks/pagerduty-route.ts';
 import { DataDirLockedError } from './store/data-dir-lock.ts';
 import { createLogger } from './telemetry/logger.ts';
 
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
       env.SLACK_SIGNING_SECRET,
       env.SLACK_APP_TOKEN,
       env.PAGERDUTY_TOKEN,
-      env.PAGERDUTY_WEBHOOK_SECRET,
+      ...splitSecrets(env.PAGERDUTY_WEBHOOK_SECRET),
       env.ALERTMANAGER_WEBHOOK_TOKEN,
     ].filter((s): s is string => Boolean(s)),
   });

@@ -1,0 +1,70 @@
+import { createWebhookRoutes } from '../http/webhooks/create-webhook-routes.ts';
+import { createInboxWorker } from '../http/webhooks/inbox-worker.ts';
+import { splitSecrets } from '../http/webhooks/pagerduty-route.ts';
+import { createTriage } from '../slack/triage/create-triage.ts';
+import { createInbox } from '../store/inbox.ts';
+import type { Feature, FeatureFactory } from './types.ts';
+
+export interface TriageFeatureOptions {
+  /** Idle wait between inbox polls (tests shorten it). Default 1000 ms. */
+  inboxPollMs?: number;
+  /** Least time between two triage calls in one Slack channel. Default 1000 ms. */
+  minPostIntervalMs?: number;
+}
+
+/**
+ * Auto-triage: POST /webhooks/alertmanager and /webhooks/pagerduty into the durable inbox, the
+ * worker that drains it into incidents, one Slack message per incident, `/mc triage` and the
+ * Run / Dry run / Other suggestions / Dismiss buttons.
+ */
+export function triageFeature(options: TriageFeatureOptions = {}): FeatureFactory {
+  return (parts): Feature => {
+    const env = parts.settings.env;
+    const triage = createTriage({
+      db: parts.store.db,
+      ledger: parts.ledger,
+      config: parts.config,
+      engine: parts.engine,
+      // The poster honours Retry-After itself, per channel.
+      slackClient: parts.newSlackClient({ rejectRateLimitedCalls: true }),
+      log: parts.log,
+      metrics: parts.metrics,
+      alertmanager: parts.alertmanager,
+      pagerduty: parts.pagerduty,
+      deployLog: parts.deployLog,
+      clock: parts.clock,
+      ...(options.minPostIntervalMs !== undefined
+        ? { minPostIntervalMs: options.minPostIntervalMs }
+        : {}),
+    });
+    const inbox = createInbox(parts.store.db);
+    const worker = createInboxWorker({
+      inbox,
+      consumer: triage.consumer,
+      log: parts.log,
+      metrics: parts.metrics,
+      ...(options.inboxPollMs !== undefined ? { pollIntervalMs: options.inboxPollMs } : {}),
+    });
+    return {
+      name: 'triage',
+      commandHandlers: triage.commandHandlers,
+      actionHandlers: triage.actionHandlers,
+      routes: createWebhookRoutes({
+        inbox,
+        worker,
+        log: parts.log,
+        metrics: parts.metrics,
+        alertmanagerToken: env.ALERTMANAGER_WEBHOOK_TOKEN,
+        pagerdutySecrets: splitSecrets(env.PAGERDUTY_WEBHOOK_SECRET),
+      }),
+      async start() {
+        await triage.start();
+        worker.start();
+      },
+      async stop() {
+        await worker.stop();
+        await triage.stop();
+      },
+    };
+  };
+}
