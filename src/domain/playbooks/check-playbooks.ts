@@ -2,6 +2,8 @@ import { type ConfigError, issuesToErrors, schemaKeys } from '../../config/confi
 import type { Catalog } from '../../config/schema.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
 import { suggest } from '../commands/suggest.ts';
+import { checkDrillAgainst } from './check-drill.ts';
+import { checkGateAgainst } from './check-gate.ts';
 import { checkPlaybookTests, type TestFile } from './check-playbook-tests.ts';
 import { sampleLookup } from './sample-values.ts';
 import {
@@ -115,6 +117,8 @@ export function checkPlaybooks(
       if (k === 'triage') triageIds.push(id);
     }
     if (k === 'triage') errors.push(...located(source, checkTriageAgainst(raw, options)));
+    if (k === 'gate') errors.push(...located(source, checkGateAgainst(raw, options)));
+    if (k === 'drill') errors.push(...located(source, checkDrillAgainst(raw, options)));
     if (parsed.success && !first) playbooks.push(parsed.data);
   }
   const tests = checkPlaybookTests(

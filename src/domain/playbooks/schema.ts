@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { asArray, asRecord } from '../commands/loose.ts';
 import { Approvals, Slug, Text } from '../commands/schema.ts';
 import { TriageInput } from '../triage/schema.ts';
+import { DrillPlaybook } from './drill-schema.ts';
+import { GatePlaybook } from './gate-schema.ts';
 import { compileLabelMatcher, compileNamePattern, compileRegex } from './patterns.ts';
+import { PlaybookId, playbookBase } from './playbook-base.ts';
 import { eachString, templateProblems } from './template.ts';
 
-/** A playbook id: kebab-case, unique across all files. */
-export const PlaybookId = z
-  .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be kebab-case like pod-crashloop');
+export { PlaybookId } from './playbook-base.ts';
+export { DrillPlaybook, GatePlaybook };
 
 export const RULE_NAMES = ['alerts', 'labels', 'pagerduty', 'severity', 'recentDeploy'] as const;
 export const RuleName = z.enum(RULE_NAMES);
@@ -107,11 +108,9 @@ export const Confirm = z.strictObject({
 });
 export type Confirm = z.infer<typeof Confirm>;
 
-const base = { id: PlaybookId, title: Text.max(80), description: Text };
-
 export const TriagePlaybook = z
   .strictObject({
-    ...base,
+    ...playbookBase,
     kind: z.literal('triage'),
     match: MatchRules,
     /** Rules that must match for the playbook to be a candidate at all. */
@@ -126,14 +125,6 @@ export const TriagePlaybook = z
   })
   .superRefine(checkTriage, { when: () => true });
 export type TriagePlaybook = z.infer<typeof TriagePlaybook>;
-
-/** Release checks and sign-offs: the base every gate has; the gates issue extends it. */
-export const GatePlaybook = z.strictObject({ ...base, kind: z.literal('gate') });
-export type GatePlaybook = z.infer<typeof GatePlaybook>;
-
-/** A fault to inject and how to restore: the base every drill has; the drills issue extends it. */
-export const DrillPlaybook = z.strictObject({ ...base, kind: z.literal('drill') });
-export type DrillPlaybook = z.infer<typeof DrillPlaybook>;
 
 export const PLAYBOOK_KINDS = ['triage', 'gate', 'drill'] as const;
 export const Playbook = z.discriminatedUnion('kind', [TriagePlaybook, GatePlaybook, DrillPlaybook]);
