@@ -1,7 +1,7 @@
 /**
  * Alert storm: 5,000 alerts across 50 services, as Alertmanager v4 webhooks at concurrency 20,
- * into the running bot (webhook routes + durable inbox + worker + triage + Slack poster) with
- * the Slack emulator behind it. Reports Slack messages posted (target: one per incident,
+ * into the whole running bot (createBot: webhook routes + durable inbox + worker + triage +
+ * Slack poster) with the Slack emulator behind it. Reports Slack messages posted (target: one per incident,
  * <= 50), webhook p50/p99, time until every incident's message is up to date, peak RSS.
  *
  *   npm run bench -- alert-storm [--alerts 5000] [--services 50] [--concurrency 20] [--per-webhook 1]
@@ -19,20 +19,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { createBot } from '../src/bot.ts';
+import { formatEnvProblems, loadEnv } from '../src/config/env.ts';
 import { loadConfig } from '../src/config/load-config.ts';
-import { createLedger } from '../src/evidence/ledger/create-ledger.ts';
-import { createWebhookRoutes } from '../src/http/webhooks/create-webhook-routes.ts';
-import { createInboxWorker } from '../src/http/webhooks/inbox-worker.ts';
-import type { EngineOutcome } from '../src/runs/types.ts';
 import { createSlackEmulator } from '../src/sandbox/slack/slack-emulator.ts';
-import { createSlackApp } from '../src/slack/create-slack-app.ts';
-import { createTriage } from '../src/slack/triage/create-triage.ts';
-import { createSlackClient } from '../src/slack/web-client.ts';
 import { createInbox } from '../src/store/inbox.ts';
-import { openStore } from '../src/store/open-store.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
-import { createMetrics } from '../src/telemetry/metrics.ts';
-import { createMemoryDedupe } from '../test/support/slack-dedupe.ts';
 import { percentile } from './support/load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -79,56 +71,37 @@ function makeConfigDir(count: number): string {
   return dir;
 }
 
-/** Child: the bot's triage path over HTTP; reports its port, then its status on request. */
+/** Child: the whole bot (createBot, as main.ts builds it); reports its port, then its status. */
 async function runBot(configDir: string, apiUrl: string, databaseUrl: string): Promise<void> {
   const loaded = await loadConfig(configDir);
   if (!loaded.ok) throw new Error(`storm config invalid: ${JSON.stringify(loaded.errors[0])}`);
-  const { config } = loaded;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mc-storm-data-'));
+  const env = loadEnv({
+    SLACK_BOT_TOKEN: TOKEN,
+    SLACK_SIGNING_SECRET: 'bench-storm-signing-secret-01',
+    SLACK_API_URL: apiUrl,
+    ALERTMANAGER_WEBHOOK_TOKEN: AM_TOKEN,
+    MC_DATA_DIR: dataDir,
+    MC_PUBLIC_URL: 'https://mc.bench',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  if (!env.ok) throw new Error(formatEnvProblems(env.problems));
   // Logs at info into a sink: the bot pays for building its log lines, as in production.
   const log = createLogger({ level: 'info', destination: { write: () => {} } });
-  const metrics = createMetrics();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mc-storm-data-'));
-  const store = await openStore({ dataDir, log, ...(databaseUrl ? { databaseUrl } : {}) });
-  const ledger = createLedger(store.db, { log });
-  const slackClient = createSlackClient({
-    botToken: TOKEN,
-    slackApiUrl: apiUrl,
-    rejectRateLimitedCalls: true,
+  const bot = await createBot({
+    settings: env.settings,
+    config: loaded.config,
     log,
-  });
-  const refused: EngineOutcome = { ok: false, code: 'not_allowed', message: 'bench' };
-  const engine = { request: async () => refused };
-  const triage = createTriage({ db: store.db, ledger, config, engine, slackClient, log, metrics });
-  const inbox = createInbox(store.db);
-  const worker = createInboxWorker({ inbox, consumer: triage.consumer, log, metrics });
-  const app = createSlackApp({
-    botToken: TOKEN,
-    signingSecret: 'bench-storm-signing-secret-01',
-    slackApiUrl: apiUrl,
     botId: 'B0STORM',
     botUserId: 'U0STORM',
-    config,
-    log,
-    metrics,
-    dedupe: createMemoryDedupe(),
-    readiness: async () => ({ ready: true, checks: {} }),
-    extraRoutes: createWebhookRoutes({
-      inbox,
-      worker,
-      alertmanagerToken: AM_TOKEN,
-      pagerdutySecrets: [],
-      log,
-      metrics,
-    }),
-    actionHandlers: triage.actionHandlers,
+    triage: { inboxPollMs: 100 },
   });
-  const { port } = await app.start(0);
-  await triage.start();
-  worker.start();
+  const { port } = await bot.start(0);
   process.send?.({ port });
+  const inbox = createInbox(bot.store.db);
   process.on('message', async (message) => {
     if (message === 'status') {
-      const { rows } = await store.db.query<{ incidents: string; behind: string }>(
+      const { rows } = await bot.store.db.query<{ incidents: string; behind: string }>(
         `SELECT count(*) AS incidents, count(*) FILTER (WHERE published_version < version) AS behind
          FROM incidents`,
       );
@@ -139,10 +112,7 @@ async function runBot(configDir: string, apiUrl: string, databaseUrl: string): P
         peakRssMb: process.resourceUsage().maxRSS / 1024,
       });
     } else if (message === 'stop') {
-      await worker.stop();
-      await triage.stop(5_000);
-      await app.stop();
-      await store.close();
+      await bot.stop();
       rmSync(dataDir, { recursive: true, force: true });
       process.exit(0);
     }

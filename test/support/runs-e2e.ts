@@ -68,7 +68,12 @@ let clicks = 0;
  * `seed` prepares the clusters; default: checkout with three revisions in staging and prod.
  */
 export async function startRollbackWorld(
-  options: { seed?: (kube: KubeEmulator) => Promise<void>; bot?: BotOverrides } = {},
+  options: {
+    seed?: (kube: KubeEmulator) => Promise<void>;
+    bot?: BotOverrides;
+    /** More environment for the bot (webhook secrets, PagerDuty, Prometheus URLs). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<RollbackWorld> {
   const kube = await startKubeEmulator({ tickMs: 10 });
   const seed =
@@ -106,6 +111,7 @@ export async function startRollbackWorld(
     SLACK_API_URL: slack.apiUrl,
     MC_DATA_DIR: dataDir,
     MC_PUBLIC_URL: 'https://mc.test',
+    ...options.env,
   });
   if (!env.ok) throw new Error(env.problems.join('; '));
   const logs = captureLogs({ level: 'info', secrets: [BOT_TOKEN, SIGNING_SECRET] });
