@@ -30,6 +30,11 @@ export const Env = z.object({
   PROMETHEUS_URL: url('Prometheus'),
   ALERTMANAGER_URL: url('Alertmanager'),
   ALERTMANAGER_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Run and Dismiss on a triage message acknowledge the linked PagerDuty incident. */
+  MC_TRIAGE_ACK_PAGERDUTY: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
   KUBECONFIG: z.string().optional(),
   DATABASE_URL: z
     .string()

@@ -33,6 +33,7 @@ export function triageFeature(options: TriageFeatureOptions = {}): FeatureFactor
       pagerduty: parts.pagerduty,
       deployLog: parts.deployLog,
       clock: parts.clock,
+      ackPagerDutyOnClick: env.MC_TRIAGE_ACK_PAGERDUTY,
       ...(options.minPostIntervalMs !== undefined
         ? { minPostIntervalMs: options.minPostIntervalMs }
         : {}),
