@@ -5,13 +5,12 @@ import { checkBearer } from './check-bearer.ts';
 import {
   beginIntake,
   type IntakeDeps,
+  readJsonBody,
   reply,
-  replyTooLarge,
   requester,
   storeDelivery,
   unconfiguredWarner,
 } from './intake.ts';
-import { isJsonContentType, readBody } from './read-body.ts';
 
 export const ALERTMANAGER_WEBHOOK_PATH = '/webhooks/alertmanager';
 
@@ -63,19 +62,9 @@ export function alertmanagerRoute(deps: AlertmanagerRouteDeps): HttpRoute {
           },
         );
       }
-      if (!isJsonContentType(req.headers['content-type'])) {
-        deps.log.warn({ source, contentType: req.headers['content-type'] }, 'webhook not JSON');
-        return reply(deps, intake, 415, 'invalid', {
-          error: 'expected Content-Type: application/json',
-        });
-      }
-      const read = await readBody(req, deps.bodyLimitBytes);
-      if (!read.ok) {
-        if (read.reason === 'too_large') return replyTooLarge(deps, intake, deps.bodyLimitBytes);
-        deps.log.warn({ source, ...requester(req) }, 'webhook aborted by the client');
-        return reply(deps, intake, 400, 'aborted', { error: 'request aborted' });
-      }
-      const parsed = parseAlertmanagerWebhook(read.body);
+      const body = await readJsonBody(deps, intake, deps.bodyLimitBytes);
+      if (!body) return;
+      const parsed = parseAlertmanagerWebhook(body);
       if (!parsed.ok) {
         deps.log.warn({ source, problems: parsed.problems.slice(0, 20) }, 'webhook invalid');
         return reply(deps, intake, 400, 'invalid', {
@@ -87,8 +76,8 @@ export function alertmanagerRoute(deps: AlertmanagerRouteDeps): HttpRoute {
       await storeDelivery(
         deps,
         intake,
-        alertmanagerDeliveryId(read.body),
-        JSON.parse(read.body.toString('utf8')),
+        alertmanagerDeliveryId(body),
+        JSON.parse(body.toString('utf8')),
         {
           groupKey: webhook.groupKey,
           status: webhook.status,

@@ -3,6 +3,7 @@ import type { Inbox, InboxSource } from '../../store/inbox.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import type { RouteRequest } from '../route.ts';
+import { isJsonContentType, readBody } from './read-body.ts';
 
 /** How a webhook request ended, as counted in `mc_webhooks_total{outcome}`. */
 export type WebhookOutcome =
@@ -112,6 +113,31 @@ export async function storeDelivery(
   deps.log.info({ source, deliveryId, inboxId: result.id, ...details }, 'webhook accepted');
   reply(deps, intake, 202, 'accepted', { status: 'accepted', id: result.id });
   deps.worker.nudge();
+}
+
+/**
+ * Reads a JSON body within the limit. Answers 415 (not JSON), 413 (too large) or 400 (aborted)
+ * itself and returns undefined; otherwise the raw bytes.
+ */
+export async function readJsonBody(
+  deps: IntakeDeps,
+  intake: Intake,
+  limitBytes: number,
+): Promise<Buffer | undefined> {
+  const { req, source } = intake;
+  if (!isJsonContentType(req.headers['content-type'])) {
+    deps.log.warn({ source, contentType: req.headers['content-type'] }, 'webhook not JSON');
+    reply(deps, intake, 415, 'invalid', { error: 'expected Content-Type: application/json' });
+    return undefined;
+  }
+  const read = await readBody(req, limitBytes);
+  if (read.ok) return read.body;
+  if (read.reason === 'too_large') replyTooLarge(deps, intake, limitBytes);
+  else {
+    deps.log.warn({ source, ...requester(req) }, 'webhook aborted by the client');
+    reply(deps, intake, 400, 'aborted', { error: 'request aborted' });
+  }
+  return undefined;
 }
 
 /** The 413 answer; the connection closes, as the rest of the body was not read. */

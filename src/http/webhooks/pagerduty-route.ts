@@ -8,13 +8,12 @@ import { HANDLED_PAGERDUTY_EVENTS } from './consumer.ts';
 import {
   beginIntake,
   type IntakeDeps,
+  readJsonBody,
   reply,
-  replyTooLarge,
   requester,
   storeDelivery,
   unconfiguredWarner,
 } from './intake.ts';
-import { isJsonContentType, readBody } from './read-body.ts';
 
 export const PAGERDUTY_WEBHOOK_PATH = '/webhooks/pagerduty';
 
@@ -57,26 +56,16 @@ export function pagerdutyRoute(deps: PagerDutyRouteDeps): HttpRoute {
           error: 'PagerDuty webhooks are not configured on this bot (PAGERDUTY_WEBHOOK_SECRET)',
         });
       }
-      if (!isJsonContentType(req.headers['content-type'])) {
-        deps.log.warn({ source, contentType: req.headers['content-type'] }, 'webhook not JSON');
-        return reply(deps, intake, 415, 'invalid', {
-          error: 'expected Content-Type: application/json',
-        });
-      }
-      const read = await readBody(req, deps.bodyLimitBytes);
-      if (!read.ok) {
-        if (read.reason === 'too_large') return replyTooLarge(deps, intake, deps.bodyLimitBytes);
-        deps.log.warn({ source, ...requester(req) }, 'webhook aborted by the client');
-        return reply(deps, intake, 400, 'aborted', { error: 'request aborted' });
-      }
+      const body = await readJsonBody(deps, intake, deps.bodyLimitBytes);
+      if (!body) return;
       const header = req.headers['x-pagerduty-signature'];
       const signature = Array.isArray(header) ? header.join(',') : header;
-      if (!verifyPagerDutySignature(read.body, signature, deps.secrets)) {
+      if (!verifyPagerDutySignature(body, signature, deps.secrets)) {
         const reason = signature ? 'invalid' : 'missing';
         deps.log.warn({ source, reason, ...requester(req) }, 'webhook unauthorized');
         return reply(deps, intake, 401, 'unauthorized', { error: 'invalid or missing signature' });
       }
-      const parsed = parsePagerDutyWebhook(read.body);
+      const parsed = parsePagerDutyWebhook(body);
       if (!parsed.ok) {
         deps.log.warn({ source, problem: parsed.error }, 'webhook invalid');
         return reply(deps, intake, 400, 'invalid', {
@@ -99,7 +88,7 @@ export function pagerdutyRoute(deps: PagerDutyRouteDeps): HttpRoute {
         deps,
         intake,
         deliveryIdOf(req, event.id),
-        JSON.parse(read.body.toString('utf8')),
+        JSON.parse(body.toString('utf8')),
         {
           eventType: event.event_type,
           eventId: event.id,
