@@ -4,6 +4,7 @@ import { runEvidence } from './evidence.ts';
 import type { CliCommand, CliIo } from './io.ts';
 import { runLedger } from './ledger.ts';
 import { runPlaybooks } from './playbooks.ts';
+import { runSandbox } from './sandbox.ts';
 import { runTriage } from './triage.ts';
 import { runValidate } from './validate.ts';
 
@@ -18,6 +19,10 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   playbooks: {
     run: runPlaybooks,
     summary: 'test: run playbooks/tests/*.yml (like promtool test rules)',
+  },
+  sandbox: {
+    run: runSandbox,
+    summary: 'the whole bot on this machine: emulators and a web console on 127.0.0.1',
   },
 };
 
