@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sendJson } from '../../http/route.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { ScenarioRunner } from '../scenarios/scenario-runner.ts';
 import { type ChannelDef, channelFeed, feedToHtml } from './channel-feed.ts';
@@ -46,7 +47,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   const server: Server = createServer((req, res) => {
     route(options, req, res).catch((error: unknown) => {
       options.appLog.error({ err: error, url: req.url }, 'console request failed');
-      if (!res.headersSent) json(res, 500, { error: String(error) });
+      if (!res.headersSent) sendJson(res, 500, { error: String(error) });
       else res.destroy();
     });
   });
@@ -89,7 +90,7 @@ async function route(
   const file = STATIC[url.pathname];
   if (req.method === 'GET' && file) return serveStatic(res, file);
   if (req.method === 'GET' && url.pathname === '/console/api/bootstrap') {
-    return json(res, 200, {
+    return sendJson(res, 200, {
       users: options.users,
       channels: options.channels,
       scenarios: options.runner.list(),
@@ -100,9 +101,9 @@ async function route(
   if (req.method === 'GET' && url.pathname === '/console/api/feed') {
     const user = userOf(options, url.searchParams.get('user'));
     const channel = channelOf(options, url.searchParams.get('channel'));
-    if (!user || !channel) return json(res, 400, { error: 'unknown user or channel' });
+    if (!user || !channel) return sendJson(res, 400, { error: 'unknown user or channel' });
     const items = channelFeed(options.slack, options.log, channel, user.id);
-    return json(res, 200, {
+    return sendJson(res, 200, {
       html: feedToHtml(items, namesFor(options)),
       count: items.length,
       unread: options.channels.map((c) => ({
@@ -117,7 +118,7 @@ async function route(
     const user = userOf(options, body.user);
     const channel = channelOf(options, body.channel);
     if (!user || !channel || typeof body.text !== 'string')
-      return json(res, 400, { error: 'user, channel and text are required' });
+      return sendJson(res, 400, { error: 'user, channel and text are required' });
     return outcome(res, await sendCommand(options, user, channel, body.text));
   }
   if (req.method === 'POST' && url.pathname === '/console/api/click') {
@@ -125,7 +126,7 @@ async function route(
     const user = userOf(options, body.user);
     const channel = channelOf(options, body.channel);
     if (!user || !channel || !isRef(body.ref))
-      return json(res, 400, { error: 'user, channel and ref are required' });
+      return sendJson(res, 400, { error: 'user, channel and ref are required' });
     return outcome(
       res,
       await sendClick(options, user, channel, {
@@ -139,14 +140,14 @@ async function route(
   const scenario = /^\/console\/api\/scenarios\/([a-z0-9-]+)$/.exec(url.pathname);
   if (req.method === 'POST' && scenario?.[1]) {
     const started = await options.runner.start(scenario[1]);
-    return json(res, started.ok ? 200 : 409, started);
+    return sendJson(res, started.ok ? 200 : 409, started);
   }
-  json(res, 404, { error: 'not found' });
+  sendJson(res, 404, { error: 'not found' });
 }
 
 function outcome(res: ServerResponse, result: Awaited<ReturnType<typeof sendCommand>>): void {
-  if (result.ok) json(res, 200, { ok: true });
-  else json(res, result.status, { ok: false, error: result.error });
+  if (result.ok) sendJson(res, 200, { ok: true });
+  else sendJson(res, result.status, { ok: false, error: result.error });
 }
 
 function userOf(options: ConsoleOptions, id: unknown): SandboxUser | undefined {
@@ -185,14 +186,4 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
   const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
   return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
 }
