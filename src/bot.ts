@@ -47,7 +47,10 @@ export interface BotOptions {
   >;
   /** The verification window after deploys and rollbacks (tests shorten the interval). */
   verification?: Partial<
-    Pick<VerificationOptions, 'intervalMs' | 'required' | 'maxIntervals' | 'decisionTimeoutMs'>
+    Pick<
+      VerificationOptions,
+      'intervalMs' | 'required' | 'maxIntervals' | 'decisionTimeoutMs' | 'canaryPollMs'
+    >
   >;
   /** How often runs whose approval window passed are expired. Default 30 s. */
   expireEveryMs?: number;

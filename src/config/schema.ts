@@ -55,6 +55,11 @@ export const Environment = z.strictObject({
   description: Text,
   protected: z.boolean(),
   freeze: z.array(FreezeWindow).default([]),
+  /**
+   * Roles whose approval lets a deploy through a freeze (`--override-freeze --reason`).
+   * Absent: the approvers of the command's policy for this environment; `[]`: nobody.
+   */
+  freezeOverrideRoles: z.array(Name).optional(),
 });
 export type Environment = z.infer<typeof Environment>;
 
@@ -125,6 +130,15 @@ function checkCatalog(raw: unknown, ctx: z.RefinementCtx): void {
   const envs = Object.keys(asRecord(c.environments));
   const services = asRecord(c.services);
   if (envs.length === 0) issue(['environments'], 'must define at least one environment');
+  const roles = Object.keys(asRecord(c.roles));
+  for (const env of envs) {
+    const overrides = asRecord(asRecord(c.environments)[env]).freezeOverrideRoles;
+    asArray(overrides).forEach((role, i) => {
+      if (typeof role === 'string' && !roles.includes(role)) {
+        issue(['environments', env, 'freezeOverrideRoles', i], unknownName('role', role, roles));
+      }
+    });
+  }
   const fallback = asString(asRecord(c.defaults).environment);
   if (fallback !== undefined && !envs.includes(fallback)) {
     issue(['defaults', 'environment'], unknownName('environment', fallback, envs));

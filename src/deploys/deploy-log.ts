@@ -37,6 +37,8 @@ export interface DeployLog {
   }): Promise<DeployRecord[]>;
   /** The newest record for the target, if any. */
   lastDeploy(service: string, env: string): Promise<DeployRecord | undefined>;
+  /** The records a run made (its deploy, and the automatic rollback of it), oldest first. */
+  deploysOfRun(runId: string): Promise<DeployRecord[]>;
 }
 
 export interface DeployLogOptions {
@@ -70,10 +72,11 @@ interface DeployRow {
   evidence_url: string | null;
   outcome: DeployOutcome;
   at: Date;
+  on_behalf_of: string | null;
 }
 
 const COLUMNS =
-  'id, service, env, from_image, to_image, from_revision, to_revision, kind, by_user, run_id, evidence_url, outcome, at';
+  'id, service, env, from_image, to_image, from_revision, to_revision, kind, by_user, run_id, evidence_url, outcome, at, on_behalf_of';
 
 function fromRow(row: DeployRow): DeployRecord {
   return {
@@ -86,6 +89,7 @@ function fromRow(row: DeployRow): DeployRecord {
     ...(row.to_revision === null ? {} : { toRevision: Number(row.to_revision) }),
     kind: row.kind,
     by: row.by_user,
+    ...(row.on_behalf_of === null ? {} : { onBehalfOf: row.on_behalf_of }),
     ...(row.run_id === null ? {} : { runId: row.run_id }),
     ...(row.evidence_url === null ? {} : { evidenceUrl: row.evidence_url }),
     outcome: row.outcome,
@@ -117,7 +121,7 @@ export function createDeployLog(options: DeployLogOptions): DeployLog {
       };
       return inTx(recordOptions.tx, async (q) => {
         await q.query(
-          `INSERT INTO deploys (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+          `INSERT INTO deploys (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
           [
             record.id,
             record.service,
@@ -132,6 +136,7 @@ export function createDeployLog(options: DeployLogOptions): DeployLog {
             record.evidenceUrl ?? null,
             record.outcome,
             record.at,
+            record.onBehalfOf ?? null,
           ],
         );
         const subject = `deploy:${record.id}`;
@@ -179,6 +184,14 @@ export function createDeployLog(options: DeployLogOptions): DeployLog {
         `SELECT ${COLUMNS} FROM deploys WHERE ${where.join(' AND ')}
          ORDER BY at DESC, id DESC LIMIT $${params.length}`,
         params,
+      );
+      return rows.map(fromRow);
+    },
+
+    async deploysOfRun(runId) {
+      const { rows } = await db.query<DeployRow>(
+        `SELECT ${COLUMNS} FROM deploys WHERE run_id = $1 ORDER BY at, id`,
+        [runId],
       );
       return rows.map(fromRow);
     },

@@ -11,12 +11,16 @@ import { createPrometheusClient } from '../adapters/prometheus/create-prometheus
 import type { Settings } from '../config/env.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
 import { createDeployLog } from '../deploys/deploy-log.ts';
+import { withFailedChanges } from '../deploys/record-failed-change.ts';
 import { createRoleDirectory } from '../domain/policy/index.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
 import type { Evidence } from '../evidence/record-evidence.ts';
 import { createRunEngine, type RunEngineOptions } from '../runs/create-run-engine.ts';
 import type { Actor, RunEngine } from '../runs/types.ts';
 import { createVerification, type VerificationOptions } from '../runs/verification.ts';
+import { adoptPausedRuns } from '../runs/verification-adopt.ts';
+import { canaryPolicy } from '../runs/verification-canary-policy.ts';
+import { createPauseStore } from '../runs/verification-pauses.ts';
 import { createRunMessages } from '../slack/runs/run-messages.ts';
 import { slackGroupMembers } from '../slack/runs/slack-group-members.ts';
 import { createSlackClient } from '../slack/web-client.ts';
@@ -41,7 +45,10 @@ export interface PartsInput {
   runs?: Partial<RunEngineOptions> | undefined;
   verification?:
     | Partial<
-        Pick<VerificationOptions, 'intervalMs' | 'required' | 'maxIntervals' | 'decisionTimeoutMs'>
+        Pick<
+          VerificationOptions,
+          'intervalMs' | 'required' | 'maxIntervals' | 'decisionTimeoutMs' | 'canaryPollMs'
+        >
       >
     | undefined;
   messageUpdateMs?: number | undefined;
@@ -93,14 +100,19 @@ export function buildBotParts(input: PartsInput): BotParts {
   });
   const groupMembers = slackGroupMembers(slackClient);
   const deployLog = createDeployLog({ db: store.db, ledger, clock });
+  const pauses = createPauseStore(store.db);
+  const roles = createRoleDirectory({ catalog, groupMembers, now: clock });
   const verification = createVerification({
+    pauses,
+    clock,
+    actions,
+    mayDecideCanary: canaryPolicy({ commands, catalog, roles }),
     catalog,
     ...(prometheus ? { prometheus } : {}),
     deployLog,
     log,
     ...input.verification,
   });
-  const roles = createRoleDirectory({ catalog, groupMembers, now: clock });
   let engine: RunEngine | undefined;
   const ready = () => {
     if (!engine) throw new Error('run engine used before it was built');
@@ -125,7 +137,11 @@ export function buildBotParts(input: PartsInput): BotParts {
     catalog,
     commands,
     roles,
-    observer: runMessages.observer,
+    observer: adoptPausedRuns(withFailedChanges(runMessages.observer, deployLog, log), {
+      pauses,
+      engine: ready,
+      log,
+    }),
     clock,
     log,
     ownerId: input.ownerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,

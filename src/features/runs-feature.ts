@@ -52,6 +52,7 @@ export const runsFeature: FeatureFactory = (parts): Feature => {
       }),
       ...createVerificationActionHandlers({
         verification: parts.verification,
+        engine,
         client: parts.slackClient,
       }),
     },

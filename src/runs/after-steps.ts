@@ -34,6 +34,8 @@ export interface RunPause {
   reason: string;
   /** Who decides: the run's requester. */
   decider: string;
+  /** `canary`: an Argo canary offering Promote / Abort; default: Continue / Roll back. */
+  kind?: 'verification' | 'canary';
 }
 
 /** What happens between "all steps succeeded" and `succeeded` (a verification window...). */

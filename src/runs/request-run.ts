@@ -114,7 +114,7 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
     ...(request.revertOf === undefined ? {} : { revertOf: request.revertOf }),
     steps,
     plans,
-    requirements: policy.requirements,
+    requirements: request.requirements ?? policy.requirements,
     planHash: hash,
   });
 }

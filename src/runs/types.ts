@@ -37,6 +37,11 @@ export interface RunRequest {
   channel?: string;
   /** The run this one undoes. Informational: revert() builds real revert runs (see below). */
   revertOf?: string;
+  /**
+   * Stricter requirements than the verb's policy (a freeze override's approver roles);
+   * the requester is still checked against the policy.
+   */
+  requirements?: Requirements;
 }
 
 /** A run with what people need to see beside it: approvals, their tally, the policy. */

@@ -40,7 +40,8 @@ export async function describeChange(
   const target = resolveTarget(catalog, service, env);
   const w = await readWorkload(ctx.kube, target.workload);
   const live = (w.template.spec.containers ?? []).find((c) => c.name === target.container);
-  const step = run.steps[0];
+  // The first step that changed the image (an argo.abort before an undo changed none).
+  const step = run.steps.find((s) => imageBefore(s.before, target.container)) ?? run.steps[0];
   const fromImage = imageBefore(step?.before, target.container);
   const fromRevision = (step?.before as BeforeShape | undefined)?.revision;
   return {

@@ -1,23 +1,37 @@
+import type { ActionRegistry } from '../actions/registry.ts';
 import type { PrometheusClient } from '../adapters/prometheus/create-prometheus-client.ts';
 import type { Catalog } from '../config/schema.ts';
 import type { DeployLog } from '../deploys/deploy-log.ts';
+import { recordAutoRollback } from '../deploys/record-failed-change.ts';
 import { runVerification, type VerificationOutcome } from '../deploys/run-verification.ts';
 import type { DeployOutcome } from '../domain/deploys/deploy-record.ts';
 import { describeVerdict } from '../domain/deploys/describe-verification.ts';
 import type { WindowState } from '../domain/deploys/verification-window.ts';
+import type { Run } from '../domain/runs/index.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { AfterSteps, AfterStepsContext, AfterStepsOutcome, RunPause } from './after-steps.ts';
 import type { Actor, RunView } from './types.ts';
+import type { CanaryDecision } from './verification-argo.ts';
+import { createCanaries } from './verification-canary.ts';
 import { describeChange } from './verification-deploy.ts';
+import {
+  memoryPauseStore,
+  type PauseStore,
+  type StoredPause,
+  type VerificationDecision,
+} from './verification-pauses.ts';
 
-export type VerificationDecision = 'continue' | 'rollback';
+export type { VerificationDecision } from './verification-pauses.ts';
 
 export interface VerificationOptions {
   catalog: Catalog;
   /** Absent: deploys are recorded but not watched (nothing to ask). */
   prometheus?: Pick<PrometheusClient, 'query' | 'graphUrl'>;
-  deployLog: Pick<DeployLog, 'recordDeploy' | 'finishDeploy'>;
+  deployLog: Pick<DeployLog, 'recordDeploy' | 'finishDeploy' | 'deploysOfRun'>;
   log: Logger;
+  /** Where pauses are kept so a restart leaves them decidable. Default: memory only. */
+  pauses?: PauseStore;
+  clock?: () => Date;
   /** Between evaluations. Default 30 s. */
   intervalMs?: number;
   /** Consecutive healthy intervals that promote. Default 3. */
@@ -25,16 +39,32 @@ export interface VerificationOptions {
   maxIntervals?: number;
   /** How long a paused window waits for its requester; then it rolls back. Default 1 h. */
   decisionTimeoutMs?: number;
+  /** The argo.promote / argo.abort actions a canary's buttons run. Absent: no buttons. */
+  actions?: Pick<ActionRegistry, 'get'>;
+  /** Who may Promote / Abort a canary: a refusal message, or undefined when allowed. */
+  mayDecideCanary?: (
+    run: Run,
+    actorId: string,
+    decision: CanaryDecision,
+  ) => Promise<string | undefined>;
+  /** Between reads of an Argo Rollout's canary. Default 2 s. */
+  canaryPollMs?: number;
+  /** How long a canary may take, pauses included. Default 6 h. */
+  canaryTimeoutMs?: number;
 }
 
 /** The verification window as the engine's after-steps hook, plus the pause's decisions. */
 export interface Verification extends AfterSteps {
-  /** The requester's Continue / Roll back on a paused run; a refusal is a message for them. */
+  /**
+   * The requester's Continue / Roll back on a paused run; a refusal is a message for them.
+   * `resume`: the pause outlived the process that watched it (restart) and the decision is
+   * stored; the run must be resumed (engine.resume) for its window to act on it.
+   */
   decide(
     runId: string,
     actor: Actor,
-    decision: VerificationDecision,
-  ): { ok: true } | { ok: false; message: string };
+    decision: VerificationDecision | CanaryDecision,
+  ): Promise<{ ok: true; resume?: boolean } | { ok: false; message: string }>;
 }
 
 /** Verbs whose runs change the running release and get a window. */
@@ -54,9 +84,14 @@ interface Waiting extends RunPause {
  */
 export function createVerification(options: VerificationOptions): Verification {
   const waiting = new Map<string, Waiting>();
+  const canaries = createCanaries(options);
+  const pauses = options.pauses ?? memoryPauseStore();
+  const clock = options.clock ?? (() => new Date());
 
-  function waitForDecision(ctx: AfterStepsContext, reason: string) {
+  async function waitForDecision(ctx: AfterStepsContext, reason: string, state: WindowState) {
     const runId = ctx.run.id;
+    const decider = ctx.run.requester;
+    await pauses.save({ runId, decider, reason, state, pausedAt: clock() });
     return new Promise<{ decision: VerificationDecision; by: string } | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(undefined), options.decisionTimeoutMs ?? 3_600_000);
       timer.unref();
@@ -74,7 +109,8 @@ export function createVerification(options: VerificationOptions): Verification {
     });
   }
 
-  async function watch(ctx: AfterStepsContext, kind: 'deploy' | 'rollback') {
+  /** The window; `stored`: a pause from before a restart, decided or still waiting. */
+  async function watch(ctx: AfterStepsContext, kind: 'deploy' | 'rollback', stored?: StoredPause) {
     const { run } = ctx;
     const service = options.catalog.services[run.target.service];
     const checks = (service?.slo ?? []).map(({ name, query, comparison, threshold }) => ({
@@ -86,7 +122,24 @@ export function createVerification(options: VerificationOptions): Verification {
     const prometheus = options.prometheus;
     if (!prometheus || checks.length === 0) return undefined;
     let resume: WindowState | undefined;
+    let pending = stored;
     for (let pause = 0; ; pause++) {
+      if (pending) {
+        const outcome = pausedOutcome(pending.state, clock());
+        const verdict = describeVerdict(outcome.state);
+        if (!pending.decision) {
+          ctx.progress(
+            `${verdict.join(' · ')} · waiting for <@${run.requester}>: Continue or Roll back`,
+          );
+        }
+        const decided =
+          pending.decision ?? (await waitForDecision(ctx, pending.reason, pending.state));
+        pending = undefined;
+        const next = await afterDecision(ctx, decided, outcome, verdict);
+        if (next) return next;
+        resume = outcome.state;
+        continue;
+      }
       const outcome: VerificationOutcome = await runVerification({
         checks,
         prometheus,
@@ -109,54 +162,110 @@ export function createVerification(options: VerificationOptions): Verification {
       ctx.progress(
         `${verdict.join(' · ')} · waiting for <@${run.requester}>: Continue or Roll back`,
       );
-      const decided = await waitForDecision(ctx, verdict.join(' · '));
-      await ctx.record(
-        'run.verification.decision',
-        { decision: decided?.decision ?? 'rollback', timedOut: decided === undefined },
-        decided?.by,
-      );
-      if (decided?.decision !== 'continue') {
-        const who = decided ? `<@${decided.by}> chose Roll back` : 'Nobody decided in time';
-        return { outcome, verdict: [`${who} after an inconclusive verification`, ...verdict] };
-      }
-      ctx.progress('Verification continues');
+      const decided = await waitForDecision(ctx, verdict.join(' · '), outcome.state);
+      const next = await afterDecision(ctx, decided, outcome, verdict);
+      if (next) return next;
       resume = outcome.state;
     }
   }
 
+  /** Records the decision; a roll back (or no decision in time) ends the window. */
+  async function afterDecision(
+    ctx: AfterStepsContext,
+    decided: { decision: VerificationDecision; by: string } | undefined,
+    outcome: VerificationOutcome,
+    verdict: string[],
+  ) {
+    await pauses.clear(ctx.run.id);
+    await ctx.record(
+      'run.verification.decision',
+      { decision: decided?.decision ?? 'rollback', timedOut: decided === undefined },
+      decided?.by,
+    );
+    if (decided?.decision !== 'continue') {
+      const who = decided ? `<@${decided.by}> chose Roll back` : 'Nobody decided in time';
+      return { outcome, verdict: [`${who} after an inconclusive verification`, ...verdict] };
+    }
+    ctx.progress('Verification continues');
+    return undefined;
+  }
+
   return {
     pausedFor(runId) {
+      const canary = canaries.pausedFor(runId);
+      if (canary) return canary;
       const found = waiting.get(runId);
       return found ? { reason: found.reason, decider: found.decider } : undefined;
     },
-    decide(runId, actor, decision) {
+    async decide(runId, actor, decision) {
+      if (decision === 'promote' || decision === 'abort')
+        return canaries.decide(runId, actor, decision);
       const found = waiting.get(runId);
-      if (!found) {
+      const stored = found ? undefined : await pauses.read(runId);
+      const decider = found?.decider ?? stored?.decider;
+      if (!decider || stored?.decision) {
         return { ok: false, message: `Run ${runId} is not waiting for a verification decision.` };
       }
-      if (found.decider !== actor.id) {
+      if (decider !== actor.id) {
         return {
           ok: false,
-          message: `Only <@${found.decider}>, who asked for run ${runId}, decides whether its verification continues.`,
+          message: `Only <@${decider}>, who asked for run ${runId}, decides whether its verification continues.`,
         };
       }
-      found.resolve({ decision, by: actor.id });
-      return { ok: true };
+      // Stored first: a second click, here or after a restart, finds it decided.
+      if (!(await pauses.decide(runId, decision, actor.id, clock()))) {
+        return { ok: false, message: `Run ${runId} is not waiting for a verification decision.` };
+      }
+      if (found) {
+        found.resolve({ decision, by: actor.id });
+        return { ok: true };
+      }
+      return { ok: true, resume: true };
     },
     async run(ctx): Promise<AfterStepsOutcome> {
       const kind = ctx.run.revertOf ? undefined : WATCHED[ctx.run.verb];
       if (!kind) return { kind: 'succeeded' };
+      // A run resumed after a restart, paused before it: its record and window carry on.
+      const stored = await pauses.read(ctx.run.id);
+      const earlier = stored
+        ? (await options.deployLog.deploysOfRun(ctx.run.id)).find(
+            (r) => r.kind === kind && r.outcome === 'verifying',
+          )
+        : undefined;
       const change = await describeChange(options.catalog, ctx.actionContext, ctx.run, kind);
-      const record = await options.deployLog.recordDeploy(change.record);
+      const record = earlier ?? (await options.deployLog.recordDeploy(change.record));
       const settled = (outcome: Exclude<DeployOutcome, 'verifying'>) => async (view?: RunView) => {
         const evidenceUrl = view?.evidenceUrl;
         await options.deployLog.finishDeploy(record.id, {
           outcome,
           ...(evidenceUrl ? { evidenceUrl } : {}),
         });
+        // mc undid the change itself: triage must see that as a change of its own.
+        if (outcome === 'rolled-back') await recordAutoRollback(options.deployLog, record, view);
       };
-      // Argo Rollouts run their own analysis; this window watches Deployments.
-      const watched = change.kind === 'Deployment' ? await watch(ctx, kind) : undefined;
+      if (change.kind === 'Rollout') {
+        const canary = await canaries.follow(ctx, kind === 'rollback');
+        // Argo's own analysis judged a deploy's canary; a rollback gets the SLO window below.
+        if (canary.status === 'promoted' && kind === 'deploy') {
+          return { kind: 'succeeded', settled: settled('succeeded') };
+        }
+        if (canary.status === 'failed')
+          return { kind: 'failed', reason: canary.reason, settled: settled('failed') };
+        // Argo (or someone's Abort) sent traffic back to stable; undoing the image finishes it.
+        if (canary.status === 'aborted')
+          return {
+            kind: 'revert',
+            reason: canary.reason,
+            settled: async (view) => {
+              await options.deployLog.finishDeploy(record.id, {
+                outcome: 'rolled-back',
+                ...(view?.evidenceUrl ? { evidenceUrl: view.evidenceUrl } : {}),
+              });
+              await recordAutoRollback(options.deployLog, record, view, canary.by);
+            },
+          };
+      }
+      const watched = await watch(ctx, kind, earlier && stored);
       if (!watched || watched.outcome.status === 'healthy') {
         return { kind: 'succeeded', settled: settled('succeeded') };
       }
@@ -166,5 +275,17 @@ export function createVerification(options: VerificationOptions): Verification {
       if (!breached) return { kind: 'revert', reason, settled: settled('aborted') };
       return { kind: 'failed', reason, settled: settled('failed') };
     },
+  };
+}
+
+/** A window paused before a restart, as the outcome of the run that paused it. */
+function pausedOutcome(state: WindowState, at: Date): VerificationOutcome {
+  return {
+    status: 'inconclusive',
+    intervals: [],
+    reason: state.reason,
+    state,
+    startedAt: at,
+    finishedAt: at,
   };
 }

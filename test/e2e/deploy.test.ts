@@ -168,6 +168,27 @@ describe.skipIf(!prometheusBin)(
       expect(shown(done)).toMatch(/ProgressDeadlineExceeded|progress deadline/i);
       await world.bot.engine.idle();
       expect(liveImage(world.kube, STAGING)).toBe('shop/checkout:1.4.3');
+      // The failed rollout and mc's undo of it are both in the deploy log, for triage.
+      const records = (await deployLog().deploysOfRun(runIdOf(message))).sort((a, b) =>
+        a.kind.localeCompare(b.kind),
+      );
+      expect(records).toMatchObject([
+        {
+          kind: 'auto-rollback',
+          by: 'mc',
+          onBehalfOf: ONCALL,
+          fromImage: 'shop/checkout:1.4.6-bad',
+          toImage: 'shop/checkout:1.4.3',
+          outcome: 'succeeded',
+        },
+        {
+          kind: 'deploy',
+          by: ONCALL,
+          fromImage: 'shop/checkout:1.4.3',
+          toImage: 'shop/checkout:1.4.6-bad',
+          outcome: 'rolled-back',
+        },
+      ]);
     }, 60_000);
 
     it('freeze: a prod deploy is refused; --override-freeze --reason needs an sre-lead, who approves it', async () => {
@@ -204,7 +225,10 @@ describe.skipIf(!prometheusBin)(
       const history = answers
         .map((a) => visibleText(a))
         .find((t) => t.includes('Revision history'));
-      expect(history).toMatch(/rev \d+ · shop\/checkout:1\.4\.3 · \d+s ago \(current\)/);
+      // mc's automatic rollback of the bad image put 1.4.3 back: it says so, and for whom.
+      expect(history).toMatch(
+        /rev \d+ · shop\/checkout:1\.4\.3 · \d+s ago · mc \(automatic rollback for &lt;@U0ONCALL01&gt;\) \(current\)/,
+      );
       // Who deployed a revision comes from the deploy log.
       expect(history).toMatch(/rev \d+ · shop\/checkout:1\.4\.5 · \d+s ago · &lt;@U0ONCALL01&gt;/);
       expect(history).toContain('rev 3 · shop/checkout:1.4.2');
@@ -259,10 +283,20 @@ describe.skipIf(!prometheusBin)(
           headers: { accept: 'application/json' },
         });
         expect(JSON.stringify(await evidence.json())).toContain('SLO breach: error-ratio');
-        expect(await deployLog().lastDeploy('checkout', 'staging')).toMatchObject({
-          toImage: 'shop/checkout:1.4.7',
-          outcome: 'rolled-back',
-        });
+        // The deploy ended rolled back; mc's rollback is a record of its own, for triage.
+        const records = (await deployLog().deploysOfRun(runIdOf(message))).sort((a, b) =>
+          a.kind.localeCompare(b.kind),
+        );
+        expect(records).toMatchObject([
+          {
+            kind: 'auto-rollback',
+            by: 'mc',
+            onBehalfOf: ONCALL,
+            fromImage: 'shop/checkout:1.4.7',
+            outcome: 'succeeded',
+          },
+          { kind: 'deploy', toImage: 'shop/checkout:1.4.7', outcome: 'rolled-back' },
+        ]);
       } finally {
         world.exporter.setRate('checkout', HEALTHY);
       }

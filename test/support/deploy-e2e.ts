@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Bot, createBot } from '../../src/bot.ts';
+import { type Bot, type BotOptions, createBot } from '../../src/bot.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { Catalog } from '../../src/config/schema.ts';
 import { startTestExporter, type TestExporter } from '../../src/sandbox/exporter/test-exporter.ts';
@@ -18,6 +18,7 @@ import {
   sendSlashCommand,
 } from '../../src/sandbox/slack/sign-request.ts';
 import { createSlackEmulator, type SlackEmulator } from '../../src/sandbox/slack/slack-emulator.ts';
+import { seedRollout } from './deploy-e2e-rollout.ts';
 import { startPrometheus, type TestPrometheus } from './prometheus.ts';
 import {
   buttonValue,
@@ -44,6 +45,8 @@ export interface DeployWorld {
   prometheus: TestPrometheus;
   bot: Bot;
   baseUrl: string;
+  /** Stops the bot and starts another on the same data directory (a process restart). */
+  restart(overrides?: DeployBotOverrides): Promise<void>;
   command(text: string, userId: string): Promise<{ status: number; responseId: string }>;
   answers(responseId: string): Record<string, unknown>[];
   click(message: EmulatedMessage, actionId: string, userId: string): Promise<unknown>;
@@ -57,18 +60,30 @@ export interface DeployWorld {
 let sequence = 0;
 let clicks = 0;
 
+/** What a test may change about the bot it starts (or restarts). */
+export type DeployBotOverrides = Partial<
+  Pick<BotOptions, 'ownerId' | 'runs' | 'stopGraceMs' | 'verification'>
+>;
+
+export interface DeployWorldOptions {
+  /** checkout/prod as an Argo Rollout (seeded on 1.4.2, see deploy-e2e-rollout.ts), not frozen. */
+  prodRollout?: boolean;
+  bot?: DeployBotOverrides;
+}
+
 /**
  * The whole bot against the Kubernetes and Slack emulators and a REAL Prometheus scraping the
  * test exporter (checkout traffic healthy), with the repo catalog's checkout SLO queries.
  * checkout runs as a Deployment in staging and prod; prod is in a change freeze now.
  */
-export async function startDeployWorld(): Promise<DeployWorld> {
+export async function startDeployWorld(options: DeployWorldOptions = {}): Promise<DeployWorld> {
   const exporter = await startTestExporter();
   exporter.setRate('checkout', HEALTHY);
   const prometheus = await startPrometheus({ scrapeTargets: [exporter.target] });
   const kube = await startKubeEmulator({ tickMs: 10, timeScale: 100 });
   await seedReleases(kube, STAGING, CHECKOUT, IMAGES);
-  await seedReleases(kube, PROD, CHECKOUT, IMAGES);
+  if (options.prodRollout) await seedRollout(kube, PROD, IMAGES.at(-1) ?? '');
+  else await seedReleases(kube, PROD, CHECKOUT, IMAGES);
   const slack = await createSlackEmulator({ botToken: BOT_TOKEN });
   for (const id of [ONCALL, ONCALL2, LEAD, NOBODY]) slack.seedUser({ id, name: id.toLowerCase() });
   slack.seedUsergroup('S05ONCALL1', [ONCALL, ONCALL2]);
@@ -81,15 +96,20 @@ export async function startDeployWorld(): Promise<DeployWorld> {
   const checkout = raw.services.checkout;
   if (!checkout?.environments.prod || !raw.environments.prod)
     throw new Error('catalog.yml lost checkout/prod');
-  checkout.environments.prod.workload = { kind: 'Deployment', name: 'checkout' };
+  checkout.environments.prod.workload = {
+    kind: options.prodRollout ? 'Rollout' : 'Deployment',
+    name: 'checkout',
+  };
   const hour = 3_600_000;
-  raw.environments.prod.freeze = [
-    {
-      start: new Date(Date.now() - hour).toISOString(),
-      end: new Date(Date.now() + hour).toISOString(),
-      reason: 'Test freeze',
-    },
-  ];
+  raw.environments.prod.freeze = options.prodRollout
+    ? []
+    : [
+        {
+          start: new Date(Date.now() - hour).toISOString(),
+          end: new Date(Date.now() + hour).toISOString(),
+          reason: 'Test freeze',
+        },
+      ];
   const config = { ...repo, catalog: Catalog.parse(raw) };
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mc-deploy-e2e-'));
   const env = loadEnv({
@@ -102,33 +122,46 @@ export async function startDeployWorld(): Promise<DeployWorld> {
   });
   if (!env.ok) throw new Error(env.problems.join('; '));
   const logs = captureLogs({ level: 'info', secrets: [BOT_TOKEN, SIGNING_SECRET] });
-  const bot = await createBot({
-    settings: env.settings,
-    config,
-    log: logs.log,
-    botId: slack.identity.botId,
-    botUserId: slack.identity.botUserId,
-    clientRetries: 0,
-    kubeConfig: kubeConfigFor(kube, [STAGING, PROD], { clusterPerContext: true }),
-    runs: { verifyTimeoutMs: 15_000, progressIntervalMs: 100 },
-    verification: { intervalMs: 1_000, required: 3 },
-    messageUpdateMs: 100,
-  });
-  const { port } = await bot.start(0);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const eventsUrl = `${baseUrl}/slack/events`;
+  const settings = env.settings;
+  const boot = async (overrides: DeployBotOverrides = {}) => {
+    const built = await createBot({
+      settings,
+      config,
+      log: logs.log,
+      botId: slack.identity.botId,
+      botUserId: slack.identity.botUserId,
+      clientRetries: 0,
+      kubeConfig: kubeConfigFor(kube, [STAGING, PROD], { clusterPerContext: true }),
+      messageUpdateMs: 100,
+      ...overrides,
+      runs: { verifyTimeoutMs: 15_000, progressIntervalMs: 100, ...overrides.runs },
+      verification: { intervalMs: 1_000, required: 3, canaryPollMs: 50, ...overrides.verification },
+    });
+    const { port } = await built.start(0);
+    return { built, url: `http://127.0.0.1:${port}` };
+  };
+  let { built: bot, url: baseUrl } = await boot(options.bot);
+  const eventsUrl = () => `${baseUrl}/slack/events`;
   const messages = () => slack.messages(CHANNEL);
   return {
     kube,
     slack,
     exporter,
     prometheus,
-    bot,
-    baseUrl,
+    get bot() {
+      return bot;
+    },
+    get baseUrl() {
+      return baseUrl;
+    },
+    async restart(overrides = {}) {
+      await bot.stop();
+      ({ built: bot, url: baseUrl } = await boot(overrides));
+    },
     async command(text, userId) {
       const responseId = `deploy-${++sequence}`;
       const sent = await sendSlashCommand(
-        eventsUrl,
+        eventsUrl(),
         {
           text,
           userId,
@@ -145,7 +178,7 @@ export async function startDeployWorld(): Promise<DeployWorld> {
       const value = buttonValue(message, actionId);
       if (value === undefined) throw new Error(`no ${actionId} button on: ${message.text}`);
       return sendBlockAction(
-        eventsUrl,
+        eventsUrl(),
         {
           actionId,
           value,

@@ -36,6 +36,8 @@ export interface DeployRecord {
   kind: DeployKind;
   /** Who asked: a Slack user id, or `mc` for automatic rollbacks. */
   by: string;
+  /** For an automatic rollback (`by: mc`): whose change it undid. */
+  onBehalfOf?: string;
   runId?: string;
   evidenceUrl?: string;
   outcome: DeployOutcome;

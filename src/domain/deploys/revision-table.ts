@@ -22,6 +22,8 @@ export interface RevisionRow {
   age: string;
   /** Who deployed it, when the deploy log knows (a Slack user id, or `mc`). */
   deployedBy?: string;
+  /** An automatic rollback by mc: whose change it undid. */
+  onBehalfOf?: string;
   /** The deploy record behind it, when known. */
   deployId?: string;
   current: boolean;
@@ -73,6 +75,7 @@ export function joinRevisions(input: {
         since: known ?? new Date(0),
         age: known ? formatAgo(input.now.getTime() - known.getTime()) : 'age unknown',
         ...(record ? { deployedBy: record.by, deployId: record.id } : {}),
+        ...(record?.onBehalfOf ? { onBehalfOf: record.onBehalfOf } : {}),
         current: entry.current,
         ...(entry.changeCause ? { changeCause: entry.changeCause } : {}),
       };
@@ -87,7 +90,8 @@ export function personText(by: string): string {
 /** "rev 7 · shop/checkout:1.4.2 · 2h ago · @alice (current)". */
 export function revisionLine(row: RevisionRow): string {
   const parts = [`rev ${row.revision}`, row.image, row.age];
-  if (row.deployedBy) parts.push(personText(row.deployedBy));
+  if (row.onBehalfOf) parts.push(`mc (automatic rollback for ${personText(row.onBehalfOf)})`);
+  else if (row.deployedBy) parts.push(personText(row.deployedBy));
   return `${parts.join(' · ')}${row.current ? ' (current)' : ''}`;
 }
 

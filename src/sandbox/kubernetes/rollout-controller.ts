@@ -96,13 +96,22 @@ function syncRollout(env: ControllerEnv, rollout: KubeObject): void {
   const steps = stepsOf(rollout);
   const replicas = spec.replicas ?? 1;
   const status = structuredClone((rollout.status ?? {}) as RolloutStatus);
-  const owned = ownedReplicaSets(env, rollout);
+  const canaryStatus = status.canary as
+    | { currentBackgroundAnalysisRunStatus?: RolloutStatus['backgroundAnalysis'] }
+    | undefined;
+  if (canaryStatus?.currentBackgroundAnalysisRunStatus) {
+    status.backgroundAnalysis = canaryStatus.currentBackgroundAnalysisRunStatus;
+  }
+  let owned = ownedReplicaSets(env, rollout);
   const found = owned.find((rs) => templatesEqual(specOf(rs).template, spec.template));
   let current =
     found ?? createRolloutReplicaSet(env, rollout, owned, podTemplateHash(spec.template));
   const currentHash = hashOf(current);
   if (status.currentPodHash !== currentHash) {
     current = claimRevision(env, rollout, owned, current);
+    // Scaling below writes whole objects: a stale copy would put the old revision back.
+    const claimed = current;
+    owned = owned.map((rs) => (rs.metadata.uid === claimed.metadata.uid ? claimed : rs));
     status.currentPodHash = currentHash;
     status.stableRS ??= currentHash;
     // Going back to the stable template skips the steps, as Argo fast-tracks a rollback.
@@ -113,6 +122,7 @@ function syncRollout(env: ControllerEnv, rollout: KubeObject): void {
       'abort',
       'abortedAt',
       'message',
+      'backgroundAnalysis',
     ] as const)
       delete status[key];
   }
@@ -123,11 +133,19 @@ function syncRollout(env: ControllerEnv, rollout: KubeObject): void {
     status.currentStepIndex = 0;
     delete status.abortedAt;
     delete status.message;
+    delete status.backgroundAnalysis;
   }
   if (status.promoteFull) status.currentStepIndex = steps.length;
   if (isCanary && !status.abort && canaryFailing(env, current)) {
     status.abort = true;
-    status.message = `RolloutAborted: Rollout aborted update to revision ${revisionLabel(current)}: Metric "success-rate" assessed Failed due to failed (1) > failureLimit (0)`;
+    const failed = 'Metric "success-rate" assessed Failed due to failed (1) > failureLimit (0)';
+    status.message = `RolloutAborted: Rollout aborted update to revision ${revisionLabel(current)}: ${failed}`;
+    // Where Argo reports the background AnalysisRun that failed (status.canary.*).
+    status.backgroundAnalysis = {
+      name: `${rollout.metadata.name}-${currentHash}-${revisionLabel(current)}`,
+      status: 'Failed',
+      message: failed,
+    };
   }
   if (status.abort) {
     status.abortedAt ??= env.clock.iso();

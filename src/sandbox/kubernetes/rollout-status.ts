@@ -56,13 +56,15 @@ export function writeStatus(
         ? 'more replicas need to be updated'
         : 'updated replicas are still becoming available';
   }
+  const { backgroundAnalysis, ...rest } = status;
   const next: Record<string, unknown> = {
-    ...status,
+    ...rest,
     ...counts,
     observedGeneration: String(rollout.metadata.generation ?? 1),
     currentStepHash: textHash(stableStringify(view.steps)),
     selector: selectorString(spec.selector),
     canary: {
+      ...(backgroundAnalysis ? { currentBackgroundAnalysisRunStatus: backgroundAnalysis } : {}),
       weights: {
         canary: { podTemplateHash: status.currentPodHash, weight: view.isCanary ? view.weight : 0 },
         stable: {

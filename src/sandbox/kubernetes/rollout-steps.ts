@@ -26,6 +26,8 @@ export interface RolloutStatus {
   abort?: boolean;
   abortedAt?: string;
   promoteFull?: boolean;
+  /** Written as status.canary.currentBackgroundAnalysisRunStatus. */
+  backgroundAnalysis?: { name: string; status: string; message?: string };
   [key: string]: unknown;
 }
 

@@ -51,8 +51,13 @@ function readCommand(request: CommandRequest): Deploy | undefined {
   };
 }
 
-/** Roles whose approval may override a freeze: the env's own approvers, when it has any. */
+/**
+ * Roles whose approval may override a freeze: the environment's `freezeOverrideRoles` in
+ * catalog.yml; absent, the command policy's own approvers there, when it has any.
+ */
 function overrideRoles(request: CommandRequest, env: string): string[] {
+  const declared = request.config.catalog.environments[env]?.freezeOverrideRoles;
+  if (declared) return [...declared];
   const rule = request.spec?.policy.environments[env];
   return rule && rule.approvals.count > 0 && !rule.selfApproval ? [...rule.approvals.roles] : [];
 }
@@ -144,6 +149,8 @@ export function createDeployCommand(deps: DeployDeps): CommandHandler {
       ...(d.reason ? { reason: d.reason } : {}),
       steps: [{ action: DEPLOY_ACTION, params }],
       channel: request.channelId,
+      // An override is approved by a freeze-override role, never by the requester.
+      ...(freeze.kind === 'needs_override' ? { requirements: freeze.requirements } : {}),
     });
     if (!outcome.ok) {
       request.log.info({ code: outcome.code }, 'deploy refused');

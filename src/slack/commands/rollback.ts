@@ -1,5 +1,6 @@
 import type { ActionRegistry } from '../../actions/registry.ts';
 import type { ActionContext } from '../../actions/types.ts';
+import { ROLLBACK_ACTION, rollbackSteps } from '../../deploys/rollback-steps.ts';
 import { planFinding } from '../../domain/findings/index.ts';
 import {
   mayRequest,
@@ -14,8 +15,7 @@ import { renderRunRefusal } from '../render/run-refusal.ts';
 import type { RunMessages } from '../runs/run-messages.ts';
 import type { CommandHandler, CommandOutcome, CommandRequest } from './types.ts';
 
-/** The action a rollback run consists of. */
-export const ROLLBACK_ACTION = 'k8s.rollout-undo';
+export { ROLLBACK_ACTION };
 
 export interface RollbackDeps {
   engine: RunEngine;
@@ -136,12 +136,19 @@ export function createRollbackCommand(deps: RollbackDeps): CommandHandler {
       await showHistory(deps, request, r);
       return outcome;
     }
+    // Mid-canary on an Argo Rollout: abort first. Unreadable: the plain undo, planned as before.
+    const steps = await Promise.resolve()
+      .then(() => rollbackSteps(deps.actionContext(r.actor), r.params))
+      .catch((error: unknown) => {
+        request.log.warn({ err: error }, 'could not read the rollout; planning a plain undo');
+        return [{ action: ROLLBACK_ACTION, params: r.params }];
+      });
     const outcome = await deps.engine.request({
       verb: 'rollback',
       target: { service: r.service, env: r.env },
       requester: r.actor,
       ...(r.reason ? { reason: r.reason } : {}),
-      steps: [{ action: ROLLBACK_ACTION, params: r.params }],
+      steps,
       channel: request.channelId,
     });
     if (!outcome.ok) {

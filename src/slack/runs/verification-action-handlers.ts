@@ -3,6 +3,7 @@ import {
   VERIFY_ACTIONS,
   type VerifyActionName,
 } from '../../domain/findings/verification-buttons.ts';
+import type { RunEngine } from '../../runs/types.ts';
 import type { Verification } from '../../runs/verification.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
@@ -11,6 +12,8 @@ import { guardedCall } from './slack-calls.ts';
 
 export interface VerificationActionDeps {
   verification: Pick<Verification, 'decide'>;
+  /** Resumes a paused run whose process died: its window then acts on the stored decision. */
+  engine: Pick<RunEngine, 'resume'>;
   client: SlackWebClient;
 }
 
@@ -48,8 +51,12 @@ export function createVerificationActionHandlers(
         id: request.user.id,
         ...(request.user.name ? { name: request.user.name } : {}),
       };
-      const decided = deps.verification.decide(value.runId, actor, name);
+      const decided = await deps.verification.decide(value.runId, actor, name);
       if (!decided.ok) return refuse(request, decided.message);
+      if (decided.resume) {
+        const resumed = await deps.engine.resume(value.runId, actor);
+        if (!resumed.ok) return refuse(request, resumed.message);
+      }
       request.log.info({ run: value.runId, decision: name }, 'verification decision');
     };
   }
@@ -57,5 +64,7 @@ export function createVerificationActionHandlers(
   return {
     [VERIFY_ACTIONS.continue]: handler('continue'),
     [VERIFY_ACTIONS.rollback]: handler('rollback'),
+    [VERIFY_ACTIONS.promote]: handler('promote'),
+    [VERIFY_ACTIONS.abort]: handler('abort'),
   };
 }
