@@ -157,10 +157,14 @@ describe('src/actions/kubernetes/rollout-undo', () => {
       detail: 'rollout "checkout" is Healthy',
     });
     expect(podImages(world, PROD)).toEqual(Array(4).fill('shop/checkout:1.4.1'));
-    // The ReplicaSet of revision 1 is scaled back up; no new one is created.
+    // The ReplicaSet of revision 1 is scaled back up and becomes revision 3, as the Argo
+    // controller renumbers a reused ReplicaSet; no new one is created.
     const after = replicaSets(world, PROD, 'rollout.argoproj.io/revision');
-    expect(after.map((rs) => rs.name)).toEqual(before.map((rs) => rs.name));
-    expect(after.find((rs) => rs.name === before[0]?.name)).toMatchObject({ replicas: 4 });
+    expect(after.map((rs) => rs.name)).toEqual([before[1]?.name, before[0]?.name]);
+    expect(after.find((rs) => rs.name === before[0]?.name)).toMatchObject({
+      replicas: 4,
+      revision: 3,
+    });
     const rollout = await readWorkload(world.ctx.kube, prodRef);
     expect(rollout.annotations['rollout.argoproj.io/revision']).toBe('3');
   });

@@ -34,7 +34,7 @@ export const setImage = defineAction<SetImageParams>({
       warnings.push(`${t.label} is paused: the new image will not roll out until it is resumed.`);
     if (w.steps.length > 0) {
       warnings.push(
-        `${t.label} is an Argo Rollout with ${w.steps.length} canary steps; verify stops at the first pause step.`,
+        `${t.label} is an Argo Rollout with ${w.steps.length} canary steps; the thread follows them, with Promote and Abort at each pause.`,
       );
     }
     return {
