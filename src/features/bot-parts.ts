@@ -107,6 +107,8 @@ export function buildBotParts(input: PartsInput): BotParts {
     clock,
     actions,
     mayDecideCanary: canaryPolicy({ commands, catalog, roles }),
+    // Built below; called only once runs execute.
+    announce: (runId, line) => runMessages.note(runId, line),
     catalog,
     ...(prometheus ? { prometheus } : {}),
     deployLog,

@@ -18,6 +18,8 @@ export interface CanaryWatchOptions {
   pollMs: number;
   /** How long a canary may take in all (pauses included) before the run stops watching. */
   timeoutMs: number;
+  /** Posts a line in the run's thread: each step, analysis and pause as it changes. */
+  announce?(line: string): void;
   /** Offers Promote / Abort with the canary's line; undefined withdraws them. */
   offer(line: string | undefined): void;
   /**
@@ -58,6 +60,8 @@ export async function watchCanary(
       if (progress.line !== last) {
         last = progress.line;
         ctx.progress(`Canary ${progress.line}`);
+        options.announce?.(`Canary ${progress.line}`);
+        await ctx.record('deploy.canary', { state: progress.state, line: progress.line });
       }
       if (progress.state === 'promoted') return { status: 'promoted', line: progress.line };
       if (progress.state === 'aborted') {

@@ -19,7 +19,7 @@ interface CanaryWaiting extends RunPause {
 export function createCanaries(
   options: Pick<
     VerificationOptions,
-    'actions' | 'mayDecideCanary' | 'canaryPollMs' | 'canaryTimeoutMs'
+    'actions' | 'mayDecideCanary' | 'canaryPollMs' | 'canaryTimeoutMs' | 'announce'
   >,
 ) {
   const canaries = new Map<string, CanaryWaiting>();
@@ -57,6 +57,7 @@ export function createCanaries(
       pollMs: options.canaryPollMs ?? 2_000,
       timeoutMs: options.canaryTimeoutMs ?? 6 * 3_600_000,
       promoteFull,
+      ...(options.announce ? { announce: (line: string) => options.announce?.(runId, line) } : {}),
       offer(line) {
         const had = canaries.get(runId);
         if (!line || !actions) {

@@ -51,6 +51,8 @@ export interface VerificationOptions {
   canaryPollMs?: number;
   /** How long a canary may take, pauses included. Default 6 h. */
   canaryTimeoutMs?: number;
+  /** Posts a line in the run's thread (each canary step as it is reached). */
+  announce?: (runId: string, line: string) => void;
 }
 
 /** The verification window as the engine's after-steps hook, plus the pause's decisions. */

@@ -97,6 +97,14 @@ describe.skipIf(!prometheusBin)(
       expect(seen).toContain('Canary step 2 of 4 (pause until promoted)');
       expect(seen).toMatch(/Canary step 3 of 4 \(setWeight 67%\)|Canary step 4 of 4 \(pause 10\)/);
       expect(seen).toMatch(/Canary promoted: 4 of 4 steps · Healthy/);
+      // Each step is also a reply in the run's thread, in order, and an entry in the ledger.
+      const thread = world.thread(message).map((m) => m.text);
+      const at = (re: RegExp) => thread.findIndex((t) => re.test(t));
+      expect(at(/^Canary step 2 of 4 \(pause until promoted\)/)).toBeGreaterThanOrEqual(0);
+      expect(at(/^Canary promoted: 4 of 4 steps/)).toBeGreaterThan(
+        at(/^Canary step 2 of 4 \(pause until promoted\)/),
+      );
+      expect((await ledgerKinds(runIdOf(message))).map((e) => e.kind)).toContain('deploy.canary');
       expect(rolloutOf(world.kube, PROD).image).toBe('shop/checkout:1.4.3');
       const entries = await ledgerKinds(runIdOf(message));
       expect(entries).toContainEqual({ kind: 'run.canary.promote', actor: LEAD });

@@ -1,6 +1,6 @@
 import type { Counter } from 'prom-client';
 import type { Catalog } from '../../config/schema.ts';
-import type { RunOutcome } from '../../domain/findings/index.ts';
+import type { Line, RunOutcome } from '../../domain/findings/index.ts';
 import type { RunView } from '../../runs/types.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { SlackReply } from '../render/blocks.ts';
@@ -111,18 +111,28 @@ export async function updateRunMessage(
 }
 
 /** The short threaded reply of an outcome (with its evidence link). */
-export async function replyOutcome(
+export function replyOutcome(
   deps: PublishDeps,
   runId: string,
   message: PostedMessage,
   outcome: RunOutcome,
 ): Promise<boolean> {
+  return replyLine(deps, runId, message, outcome.line);
+}
+
+/** One line in the run's thread (an outcome, a canary step). */
+export async function replyLine(
+  deps: PublishDeps,
+  runId: string,
+  message: PostedMessage,
+  line: Line,
+): Promise<boolean> {
   const result = await guardedCall({ method: 'chat.postMessage', run: runId, ...deps }, () =>
     deps.client.chat.postMessage({
       channel: message.channel,
       thread_ts: message.threadTs,
-      text: linePlain(outcome.line),
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lineMrkdwn(outcome.line) } }],
+      text: linePlain(line),
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lineMrkdwn(line) } }],
       unfurl_links: false,
     }),
   );

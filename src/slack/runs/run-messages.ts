@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   type Finding,
   type RunFindingOptions,
@@ -14,6 +15,7 @@ import {
   type PostResult,
   type PublishDeps,
   postRunMessage,
+  replyLine,
   replyOutcome,
   updateRunMessage,
 } from './publish-run.ts';
@@ -33,6 +35,8 @@ export interface RunMessages {
   observer: RunObserver;
   /** Resolves when the run's first message was posted, or could not be (bounded wait). */
   posted(runId: string, timeoutMs?: number): Promise<PostResult>;
+  /** Posts a line in the run's thread, after its message (a canary step as it is reached). */
+  note(runId: string, line: string): void;
   /** Waits for queued and deferred edits (tests, shutdown). */
   idle(): Promise<void>;
   /** Drops deferred progress edits (shutdown). */
@@ -185,8 +189,31 @@ export function createRunMessages(options: RunMessagesOptions): RunMessages {
     await enqueue(runId, entry);
   }
 
+  /** Queued behind the run's message edits, so the thread reads in the order things happened. */
+  function note(runId: string, line: string): void {
+    const entry = entries.get(runId);
+    const after = entry?.chain ?? Promise.resolve();
+    const work = after.then(async () => {
+      const message = entries.get(runId)?.message ?? (await posted(runId));
+      if (message) await replyLine(deps, runId, message, [line]);
+    });
+    if (entry) entry.chain = work.catch(() => undefined);
+    track(work).catch((error: unknown) => {
+      options.log.error({ err: error, run: runId }, 'could not post a line in the run thread');
+    });
+  }
+
+  async function posted(runId: string): Promise<PostedMessage | undefined> {
+    const result = await Promise.race([
+      waiter(runId).result,
+      delay(5_000, { ok: false as const, error: 'not posted yet' }, { ref: false }),
+    ]);
+    return result.ok ? result.message : undefined;
+  }
+
   return {
     observer: { changed },
+    note,
     async posted(runId, timeoutMs = 5_000) {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<PostResult>((resolve) => {
