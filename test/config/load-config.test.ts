@@ -123,7 +123,7 @@ describe('config/load-config', () => {
   it('lists playbook files relative to the config dir, sorted', async () => {
     const dir = await configDir({
       'playbooks/gates/release.yml':
-        'id: release\nkind: gate\ntitle: Release\ndescription: Checks.\n',
+        'id: release\nkind: gate\ntitle: Release\ndescription: Checks.\ngates:\n  - name: Rollout health\n    checks:\n      - { id: healthy, kind: rollout-healthy, title: Rolled out }\n',
       'playbooks/drills/pod-kill.yaml':
         'id: pod-kill\nkind: drill\ntitle: Kill\ndescription: Chaos.\n',
       'playbooks/README.md': '# not a playbook\n',

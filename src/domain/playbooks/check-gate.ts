@@ -1,10 +1,57 @@
 import type { Catalog } from '../../config/schema.ts';
+import { asArray, asRecord, asString } from '../commands/loose.ts';
+import { suggest } from '../commands/suggest.ts';
 import type { ActionCatalog } from './check-playbooks.ts';
+import { eachString, templateProblems } from './template.ts';
 
-/** Checks of a gate playbook that need the catalog (roles, environments), on raw data. */
+type Problem = [(string | number)[], string];
+
+function unknown(what: string, name: string, names: string[]): string {
+  const close = suggest(name, names);
+  return `unknown ${what} "${name}"; known: ${names.join(', ') || '(none)'}${close ? `. Did you mean "${close}"?` : ''}`;
+}
+
+/**
+ * Checks of a gate playbook that need the catalog, on raw data (so they run even when the
+ * schema failed elsewhere): sign-off and waiver roles exist, promql environments exist, and
+ * promql queries use only known template variables.
+ */
 export function checkGateAgainst(
-  _raw: Record<string, unknown>,
-  _options: { actions: ActionCatalog; catalog?: Catalog },
-): [(string | number)[], string][] {
-  return [];
+  raw: Record<string, unknown>,
+  options: { actions: ActionCatalog; catalog?: Catalog },
+): Problem[] {
+  const problems: Problem[] = [];
+  asArray(raw.gates).forEach((gate, g) => {
+    asArray(asRecord(gate).checks).forEach((check, c) => {
+      const at = ['gates', g, 'checks', c];
+      eachString(asRecord(check).query, (text) => {
+        for (const message of templateProblems(text)) problems.push([[...at, 'query'], message]);
+      });
+    });
+  });
+  const catalog = options.catalog;
+  if (!catalog) return problems;
+  const roles = Object.keys(catalog.roles);
+  const envs = Object.keys(catalog.environments);
+  const roleAt = (list: unknown, path: (string | number)[]) =>
+    asArray(list).forEach((role, i) => {
+      const name = asString(role);
+      if (name !== undefined && !roles.includes(name))
+        problems.push([[...path, i], unknown('role', name, roles)]);
+    });
+  roleAt(asRecord(raw.signoffs).roles, ['signoffs', 'roles']);
+  roleAt(asRecord(raw.waivers).roles, ['waivers', 'roles']);
+  asArray(raw.gates).forEach((gate, g) => {
+    asArray(asRecord(gate).checks).forEach((check, c) => {
+      asArray(asRecord(check).environments).forEach((env, e) => {
+        const name = asString(env);
+        if (name !== undefined && !envs.includes(name))
+          problems.push([
+            ['gates', g, 'checks', c, 'environments', e],
+            unknown('environment', name, envs),
+          ]);
+      });
+    });
+  });
+  return problems;
 }

@@ -87,7 +87,15 @@ describe('domain/playbooks/check-playbooks', () => {
       ['playbooks/triage/a.yml', VALID],
       [
         'playbooks/gates/release.yml',
-        { id: 'release', kind: 'gate', title: 'Release', description: 'Checks.' },
+        {
+          id: 'release',
+          kind: 'gate',
+          title: 'Release',
+          description: 'Checks.',
+          gates: [
+            { name: 'Rollout', checks: [{ id: 'ok', kind: 'rollout-healthy', title: 'Ok' }] },
+          ],
+        },
       ],
       [
         'playbooks/drills/kill.yml',
@@ -106,6 +114,8 @@ describe('domain/playbooks/check-playbooks', () => {
       notifyOnly: false,
       evidence: [],
     });
+    // Gate sets default to no sign-offs, distinct people, and checks without a timeout.
+    expect(playbooks[1]).toMatchObject({ signoffs: { roles: [], distinctPeople: true } });
   });
 
   it.each<[string, Record<string, unknown>, string[]]>([
