@@ -48,16 +48,6 @@ export const ImagesPinnedCheck = z.strictObject({
   kind: z.literal('images-pinned'),
 });
 
-/** A sigstore bundle for the artifact digest verifies against one of the trusted keys. */
-export const SignatureCheck = z.strictObject({
-  ...checkBase,
-  kind: z.literal('signature'),
-  /** Directory (relative to the config dir) or http(s) URL holding `<sha256-hex>.sigstore.json`. */
-  bundles: Text,
-  /** PEM public keys (paths relative to the config dir) the bundle may be signed with. */
-  trustedKeys: z.array(Text).min(1),
-});
-
 /** A passed drill of this scenario for the service within the last `within`. */
 export const DrillFreshCheck = z.strictObject({
   ...checkBase,
@@ -77,7 +67,6 @@ export const GateCheck = z.discriminatedUnion('kind', [
   PagerDutyCheck,
   RolloutHealthyCheck,
   ImagesPinnedCheck,
-  SignatureCheck,
   DrillFreshCheck,
   ChangeFreezeCheck,
 ]);
