@@ -33,7 +33,6 @@ import { loadRepoConfig } from '../support/slack.ts';
 const PROMETHEUS = requireBinary('prometheus');
 const NOW = new Date();
 const log = createLogger({ level: 'silent' });
-const PINNED = `shop/checkout@sha256:${'3f'.repeat(32)}`;
 
 /** One gate per check kind, so each result can be read by gate name. */
 const SET = GatePlaybook.parse({
