@@ -7,6 +7,7 @@ import { createLedger, type Ledger } from './evidence/ledger/create-ledger.ts';
 import { createEvidence, type Evidence } from './evidence/record-evidence.ts';
 import { loadOrCreateSigningKey } from './evidence/signing/signing-key.ts';
 import { buildBotParts } from './features/bot-parts.ts';
+import { gatesFeature } from './features/gates-feature.ts';
 import { runsFeature } from './features/runs-feature.ts';
 import { type TriageFeatureOptions, triageFeature } from './features/triage-feature.ts';
 import type { BotParts, Feature, FeatureFactory } from './features/types.ts';
@@ -118,9 +119,12 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       verification: options.verification,
       messageUpdateMs: options.messageUpdateMs,
     });
-    const features = [runsFeature, triageFeature(options.triage), ...(options.features ?? [])].map(
-      (build) => build(parts),
-    );
+    const features = [
+      runsFeature,
+      triageFeature(options.triage),
+      gatesFeature,
+      ...(options.features ?? []),
+    ].map((build) => build(parts));
     const slack = createSlackApp({
       botToken: env.SLACK_BOT_TOKEN ?? '',
       ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
