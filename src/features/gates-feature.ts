@@ -1,5 +1,6 @@
 import type { GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import { createDrillResults } from '../drills/drill-results.ts';
+import { createGateStore } from '../gates/gate-store.ts';
 import { createGateHandlers } from '../slack/gates/gate-handlers.ts';
 import type { Feature, FeatureFactory } from './types.ts';
 
@@ -22,6 +23,7 @@ export const gatesFeature: FeatureFactory = (parts): Feature => {
     sets,
     roles: parts.roles,
     ledger: parts.ledger,
+    store: createGateStore(parts.store.db),
     client: parts.slackClient,
   });
   return {

@@ -1,10 +1,25 @@
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKubeClients } from '../../src/adapters/kubernetes/create-kube-clients.ts';
+import { rolloutStatus } from '../../src/adapters/kubernetes/rollout-status.ts';
+import { readWorkload } from '../../src/adapters/kubernetes/workload.ts';
 import { DRILL_FINISHED, drillSubject } from '../../src/domain/drills/drill-result.ts';
+import { kubeConfigFor } from '../../src/sandbox/kubernetes/index.ts';
 import { GATE_RERUN_ACTION } from '../../src/slack/render/gate-message.ts';
-import { LEAD, ONCALL, type RollbackWorld, startRollbackWorld } from '../support/runs-e2e.ts';
+import {
+  CHANNEL,
+  LEAD,
+  ONCALL,
+  type RollbackWorld,
+  STAGING,
+  startRollbackWorld,
+} from '../support/runs-e2e.ts';
 import { visibleText } from '../support/slack.ts';
 
 const text = (m: { blocks: unknown[] }) => JSON.stringify(m.blocks);
+const CAROL = 'U02CAROL03'; // release-manager in catalog.yml
+const ERIN = 'U04ERINN05'; // qa-lead in catalog.yml
+const PINNED = `shop/checkout@sha256:${'3f'.repeat(32)}`;
 
 describe('/mc gate through the whole bot', () => {
   let world: RollbackWorld;
@@ -33,7 +48,9 @@ describe('/mc gate through the whole bot', () => {
     );
     expect(text(first)).toContain('not pinned by digest: app=`shop/checkout:1.4.2`');
     expect(text(first)).toContain('PROMETHEUS_URL is not set');
-    expect(text(first)).toMatch(/Sign-offs needed: `release-manager`, `sre-lead`, `qa-lead`/);
+    expect(text(first)).toMatch(
+      /Sign-offs\*\\n:hourglass: `release-manager` needed\\n:hourglass: `sre-lead` needed\\n:hourglass: `qa-lead` needed/,
+    );
 
     // Both drills pass; Re-run edits the same message with the new decision.
     for (const scenario of ['pod-kill', 'rollback-rehearsal']) {
@@ -71,4 +88,79 @@ describe('/mc gate through the whole bot', () => {
     for await (const entry of world.bot.ledger.read()) kinds.push(entry.kind);
     expect(kinds.filter((k) => k === 'gate.evaluated')).toHaveLength(2);
   });
+
+  it('only role holders sign off, one role each; a re-run that changes results invalidates', async () => {
+    const message = () => world.plans()[0]!;
+    const signOff = async (role: string, user: string) => {
+      const before = JSON.stringify(message().blocks);
+      const sent = await world.click(message(), `gate.signoff:${role}`, user);
+      expect(sent.status).toBe(200);
+      return before;
+    };
+    // ONCALL holds none of the sign-off roles: refused, and the message does not change.
+    const before = await signOff('release-manager', ONCALL);
+    await world.until('the refusal', () =>
+      world.slack
+        .ephemerals(CHANNEL)
+        .find((e) => /Only a holder of `release-manager`/.test(JSON.stringify(e))),
+    );
+    expect(JSON.stringify(message().blocks)).toBe(before);
+
+    await signOff('sre-lead', LEAD);
+    await world.until('the sre-lead sign-off', () =>
+      /`sre-lead` <@U0SRELEAD1>/.test(text(message())),
+    );
+    // Holding one role does not let the SRE lead sign for another (distinct people: unit-tested).
+    const count = world.slack.ephemerals(CHANNEL).length;
+    await signOff('release-manager', LEAD);
+    await world.until('the second refusal', () => world.slack.ephemerals(CHANNEL).length > count);
+    expect(JSON.stringify(world.slack.ephemerals(CHANNEL).at(-1))).toMatch(
+      /Only a holder of `release-manager`/,
+    );
+    await signOff('release-manager', CAROL);
+    await signOff('qa-lead', ERIN);
+    await world.until('all three sign-offs', () => !/needed/.test(text(message())));
+    // Still NO-GO: sign-offs never outweigh failed gates.
+    expect(message().text).toMatch(/^NO-GO: /);
+
+    // The image gets pinned: the re-run changes a status, so every sign-off is invalidated.
+    await pinImage(world);
+    await world.click(message(), GATE_RERUN_ACTION, LEAD);
+    await world.until(
+      'sign-offs invalidated',
+      () => /invalidated by a re-run/.test(text(message())) && message(),
+    );
+    expect(message().text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
+    expect(text(message())).toMatch(/`sre-lead` needed/);
+    const kinds: string[] = [];
+    for await (const entry of world.bot.ledger.read()) kinds.push(entry.kind);
+    expect(kinds.filter((k) => k === 'gate.signed-off')).toHaveLength(3);
+  });
 });
+
+/** Repoints checkout/staging at a digest-pinned image and waits until it is rolled out. */
+async function pinImage(world: RollbackWorld): Promise<void> {
+  const kube = createKubeClients(kubeConfigFor(world.kube, [STAGING], { clusterPerContext: true }));
+  const { apps } = kube.forContext(STAGING);
+  await apps.patchNamespacedDeployment(
+    {
+      name: 'checkout',
+      namespace: 'checkout',
+      body: { spec: { template: { spec: { containers: [{ name: 'app', image: PINNED }] } } } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+  );
+  const ref = {
+    context: STAGING,
+    namespace: 'checkout',
+    kind: 'Deployment' as const,
+    name: 'checkout',
+  };
+  for (let i = 0; i < 400; i += 1) {
+    const workload = await readWorkload(kube, ref);
+    const ready = Number(workload.status.availableReplicas ?? 0) >= workload.replicas;
+    if (rolloutStatus(workload).state === 'complete' && ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the pinned image did not roll out');
+}

@@ -1,7 +1,13 @@
-import type { CheckStatus, GateDecision, GateStatus } from '../../domain/gates/decide-gate.ts';
+import type {
+  CheckStatus,
+  GateDecision,
+  GateStatus,
+  SignOff,
+} from '../../domain/gates/decide-gate.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 
 export const GATE_RERUN_ACTION = 'gate.rerun';
+export const GATE_SIGNOFF_ACTION = 'gate.signoff';
 
 const GATE_ICON: Record<GateStatus, string> = {
   passed: ':white_check_mark:',
@@ -29,8 +35,10 @@ export interface GateMessageInput {
   requester: string;
   decision: GateDecision;
   ranAt: Date;
-  /** The Re-run button's value: what to evaluate again. */
-  rerunValue: string;
+  /** The stored evaluation: the buttons' values name it. */
+  gateId: string;
+  /** Sign-offs for these results, and those a re-run that changed a status invalidated. */
+  signOffs: { valid: SignOff[]; invalidated: SignOff[] };
 }
 
 /**
@@ -55,25 +63,36 @@ export function renderGateMessage(input: GateMessageInput): SlackReply {
       ),
     );
   }
-  if (decision.missingRoles.length > 0) {
-    blocks.push(
-      context(
-        `Sign-offs needed: ${decision.missingRoles.map((r) => `\`${escapeMrkdwn(r)}\``).join(', ')}`,
-      ),
-    );
+  const signed = input.signOffs.valid.map(
+    (o) =>
+      `:white_check_mark: \`${escapeMrkdwn(o.role)}\` <@${o.by}>${o.comment ? ` — ${escapeMrkdwn(o.comment)}` : ''}`,
+  );
+  const stale = input.signOffs.invalidated.map(
+    (o) =>
+      `:heavy_multiplication_x: ~\`${escapeMrkdwn(o.role)}\` <@${o.by}>~ invalidated by a re-run that changed results`,
+  );
+  const missing = decision.missingRoles.map((r) => `:hourglass: \`${escapeMrkdwn(r)}\` needed`);
+  if (signed.length + stale.length + missing.length > 0) {
+    blocks.push(section(`*Sign-offs*\n${[...signed, ...stale, ...missing].join('\n')}`));
   }
   blocks.push(
     context(
-      `Requested by <@${input.requester}> · evaluated ${input.ranAt.toISOString()} · gate set \`${escapeMrkdwn(input.setId)}\``,
+      `Requested by <@${input.requester}> · evaluated ${input.ranAt.toISOString()} · gate set \`${escapeMrkdwn(input.setId)}\` · \`${input.gateId}\``,
     ),
     {
       type: 'actions',
       elements: [
+        ...decision.missingRoles.map((role) => ({
+          type: 'button' as const,
+          action_id: `${GATE_SIGNOFF_ACTION}:${role}`,
+          text: { type: 'plain_text' as const, text: `Sign off as ${role}` },
+          value: `${input.gateId}|${role}`,
+        })),
         {
           type: 'button',
           action_id: GATE_RERUN_ACTION,
           text: { type: 'plain_text', text: 'Re-run' },
-          value: input.rerunValue,
+          value: input.gateId,
         },
       ],
     },

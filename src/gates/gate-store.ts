@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import type { GateResult } from '../domain/gates/decide-gate.ts';
+import type { RecordedSignOff } from '../domain/gates/sign-offs.ts';
+import type { Db } from '../store/db.ts';
+
+export interface GateRun {
+  id: string;
+  setId: string;
+  service: string;
+  env: string;
+  version: string;
+  requester: string;
+  results: GateResult[];
+  digest: string;
+  evaluatedAt: Date;
+  message?: { channel: string; ts: string };
+}
+
+interface Row {
+  id: string;
+  set_id: string;
+  service: string;
+  env: string;
+  version: string;
+  requester: string;
+  results: GateResult[] | string;
+  digest: string;
+  evaluated_at: Date | string;
+  channel: string | null;
+  ts: string | null;
+}
+
+const parsed = <T>(value: T | string): T =>
+  typeof value === 'string' ? (JSON.parse(value) as T) : value;
+
+function toRun(row: Row): GateRun {
+  return {
+    id: row.id,
+    setId: row.set_id,
+    service: row.service,
+    env: row.env,
+    version: row.version,
+    requester: row.requester,
+    results: parsed(row.results),
+    digest: row.digest,
+    evaluatedAt: new Date(row.evaluated_at),
+    ...(row.channel && row.ts ? { message: { channel: row.channel, ts: row.ts } } : {}),
+  };
+}
+
+/** Gate evaluations and their sign-offs, so a restart loses neither. */
+export function createGateStore(db: Db) {
+  return {
+    async create(run: Omit<GateRun, 'id' | 'message'>): Promise<GateRun> {
+      const id = `g_${randomBytes(6).toString('hex')}`;
+      await db.query(
+        `INSERT INTO gate_runs (id, set_id, service, env, version, requester, results, digest, evaluated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          id,
+          run.setId,
+          run.service,
+          run.env,
+          run.version,
+          run.requester,
+          JSON.stringify(run.results),
+          run.digest,
+          run.evaluatedAt,
+        ],
+      );
+      return { ...run, id };
+    },
+    async get(id: string): Promise<GateRun | undefined> {
+      const { rows } = await db.query<Row>('SELECT * FROM gate_runs WHERE id = $1', [id]);
+      return rows[0] ? toRun(rows[0]) : undefined;
+    },
+    async attach(id: string, message: { channel: string; ts: string }): Promise<void> {
+      await db.query('UPDATE gate_runs SET channel = $2, ts = $3 WHERE id = $1', [
+        id,
+        message.channel,
+        message.ts,
+      ]);
+    },
+    async reevaluated(id: string, results: GateResult[], digest: string, at: Date): Promise<void> {
+      await db.query(
+        'UPDATE gate_runs SET results = $2, digest = $3, evaluated_at = $4 WHERE id = $1',
+        [id, JSON.stringify(results), digest, at],
+      );
+    },
+    async signOffs(id: string): Promise<RecordedSignOff[]> {
+      const { rows } = await db.query<{
+        role: string;
+        signed_by: string;
+        signed_at: Date | string;
+        comment: string | null;
+        digest: string;
+      }>('SELECT * FROM gate_signoffs WHERE gate_id = $1 ORDER BY signed_at', [id]);
+      return rows.map((r) => ({
+        role: r.role,
+        by: r.signed_by,
+        at: new Date(r.signed_at),
+        digest: r.digest,
+        ...(r.comment ? { comment: r.comment } : {}),
+      }));
+    },
+    async addSignOff(id: string, s: RecordedSignOff): Promise<void> {
+      await db.query(
+        `INSERT INTO gate_signoffs (gate_id, role, signed_by, signed_at, comment, digest)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [id, s.role, s.by, s.at, s.comment ?? null, s.digest],
+      );
+    },
+  };
+}
+export type GateStore = ReturnType<typeof createGateStore>;
