@@ -7,6 +7,7 @@ import { createLedger, type Ledger } from './evidence/ledger/create-ledger.ts';
 import { createEvidence, type Evidence } from './evidence/record-evidence.ts';
 import { loadOrCreateSigningKey } from './evidence/signing/signing-key.ts';
 import { buildBotParts } from './features/bot-parts.ts';
+import { drillsFeature } from './features/drills-feature.ts';
 import { gatesFeature } from './features/gates-feature.ts';
 import { runsFeature } from './features/runs-feature.ts';
 import { type TriageFeatureOptions, triageFeature } from './features/triage-feature.ts';
@@ -123,6 +124,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       runsFeature,
       triageFeature(options.triage),
       gatesFeature,
+      drillsFeature,
       ...(options.features ?? []),
     ].map((build) => build(parts));
     const slack = createSlackApp({

@@ -3,6 +3,7 @@ import { abort } from './argo/abort.ts';
 import { pause } from './argo/pause.ts';
 import { promote } from './argo/promote.ts';
 import { resume } from './argo/resume.ts';
+import { deletePods } from './kubernetes/delete-pods.ts';
 import { restart } from './kubernetes/restart.ts';
 import { rolloutUndo } from './kubernetes/rollout-undo.ts';
 import { scale } from './kubernetes/scale.ts';
@@ -20,6 +21,7 @@ export const BUILTIN_ACTIONS: readonly Action[] = [
   scale,
   restart,
   setConfigMapKey,
+  deletePods,
   promote,
   abort,
   pause,

@@ -18,6 +18,7 @@ describe('src/actions/registry', () => {
       'argo.pause',
       'argo.promote',
       'argo.resume',
+      'k8s.delete-pods',
       'k8s.restart',
       'k8s.rollout-undo',
       'k8s.scale',
@@ -33,6 +34,7 @@ describe('src/actions/registry', () => {
     expect(irreversible).toEqual([
       'argo.abort',
       'argo.promote',
+      'k8s.delete-pods',
       'k8s.restart',
       'pagerduty.ack',
       'pagerduty.note',

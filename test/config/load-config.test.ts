@@ -125,7 +125,7 @@ describe('config/load-config', () => {
       'playbooks/gates/release.yml':
         'id: release\nkind: gate\ntitle: Release\ndescription: Checks.\ngates:\n  - name: Rollout health\n    checks:\n      - { id: healthy, kind: rollout-healthy, title: Rolled out }\n',
       'playbooks/drills/pod-kill.yaml':
-        'id: pod-kill\nkind: drill\ntitle: Kill\ndescription: Chaos.\n',
+        'id: pod-kill\nkind: drill\ntitle: Kill\ndescription: Chaos.\nenvironments: [staging]\nfault: { kind: pod-kill, count: 1 }\nrecovery: { condition: { kind: replicas-available }, rto: 1m }\nmaxDuration: 5m\nrestore: { kind: await-recovery, description: Replaced by the ReplicaSet. }\n',
       'playbooks/README.md': '# not a playbook\n',
     });
     const result = await loadConfig(dir);

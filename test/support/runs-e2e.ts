@@ -42,8 +42,11 @@ export interface RollbackWorld {
   /** The bot running now (restart() replaces it). */
   readonly bot: Bot;
   baseUrl: string;
-  /** Stops the bot and starts another on the same data directory (a process restart). */
-  restart(overrides?: BotOverrides): Promise<void>;
+  /**
+   * Stops the bot and starts another on the same data directory (a process restart);
+   * `downMs`: how long no bot runs in between (a deadline passes while it is down).
+   */
+  restart(overrides?: BotOverrides, downMs?: number): Promise<void>;
   logs: ReturnType<typeof captureLogs>;
   /** `/mc <text>` typed by userId in CHANNEL; returns the response_url id. */
   command(text: string, userId: string): Promise<SendResult & { responseId: string }>;
@@ -73,9 +76,11 @@ export async function startRollbackWorld(
     bot?: BotOverrides;
     /** More environment for the bot (webhook secrets, PagerDuty, Prometheus URLs). */
     env?: Record<string, string>;
+    /** Emulator tick (default 10 ms): pods become ready one tick after they are created. */
+    tickMs?: number;
   } = {},
 ): Promise<RollbackWorld> {
-  const kube = await startKubeEmulator({ tickMs: 10 });
+  const kube = await startKubeEmulator({ tickMs: options.tickMs ?? 10 });
   const seed =
     options.seed ??
     (async (k: KubeEmulator) => {
@@ -152,8 +157,9 @@ export async function startRollbackWorld(
     get baseUrl() {
       return baseUrl;
     },
-    async restart(overrides = {}) {
+    async restart(overrides = {}, downMs = 0) {
       await bot.stop();
+      if (downMs > 0) await delay(downMs);
       ({ built: bot, baseUrl } = await build(overrides));
     },
     logs,

@@ -94,3 +94,16 @@ export const SetConfigMapKeyBefore = z.object({
   /** null: the key was absent, so revert removes it. */
   value: z.string().nullable(),
 });
+
+export const DeletePodsParams = Target.extend({
+  count: z.int().min(1).max(MAX_REPLICAS).optional().describe('How many pods to delete'),
+  percent: z
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Or which share of the pods to delete, rounded up (at least one)'),
+}).refine((p) => (p.count === undefined) !== (p.percent === undefined), {
+  message: 'set exactly one of count or percent',
+});
+export type DeletePodsParams = z.infer<typeof DeletePodsParams>;

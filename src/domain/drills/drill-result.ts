@@ -25,6 +25,44 @@ export interface DrillResult {
   requestedBy: string;
   /** The signed evidence bundle's page. */
   evidenceUrl?: string;
+  /** The dependency taken away (dependency-outage). */
+  dependency?: string;
+  /** Each measured leg (rollback-rehearsal: back and forward; kill-switch: off and on). */
+  legs?: DrillLeg[];
+  /** What happened when, as measured: fault, samples that changed, recovery, restore. */
+  timeline?: TimelineEntry[];
+  /** The service's SLO queries sampled while the drill ran. */
+  sloImpact?: SloImpact[];
+  /** Why it failed or was aborted, in words. */
+  note?: string;
+}
+
+/** One measured stretch of a drill: from a change to its observed effect. */
+export interface DrillLeg {
+  name: string;
+  /** Null when the effect was never observed. */
+  seconds: number | null;
+  detail: string;
+}
+
+export interface TimelineEntry {
+  /** ISO-8601. */
+  at: string;
+  event: string;
+}
+
+/** One SLO of the service over the drill: worst value seen and how long it was breached. */
+export interface SloImpact {
+  name: string;
+  comparison: string;
+  threshold: number;
+  /** Worst sampled value; null when Prometheus never answered with a number. */
+  worst: number | null;
+  breached: boolean;
+  breachSeconds: number;
+  samples: number;
+  /** Breached at the last sample (still recovering when the drill ended). */
+  breachedNow?: boolean;
 }
 
 export function drillSubject(service: string, env: string): string {

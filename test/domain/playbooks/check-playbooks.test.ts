@@ -70,7 +70,7 @@ describe('domain/playbooks/check-playbooks', () => {
       'playbooks/triage/bad-patterns.yml: steps.0.params.env: has an unclosed placeholder; write {{ variable }} (line 20)',
       'playbooks/triage/bad-steps.yml: require.0: requires "recentDeploy" but match has no recentDeploy rule (line 8)',
       'playbooks/triage/bad-steps.yml: weights.labels: has no effect: match has no labels rule (line 10)',
-      'playbooks/triage/bad-steps.yml: steps.0.action: unknown action "k8s.scael"; known: alertmanager.silence, argo.abort, argo.pause, argo.promote, argo.resume, k8s.restart, k8s.rollout-undo, k8s.scale, k8s.set-configmap-key, k8s.set-image, pagerduty.ack, pagerduty.note. Did you mean "k8s.scale"? (line 12)',
+      'playbooks/triage/bad-steps.yml: steps.0.action: unknown action "k8s.scael"; known: alertmanager.silence, argo.abort, argo.pause, argo.promote, argo.resume, k8s.delete-pods, k8s.restart, k8s.rollout-undo, k8s.scale, k8s.set-configmap-key, k8s.set-image, pagerduty.ack, pagerduty.note. Did you mean "k8s.scale"? (line 12)',
       'playbooks/triage/bad-steps.yml: steps.1.params.replicas: must be a whole number of replicas like 6, or a change like +2 or -1 (k8s.scale, with sample values for placeholders) (line 15)',
       'playbooks/triage/bad-steps.yml: steps.1.params: unknown parameter "pods"; known: service, env, replicas (k8s.scale, with sample values for placeholders) (line 15)',
       'playbooks/triage/bad-steps.yml: approval.prd: unknown environment "prd"; known: staging, prod. Did you mean "prod"? (line 17)',
@@ -99,7 +99,18 @@ describe('domain/playbooks/check-playbooks', () => {
       ],
       [
         'playbooks/drills/kill.yml',
-        { id: 'pod-kill', kind: 'drill', title: 'Kill', description: 'Chaos.' },
+        {
+          id: 'pod-kill',
+          kind: 'drill',
+          title: 'Kill',
+          description: 'Chaos.',
+          environments: ['staging'],
+          fault: { kind: 'dependency-outage' },
+          recovery: { condition: { kind: 'replicas-available', of: 'dependency' }, rto: '1m' },
+          hold: true,
+          maxDuration: '5m',
+          restore: { kind: 'revert', description: 'Scale the dependency back.' },
+        },
       ],
     );
     expect(lines).toEqual([]);

@@ -1,0 +1,79 @@
+import { deletePod, listWorkloadPods, type PodState } from '../../adapters/kubernetes/pods.ts';
+import { readWorkload } from '../../adapters/kubernetes/workload.ts';
+import { ActionError } from '../action-error.ts';
+import { defineAction } from '../define-action.ts';
+import { resolveTarget } from '../resolve-target.ts';
+import type { ActionContext } from '../types.ts';
+import { pods } from './pod-template.ts';
+import { DeletePodsParams } from './schema.ts';
+
+/** How many of `total` pods the params ask for: a count, or a share rounded up (≥ 1). */
+export function podsToDelete(p: DeletePodsParams, total: number): number {
+  const wanted = p.count ?? Math.max(1, Math.ceil(((p.percent ?? 0) * total) / 100));
+  return Math.min(wanted, total);
+}
+
+/** The live, not-terminating pods and the oldest `n` of them that the action would delete. */
+async function victims(ctx: ActionContext, p: DeletePodsParams) {
+  const t = resolveTarget(ctx.catalog, p.service, p.env);
+  const w = await readWorkload(ctx.kube, t.workload);
+  const live = (await listWorkloadPods(ctx.kube, w)).filter((pod) => !pod.terminating);
+  if (live.length === 0) {
+    throw new ActionError('refused', `${t.label} has no running pods to delete.`);
+  }
+  const chosen: PodState[] = live.slice(0, podsToDelete(p, live.length));
+  return { t, w, live, chosen };
+}
+
+/**
+ * `k8s.delete-pods`: deletes some pods of a service (a pod-kill drill), gracefully, so the
+ * workload's controller replaces them. What was deleted cannot be brought back.
+ */
+export const deletePods = defineAction<DeletePodsParams>({
+  name: 'k8s.delete-pods',
+  summary: 'Delete some pods of a service (count or percent); its controller replaces them',
+  params: DeletePodsParams,
+  reversible: false,
+  irreversible: 'deleted pods are gone; their controller starts new ones in their place.',
+
+  async plan(ctx, p) {
+    const { t, w, live, chosen } = await victims(ctx, p);
+    return {
+      summary: `${t.label} delete ${pods(chosen.length)} of ${live.length} (${chosen.map((c) => c.name).join(', ')})`,
+      diff: chosen.map((c) => `- pod ${c.name}`),
+      affected: `${chosen.length} of ${w.replicas} wanted replicas until replaced`,
+      ...(chosen.length === live.length
+        ? { warnings: [`Every pod of ${t.label} is deleted: it stops serving until replaced.`] }
+        : {}),
+    };
+  },
+
+  async apply(ctx, p) {
+    const { t, w, chosen } = await victims(ctx, p);
+    for (const pod of chosen) {
+      await deletePod(
+        ctx.kube,
+        { context: t.workload.context, namespace: t.workload.namespace },
+        pod.name,
+      );
+    }
+    const deleted = chosen.map((c) => c.name);
+    return {
+      before: { workload: { ...w.ref }, replicas: w.replicas, pods: deleted },
+      after: { deleted },
+    };
+  },
+
+  async verify(ctx, p, applied) {
+    // The fault took when none of the deleted pods is still serving (gone or terminating).
+    const t = resolveTarget(ctx.catalog, p.service, p.env);
+    const w = await readWorkload(ctx.kube, t.workload);
+    const deleted = new Set((applied.after as { deleted?: string[] } | null)?.deleted ?? []);
+    const left = (await listWorkloadPods(ctx.kube, w)).filter(
+      (pod) => deleted.has(pod.name) && !pod.terminating,
+    );
+    return left.length === 0
+      ? { ok: true, detail: `${t.label}: ${pods(deleted.size)} deleted` }
+      : { ok: false, detail: `${t.label}: ${left.map((x) => x.name).join(', ')} still running` };
+  },
+});

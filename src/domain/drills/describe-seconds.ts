@@ -1,0 +1,11 @@
+/** `45s`, `2m30s`, `1h5m`, `0.8s`: a measured or configured time as a person reads it. */
+export function describeSeconds(seconds: number): string {
+  if (seconds < 10 && !Number.isInteger(seconds)) return `${seconds.toFixed(1)}s`;
+  const whole = Math.round(seconds);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  if (h > 0) return `${h}h${m ? `${m}m` : ''}`;
+  if (m > 0) return `${m}m${s ? `${s}s` : ''}`;
+  return `${s}s`;
+}

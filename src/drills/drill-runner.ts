@@ -1,0 +1,117 @@
+import type { Drill } from './drill-store.ts';
+import { driveDrill, retryRestore } from './drive-drill.ts';
+import type { DrillDeps } from './types.ts';
+
+/** Starts, aborts and recovers drills; one loop per drill in this process. */
+export interface DrillRunner {
+  /** Drives a drill just created (its fault run requested) to its end, in the background. */
+  begin(drill: Drill): void;
+  /** Marks a drill aborted; its loop restores at once. A refusal is a message for the clicker. */
+  abort(drillId: string, actor: string): Promise<{ ok: boolean; message: string }>;
+  /** Tries the restore of a restore-failed drill again. */
+  retry(drillId: string, actor: string): Promise<{ ok: boolean; message: string }>;
+  /**
+   * On start: every drill a stopped process left. Past its restore deadline: restored now
+   * and announced; otherwise its loop resumes (and restores by the deadline at the latest).
+   */
+  recover(): Promise<Drill[]>;
+  /** Ends the loops where they are (saved; the next start resumes them). */
+  stop(): Promise<void>;
+  /** Waits for every loop (tests). */
+  idle(): Promise<void>;
+}
+
+/** The runner over the drill store and the run engine. */
+export function createDrillRunner(options: Omit<DrillDeps, 'signal'>): DrillRunner {
+  const stopping = new AbortController();
+  const deps: DrillDeps = { ...options, signal: stopping.signal };
+  const loops = new Map<string, Promise<void>>();
+
+  function launch(drill: Drill, work: () => Promise<unknown>): void {
+    if (loops.has(drill.id)) return;
+    const loop = work()
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        if (stopping.signal.aborted) return;
+        deps.log.error({ err: error, drill: drill.id }, 'drill loop failed');
+        return deps.announcer
+          .say(
+            drill,
+            `:warning: The drill loop failed: ${String(error)}. It resumes at the next start; check the fault by hand now.`,
+            { loud: true },
+          )
+          .catch(() => undefined);
+      })
+      .finally(() => loops.delete(drill.id));
+    loops.set(drill.id, loop);
+  }
+
+  return {
+    begin(drill) {
+      launch(drill, () => driveDrill(deps, drill));
+    },
+    async abort(drillId, actor) {
+      const drill = await deps.store.get(drillId);
+      if (!drill) return { ok: false, message: `Drill \`${drillId}\` is not known here.` };
+      const marked = await deps.store.update(drillId, { abortRequestedBy: actor }, [
+        'awaiting_run',
+        'measuring',
+      ]);
+      if (!marked) {
+        return {
+          ok: false,
+          message: `Drill \`${drillId}\` is already ${drill.state.replace('_', ' ')}; nothing to abort.`,
+        };
+      }
+      launch(drill, async () => driveDrill(deps, (await deps.store.get(drillId)) ?? drill));
+      return { ok: true, message: `Aborting drill \`${drillId}\`: restoring now.` };
+    },
+    async retry(drillId, actor) {
+      const drill = await deps.store.get(drillId);
+      if (drill?.state !== 'restore_failed') {
+        return { ok: false, message: `Drill \`${drillId}\` is not waiting for a restore.` };
+      }
+      if (!(await deps.store.update(drillId, { state: 'restoring' }, ['restore_failed']))) {
+        return { ok: false, message: `Somebody retried drill \`${drillId}\` at the same moment.` };
+      }
+      launch(drill, () => retryRestore(deps, { ...drill, state: 'restoring' }, actor));
+      return { ok: true, message: `Retrying the restore of drill \`${drillId}\`.` };
+    },
+    async recover() {
+      const now = deps.clock();
+      const left = (await deps.store.unfinished()).filter((d) => d.state !== 'restore_failed');
+      for (const drill of left) {
+        const late =
+          drill.restoreDeadline && drill.restoreDeadline <= now && drill.state === 'measuring';
+        if (late) {
+          const by = 'a bot restart past the restore deadline';
+          await deps.store.update(drill.id, { abortRequestedBy: by });
+          drill.abortRequestedBy = by;
+          await deps.announcer.say(
+            drill,
+            `:recycle: The bot restarted while this drill was running; its restore deadline (${drill.restoreDeadline?.toISOString()}) has passed, so it is being restored now.`,
+            { loud: true },
+          );
+        } else {
+          await deps.announcer.say(
+            drill,
+            ':recycle: The bot restarted; this drill resumes where it was.',
+          );
+        }
+        if (drill.state === 'restoring' && drill.result) {
+          launch(drill, () => retryRestore(deps, drill, 'mc (restart)'));
+        } else {
+          launch(drill, () => driveDrill(deps, drill));
+        }
+      }
+      return left;
+    },
+    async stop() {
+      stopping.abort();
+      await Promise.allSettled(loops.values());
+    },
+    async idle() {
+      while (loops.size > 0) await Promise.allSettled([...loops.values()]);
+    },
+  };
+}

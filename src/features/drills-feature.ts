@@ -1,0 +1,68 @@
+import type { DrillPlaybook } from '../domain/playbooks/drill-schema.ts';
+import { createDrillRunner } from '../drills/drill-runner.ts';
+import { createDrillStore } from '../drills/drill-store.ts';
+import { createDrillActions } from '../slack/drills/drill-actions.ts';
+import { createDrillCommand } from '../slack/drills/drill-command.ts';
+import { createDrillPoster } from '../slack/drills/drill-poster.ts';
+import type { Feature, FeatureFactory } from './types.ts';
+
+/**
+ * `/mc drill` and `/mc drill report`, the Abort and Retry restore buttons, and on start the
+ * drills a stopped process left: those past their restore deadline are restored at once.
+ */
+export const drillsFeature: FeatureFactory = (parts): Feature => {
+  const { catalog, commands, playbooks } = parts.config;
+  const scenarios = new Map(
+    playbooks.filter((p): p is DrillPlaybook => p.kind === 'drill').map((p) => [p.id, p]),
+  );
+  const store = createDrillStore(parts.store.db);
+  const poster = createDrillPoster({ client: parts.slackClient, log: parts.log });
+  const runner = createDrillRunner({
+    db: parts.store.db,
+    store,
+    engine: parts.engine,
+    kube: parts.kube,
+    catalog,
+    prometheus: parts.prometheus,
+    pagerduty: parts.pagerduty,
+    ledger: parts.ledger,
+    evidence: parts.evidence,
+    announcer: poster,
+    clock: parts.clock,
+    log: parts.log.child({ feature: 'drills' }),
+  });
+  const command = createDrillCommand({
+    scenarios,
+    engine: parts.engine,
+    store,
+    runner,
+    poster,
+    db: parts.store.db,
+    clock: parts.clock,
+  });
+  return {
+    name: 'drills',
+    commandHandlers: { drill: command },
+    actionHandlers: createDrillActions({
+      runner,
+      store,
+      roles: parts.roles,
+      spec: commands.get('drill'),
+      catalog,
+    }),
+    async start() {
+      const recovered = await runner.recover();
+      if (recovered.length > 0) {
+        parts.log.warn(
+          { drills: recovered.map((d) => d.id) },
+          'drills left by a stopped process picked up',
+        );
+      }
+    },
+    async stop() {
+      await runner.stop();
+      await poster.idle();
+      poster.close();
+    },
+  };
+};

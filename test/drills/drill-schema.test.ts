@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { createBuiltinActionRegistry } from '../../src/actions/builtin-actions.ts';
+import { checkPlaybooks } from '../../src/domain/playbooks/check-playbooks.ts';
+import { loadRepoConfig } from '../support/slack.ts';
+
+const VALID = {
+  id: 'kill-it',
+  kind: 'drill',
+  title: 'Kill switch',
+  description: 'Flip it.',
+  environments: ['staging'],
+  fault: { kind: 'kill-switch', configMap: '{{ service }}-flags', key: 'enabled', value: 'false' },
+  recovery: {
+    condition: {
+      kind: 'promql',
+      query: 'sum(up{service="{{ service }}"})',
+      comparison: '<',
+      threshold: 1,
+    },
+    rto: '1m',
+  },
+  maxDuration: '5m',
+  restore: { kind: 'revert', description: 'Flip it back.' },
+};
+
+describe('domain/playbooks/drill-schema and check-drill', () => {
+  const check = async (data: Record<string, unknown>) => {
+    const { catalog } = await loadRepoConfig();
+    const registry = createBuiltinActionRegistry();
+    const actions = { names: () => registry.names(), validateParams: registry.validateParams };
+    return checkPlaybooks([{ file: 'playbooks/drills/x.yml', data }], {
+      actions,
+      catalog,
+    }).errors.map((e) => `${e.path}: ${e.message}`);
+  };
+
+  it('accepts a complete drill', async () => {
+    expect(await check(VALID)).toEqual([]);
+  });
+
+  it('lists every problem at once: pairing, environments, templates, RTO past the deadline', async () => {
+    const errors = await check({
+      ...VALID,
+      environments: ['stagin'],
+      fault: { ...VALID.fault, configMap: '{{ servce }}-flags', key: 'bad key!' },
+      recovery: { condition: { kind: 'replicas-available' }, rto: '10m' },
+      hold: true,
+    });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'recovery.condition.kind: cannot measure a kill-switch fault; use promql',
+        'recovery.rto: must not exceed maxDuration: the drill is restored by then',
+        'hold: only a dependency-outage holds its fault; a kill-switch ends once measured',
+        'environments.0: unknown environment "stagin"; known: staging, prod. Did you mean "staging"?',
+        expect.stringMatching(/^fault\.configMap: unknown template variable "servce"/),
+      ]),
+    );
+  });
+
+  it('refuses a pod-kill without a count or percent, and a wrong restore', async () => {
+    const errors = await check({
+      ...VALID,
+      fault: { kind: 'pod-kill' },
+      recovery: { condition: { kind: 'replicas-available' }, rto: '1m' },
+    });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'fault: must set exactly one of count or percent',
+        'restore.kind: cannot undo a pod-kill fault; use await-recovery',
+      ]),
+    );
+  });
+});
