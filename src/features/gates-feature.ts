@@ -2,15 +2,65 @@ import type { GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import { createDrillResults } from '../drills/drill-results.ts';
 import { createGateStore } from '../gates/gate-store.ts';
 import { createGateHandlers } from '../slack/gates/gate-handlers.ts';
+import { createGatePublisher } from '../slack/gates/gate-publisher.ts';
 import type { Feature, FeatureFactory } from './types.ts';
 
-/** `/mc gate` and its Re-run button, over the gate sets in `playbooks/gates/`. */
+/** Longest sleep between two looks at waiver expiries (a clock jump or another process). */
+const MAX_SLEEP_MS = 60_000;
+
+/**
+ * `/mc gate` (with `waive` and `signoff`), its Re-run and Sign-off buttons, over the gate sets
+ * in `playbooks/gates/`; and a timer that ends each waiver at its expiry, even one given before
+ * a restart or by another process.
+ */
 export const gatesFeature: FeatureFactory = (parts): Feature => {
+  const log = parts.log.child({ feature: 'gates' });
   const sets = new Map(
     parts.config.playbooks
       .filter((p): p is GatePlaybook => p.kind === 'gate')
       .map((p) => [p.id, p]),
   );
+  const store = createGateStore(parts.store.db);
+  const publisher = createGatePublisher({
+    store,
+    ledger: parts.ledger,
+    evidence: parts.evidence,
+    client: parts.slackClient,
+    manifest: {
+      catalog: parts.config.catalog,
+      kube: parts.kube,
+      db: parts.store.db,
+      clock: parts.clock,
+    },
+    log,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> = Promise.resolve();
+  let arming: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  /** Sleeps until the next waiver expiry (at most a minute), then ends what expired. */
+  function arm(): void {
+    if (stopped) return;
+    clearTimeout(timer);
+    arming = store
+      .nextExpiry()
+      .then((next) => {
+        if (stopped || !next) return;
+        const wait = Math.min(Math.max(next.getTime() - parts.clock().getTime(), 0), MAX_SLEEP_MS);
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          sweeping = handlers
+            .expireWaivers()
+            .then(() => undefined)
+            .catch((error: unknown) => log.error({ err: error }, 'waiver expiry failed'))
+            .finally(arm);
+        }, wait + 5);
+        timer.unref();
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'cannot read waiver expiries'));
+  }
+
   const handlers = createGateHandlers({
     sources: {
       catalog: parts.config.catalog,
@@ -22,13 +72,23 @@ export const gatesFeature: FeatureFactory = (parts): Feature => {
     },
     sets,
     roles: parts.roles,
-    ledger: parts.ledger,
-    store: createGateStore(parts.store.db),
+    store,
+    publisher,
     client: parts.slackClient,
+    onWaiver: arm,
   });
   return {
     name: 'gates',
     commandHandlers: { gate: handlers.command },
     actionHandlers: handlers.actions,
+    async start() {
+      arm();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await Promise.all([arming, sweeping]);
+      clearTimeout(timer);
+    },
   };
 };

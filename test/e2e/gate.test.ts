@@ -4,6 +4,9 @@ import { createKubeClients } from '../../src/adapters/kubernetes/create-kube-cli
 import { rolloutStatus } from '../../src/adapters/kubernetes/rollout-status.ts';
 import { readWorkload } from '../../src/adapters/kubernetes/workload.ts';
 import { DRILL_FINISHED, drillSubject } from '../../src/domain/drills/drill-result.ts';
+import type { GateManifest } from '../../src/domain/gates/gate-manifest.ts';
+import { publicKeyFromPem } from '../../src/evidence/signing/signing-key.ts';
+import { verifyEvidenceBundle } from '../../src/evidence/signing/verify-bundle.ts';
 import { kubeConfigFor } from '../../src/sandbox/kubernetes/index.ts';
 import { GATE_RERUN_ACTION } from '../../src/slack/render/gate-message.ts';
 import {
@@ -135,6 +138,113 @@ describe('/mc gate through the whole bot', () => {
     const kinds: string[] = [];
     for await (const entry of world.bot.ledger.read()) kinds.push(entry.kind);
     expect(kinds.filter((k) => k === 'gate.signed-off')).toHaveLength(3);
+  });
+
+  it('waivers: role holders only, bounded, shown; GO is a signed manifest; expiry flips it back', async () => {
+    const message = () => world.plans()[0]!;
+    const gateId = /`(g_[0-9a-f]{12})`/.exec(text(message()))![1]!;
+    const answer = async (line: string, user: string) => {
+      const sent = await world.command(line, user);
+      const [first] = await world.until(`the answer to ${line}`, () => {
+        const a = world.answers(sent.responseId);
+        return a.length > 0 && a;
+      });
+      return visibleText(first!);
+    };
+    const waive = `gate waive ${gateId}`;
+    expect(await answer(`${waive} Observability --for 1h --reason dashboards move`, ERIN)).toMatch(
+      /Only a holder of `release-manager` or `sre-lead` may waive a gate of `default`/,
+    );
+    expect(await answer(`${waive} 1 --for 1h --reason no reason`, CAROL)).toMatch(
+      /\*Supply chain immutability\* passed; there is nothing to waive/,
+    );
+    expect(await answer(`${waive} 2 --for 100h --reason too long`, CAROL)).toMatch(/at most 72h/);
+    expect(await answer(`${waive} 9 --for 1h --reason which`, CAROL)).toMatch(
+      /No gate `9` in this evaluation; name one of: 1\. Supply chain immutability, 2\. Observability/,
+    );
+    expect(await answer(`${waive} 2 --for 1h`, CAROL)).toMatch(/Say why/);
+    expect(message().text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
+
+    // A 4 s waiver: the release manager accepts the missing Prometheus for now.
+    expect(
+      await answer(`${waive} "observability" --for 4s --reason dashboards migrate tonight`, CAROL),
+    ).toMatch(/Waived \*Observability\*/);
+    await world.until('the waiver on the message', () =>
+      /PENDING: 4\/5 gates passed, 1 waived: Observability/.test(message().text),
+    );
+    expect(text(message())).toContain('Waived by <@U02CAROL03>: dashboards migrate tonight');
+
+    // Sign-offs, one with a comment typed as a command; the last one makes it GO.
+    expect(
+      await answer(`gate signoff ${gateId} sre-lead --comment rollback rehearsed, 31 s`, LEAD),
+    ).toMatch(/Signed for `sre-lead`/);
+    await world.click(message(), 'gate.signoff:release-manager', CAROL);
+    await world.until('release-manager signed', () => /`release-manager` <@/.test(text(message())));
+    await world.click(message(), 'gate.signoff:qa-lead', ERIN);
+    const go = await world.until('GO', () => message().text.startsWith('GO') && message());
+    expect(go.text).toBe('GO: 4/5 gates passed, 1 waived: Observability');
+    expect(text(go)).toContain('`sre-lead` <@U0SRELEAD1> — rollback rehearsed, 31 s');
+
+    // The GO is a signed manifest, linked in the thread and on the message.
+    const note = await world.until('the GO evidence note', () =>
+      world.thread(go).find((m) => /\*GO\* recorded as a signed manifest/.test(m.text)),
+    );
+    const url = /(http\S+\/evidence\/(\S+))$/.exec(note.text)!;
+    expect(text(go)).toContain(`<${url[1]}|GO manifest (signed)>`);
+    const record = (await world.bot.evidence.get(url[2]!))!;
+    expect(record.kind).toBe('gate.decision');
+    expect(record.subject).toBe('release:checkout:1.4.2');
+    const manifest = (JSON.parse(record.document) as { body: GateManifest }).body;
+    expect(manifest.decision).toBe('GO');
+    expect(manifest.headline).toBe('4/5 gates passed, 1 waived: Observability');
+    expect(manifest.artifacts).toEqual([
+      { container: 'app', image: PINNED, digest: `sha256:${'3f'.repeat(32)}` },
+    ]);
+    expect(manifest.waivers).toMatchObject([
+      { gate: 'Observability', by: CAROL, reason: 'dashboards migrate tonight' },
+    ]);
+    expect(manifest.signOffs.map((o) => [o.role, o.by, o.comment])).toEqual([
+      ['sre-lead', LEAD, 'rollback rehearsed, 31 s'],
+      ['release-manager', CAROL, null],
+      ['qa-lead', ERIN, null],
+    ]);
+    expect(manifest.gates.map((g) => g.status)).toEqual([
+      'passed',
+      'waived',
+      'passed',
+      'passed',
+      'passed',
+    ]);
+    expect(manifest.drillEvidence).toEqual([]);
+    expect(manifest.rollbackPlan.revision).toBeGreaterThan(0);
+    const pem = await (await fetch(`${world.baseUrl}/evidence/keys`)).text();
+    const verified = verifyEvidenceBundle(JSON.parse(record.bundle), {
+      key: publicKeyFromPem(pem),
+      document: Buffer.from(record.document),
+    });
+    expect(verified).toMatchObject({ ok: true });
+
+    // The waiver expires on its own: NO-GO again, said in the thread, recorded and signed.
+    const expired = await world.until(
+      'the waiver expiry',
+      () => message().text.startsWith('NO-GO') && message(),
+      15_000,
+    );
+    expect(expired.text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
+    expect(text(expired)).toMatch(
+      /~Waiver by <@U02CAROL03>: dashboards migrate tonight~ — expired/,
+    );
+    await world.until('the expiry note', () =>
+      world.thread(go).find((m) => /The waiver of \*Observability\* .* expired/.test(m.text)),
+    );
+    await world.until('the NO-GO evidence note', () =>
+      world.thread(go).find((m) => /\*NO-GO\* recorded as a signed manifest/.test(m.text)),
+    );
+    const kinds: string[] = [];
+    for await (const entry of world.bot.ledger.read()) kinds.push(entry.kind);
+    expect(kinds.filter((k) => k === 'gate.waived')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'gate.waiver-expired')).toHaveLength(1);
+    expect(world.plans()).toHaveLength(1);
   });
 });
 

@@ -1,8 +1,11 @@
 import type {
   CheckStatus,
+  Decision,
   GateDecision,
+  GateRow,
   GateStatus,
   SignOff,
+  Waiver,
 } from '../../domain/gates/decide-gate.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 
@@ -39,6 +42,27 @@ export interface GateMessageInput {
   gateId: string;
   /** Sign-offs for these results, and those a re-run that changed a status invalidated. */
   signOffs: { valid: SignOff[]; invalidated: SignOff[] };
+  /** Every waiver given on this evaluation; those past their expiry show as expired. */
+  waivers?: Array<Waiver & { at?: Date }>;
+  now?: Date;
+  /** Roles that may waive (the gate set's `waivers.roles`): named in the waive hint. */
+  waiverRoles?: readonly string[];
+  /** The last GO / NO-GO recorded as signed evidence. */
+  evidence?: { url: string; decision: Decision };
+}
+
+const when = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function waiverLines(row: GateRow, input: GateMessageInput): string[] {
+  const now = input.now ?? input.ranAt;
+  return (input.waivers ?? [])
+    .filter((w) => w.gate === row.name)
+    .map((w) => {
+      const text = `<@${w.by}>: ${escapeMrkdwn(w.reason)}`;
+      return w.expiresAt.getTime() > now.getTime()
+        ? `:warning: Waived by ${text} — until ${when(w.expiresAt)}`
+        : `:hourglass_flowing_sand: ~Waiver by ${text}~ — expired ${when(w.expiresAt)}`;
+    });
 }
 
 /**
@@ -51,7 +75,7 @@ export function renderGateMessage(input: GateMessageInput): SlackReply {
   const subject = `\`${escapeMrkdwn(input.service)}\` \`${escapeMrkdwn(input.version)}\` → \`${escapeMrkdwn(input.env)}\``;
   const head = `${DECISION_ICON[decision.decision]} *${decision.decision}* — release gate ${subject} (${escapeMrkdwn(input.title)})`;
   const blocks: Block[] = [section(head), section(`*${escapeMrkdwn(decision.headline)}*`)];
-  for (const row of decision.rows) {
+  for (const [index, row] of decision.rows.entries()) {
     const checks = row.checks.map((c) => {
       const value = c.value === undefined ? '' : ` · \`${escapeMrkdwn(c.value)}\``;
       const link = c.link ? ` · <${c.link}|open>` : '';
@@ -59,7 +83,11 @@ export function renderGateMessage(input: GateMessageInput): SlackReply {
     });
     blocks.push(
       section(
-        `${GATE_ICON[row.status]} *${escapeMrkdwn(row.name)}* (${row.status})\n${checks.join('\n')}`,
+        [
+          `${GATE_ICON[row.status]} ${index + 1}. *${escapeMrkdwn(row.name)}* (${row.status})`,
+          ...checks,
+          ...waiverLines(row, input),
+        ].join('\n'),
       ),
     );
   }
@@ -75,10 +103,29 @@ export function renderGateMessage(input: GateMessageInput): SlackReply {
   if (signed.length + stale.length + missing.length > 0) {
     blocks.push(section(`*Sign-offs*\n${[...signed, ...stale, ...missing].join('\n')}`));
   }
+  const notPassed = decision.rows.filter(
+    (r) => r.status === 'failed' || r.status === 'inconclusive',
+  );
+  const hints = [
+    ...(notPassed.length > 0 && (input.waiverRoles ?? []).length > 0
+      ? [
+          `To waive a gate (${input.waiverRoles!.map((r) => `\`${escapeMrkdwn(r)}\``).join(' or ')}): \`/mc gate waive ${input.gateId} ${decision.rows.indexOf(notPassed[0]!) + 1} --for 24h --reason …\``,
+        ]
+      : []),
+    ...(decision.missingRoles.length > 0
+      ? [
+          `To sign with a comment: \`/mc gate signoff ${input.gateId} ${escapeMrkdwn(decision.missingRoles[0]!)} --comment …\``,
+        ]
+      : []),
+  ];
+  const evidence = input.evidence
+    ? ` · <${input.evidence.url}|${input.evidence.decision} manifest (signed)>`
+    : '';
   blocks.push(
     context(
-      `Requested by <@${input.requester}> · evaluated ${input.ranAt.toISOString()} · gate set \`${escapeMrkdwn(input.setId)}\` · \`${input.gateId}\``,
+      `Requested by <@${input.requester}> · evaluated ${input.ranAt.toISOString()} · gate set \`${escapeMrkdwn(input.setId)}\` · \`${input.gateId}\`${evidence}`,
     ),
+    ...(hints.length > 0 ? [context(hints.join('\n'))] : []),
     {
       type: 'actions',
       elements: [
