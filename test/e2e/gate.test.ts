@@ -151,6 +151,17 @@ describe('/mc gate through the whole bot', () => {
       });
       return visibleText(first!);
     };
+    // The pinned image as the deploy log knows it: the manifest lists it as a change.
+    const { deployLog } = world.bot.parts;
+    const deploy = await deployLog.recordDeploy({
+      service: 'checkout',
+      env: 'staging',
+      fromImage: 'shop/checkout:1.4.2',
+      toImage: PINNED,
+      kind: 'deploy',
+      by: LEAD,
+    });
+    await deployLog.finishDeploy(deploy.id, { outcome: 'succeeded' });
     const waive = `gate waive ${gateId}`;
     expect(await answer(`${waive} Observability --for 1h --reason dashboards move`, ERIN)).toMatch(
       /Only a holder of `release-manager` or `sre-lead` may waive a gate of `default`/,
@@ -216,6 +227,16 @@ describe('/mc gate through the whole bot', () => {
       'passed',
     ]);
     expect(manifest.drillEvidence).toEqual([]);
+    expect(manifest.changes).toMatchObject([
+      {
+        runId: deploy.id,
+        verb: 'deploy',
+        env: 'staging',
+        summary: `shop/checkout:1.4.2 → ${PINNED}`,
+        by: LEAD,
+        outcome: 'succeeded',
+      },
+    ]);
     expect(manifest.rollbackPlan.revision).toBeGreaterThan(0);
     const pem = await (await fetch(`${world.baseUrl}/evidence/keys`)).text();
     const verified = verifyEvidenceBundle(JSON.parse(record.bundle), {
@@ -245,6 +266,28 @@ describe('/mc gate through the whole bot', () => {
     expect(kinds.filter((k) => k === 'gate.waived')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'gate.waiver-expired')).toHaveLength(1);
     expect(world.plans()).toHaveLength(1);
+    if (process.env.MC_PRINT_GATE) console.log(visibleText(expired));
+  });
+
+  it('a waiver that expires while the bot is down ends on the next start', async () => {
+    const message = () => world.plans()[0]!;
+    const gateId = /`(g_[0-9a-f]{12})`/.exec(text(message()))![1]!;
+    const sent = await world.command(
+      `gate waive ${gateId} Observability --for 2s --reason short window`,
+      LEAD,
+    );
+    await world.until('the waiver', () => world.answers(sent.responseId).length > 0);
+    await world.until('waived on the message', () => message().text.startsWith('GO'));
+    await world.restart({}, 2_500);
+    const after = await world.until(
+      'the expiry after the restart',
+      () => message().text.startsWith('NO-GO') && message(),
+      15_000,
+    );
+    expect(after.text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
+    const kinds: string[] = [];
+    for await (const entry of world.bot.ledger.read()) kinds.push(entry.kind);
+    expect(kinds.filter((k) => k === 'gate.waiver-expired')).toHaveLength(2);
   });
 });
 
