@@ -64,7 +64,10 @@ export function issuesToErrors(
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const close = suggest(key, known);
-        push([...issue.path, key], `unknown key${close ? `; did you mean "${close}"?` : ''}`);
+        // A key the schema knows elsewhere (e.g. `required` on a flag) is misplaced, not misspelt.
+        const hint =
+          close === key ? '; it is not allowed here' : close ? `; did you mean "${close}"?` : '';
+        push([...issue.path, key], `unknown key${hint}`);
       }
     } else if (issue.code === 'invalid_type' && issue.input === undefined) {
       push(issue.path, `is required (${issue.expected})`);

@@ -199,4 +199,18 @@ describe('config/load-config', () => {
       ]),
     );
   });
+
+  it('says a key the schema knows elsewhere is misplaced, not misspelt', async () => {
+    const deploy = await readFile(path.join(REPO_ROOT, 'commands/deploy.yml'), 'utf8');
+    const text = deploy.replace(/(flags:\n {2}- name: [a-z-]+\n)/, '$1    required: true\n');
+    expect(text).not.toBe(deploy);
+    const lines = await errorLines(await configDir({ 'commands/deploy.yml': text }));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^commands\/deploy\.yml: flags\.0\.required: unknown key; it is not allowed here \(line \d+\)$/,
+        ),
+      ]),
+    );
+  });
 });
