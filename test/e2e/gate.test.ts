@@ -266,7 +266,6 @@ describe('/mc gate through the whole bot', () => {
     expect(kinds.filter((k) => k === 'gate.waived')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'gate.waiver-expired')).toHaveLength(1);
     expect(world.plans()).toHaveLength(1);
-    if (process.env.MC_PRINT_GATE) console.log(visibleText(expired));
   });
 
   it('a waiver that expires while the bot is down ends on the next start', async () => {

@@ -74,6 +74,9 @@ export function createDrillCommand(deps: DrillCommandDeps): CommandHandler {
       service,
       env,
       durationSeconds: Number(command.flags.duration),
+      ...(typeof command.flags.dependency === 'string'
+        ? { dependency: command.flags.dependency }
+        : {}),
     });
     if (!planned.ok) {
       await refuse(request, planned.message);
