@@ -95,7 +95,9 @@ describe.skipIf(!PROMETHEUS)('e2e: drills measured with a real Prometheus', () =
   }, 90_000);
 
   it('dependency-outage: holds payments at zero, reports checkout SLO impact and the recovery time', async () => {
-    await confirmNewDrill('drill dependency-outage checkout --env staging --dependency payments --duration 5s');
+    await confirmNewDrill(
+      'drill dependency-outage checkout --env staging --dependency payments --duration 5s',
+    );
     const done = await drillWhen(world, 'the result', (t) => t.includes('*Result*'), 60_000);
     expect(readyReplicas(world, STAGING, PAYMENTS.name, PAYMENTS.namespace)).toBe(3);
     const result = (await finishedDrills(world)).at(-1);
