@@ -69,6 +69,7 @@ export const gatesFeature: FeatureFactory = (parts): Feature => {
       pagerduty: parts.pagerduty,
       drills: createDrillResults(parts.store.db),
       clock: parts.clock,
+      configDir: parts.config.dir,
     },
     sets,
     roles: parts.roles,

@@ -14,6 +14,7 @@ import type { CheckResult, GateResult } from '../domain/gates/decide-gate.ts';
 import type { GateCheck, GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import { renderTemplate } from '../domain/playbooks/template.ts';
 import type { DrillResults } from '../drills/drill-results.ts';
+import { signatureCheck } from './signature-check.ts';
 
 /** What the checks read; a source that is not configured makes its checks inconclusive. */
 export interface CheckSources {
@@ -23,6 +24,8 @@ export interface CheckSources {
   pagerduty?: Pick<PagerDuty, 'listOpenIncidents'> | undefined;
   drills: DrillResults;
   clock: () => Date;
+  /** Relative `dir` paths of signature checks resolve against it; default the process's cwd. */
+  configDir?: string | undefined;
 }
 
 export interface GateSubject {
@@ -67,7 +70,7 @@ async function runOne(
     }),
   );
   try {
-    const outcome = await Promise.race([evaluate(check, subject, sources), timedOut]);
+    const outcome = await Promise.race([evaluate(check, subject, sources, abort.signal), timedOut]);
     return { checkId: check.id, title: check.title, ...outcome };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -78,7 +81,12 @@ async function runOne(
   }
 }
 
-function evaluate(check: GateCheck, subject: GateSubject, sources: CheckSources): Promise<Outcome> {
+function evaluate(
+  check: GateCheck,
+  subject: GateSubject,
+  sources: CheckSources,
+  signal: AbortSignal,
+): Promise<Outcome> {
   switch (check.kind) {
     case 'promql':
       return promql(check, subject, sources);
@@ -92,6 +100,8 @@ function evaluate(check: GateCheck, subject: GateSubject, sources: CheckSources)
       return drillFresh(check, subject, sources);
     case 'change-freeze':
       return changeFreeze(subject, sources);
+    case 'signature':
+      return signatureCheck(check, subject, sources, signal);
   }
 }
 

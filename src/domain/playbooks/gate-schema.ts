@@ -62,6 +62,32 @@ export const ChangeFreezeCheck = z.strictObject({
   kind: z.literal('change-freeze'),
 });
 
+/**
+ * Where a signature check reads files: `dir` (relative to the config directory) or `url` (an
+ * http(s) base URL), exactly one.
+ */
+export const SignatureSource = z
+  .strictObject({
+    dir: Text.optional(),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  })
+  .refine((s) => (s.dir === undefined) !== (s.url === undefined), {
+    message: 'give exactly one of `dir` or `url`',
+  });
+export type SignatureSource = z.infer<typeof SignatureSource>;
+
+/**
+ * Every image digest of the workload has a sigstore bundle (`sha256-<hex>.sigstore.json` in
+ * `bundles`) that verifies with one of the public keys in `keys` (`*.pem` in a dir, or PEM text
+ * at a URL).
+ */
+export const SignatureCheck = z.strictObject({
+  ...checkBase,
+  kind: z.literal('signature'),
+  bundles: SignatureSource,
+  keys: SignatureSource,
+});
+
 export const GateCheck = z.discriminatedUnion('kind', [
   PromqlCheck,
   PagerDutyCheck,
@@ -69,6 +95,7 @@ export const GateCheck = z.discriminatedUnion('kind', [
   ImagesPinnedCheck,
   DrillFreshCheck,
   ChangeFreezeCheck,
+  SignatureCheck,
 ]);
 export type GateCheck = z.infer<typeof GateCheck>;
 export const GATE_CHECK_KINDS = GateCheck.options.map((o) => o.shape.kind.value);

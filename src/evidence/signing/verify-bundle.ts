@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Bundle, bundleFromJSON } from '@sigstore/bundle';
-import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
+import { toSignedEntity } from '@sigstore/verify';
+import { parseBundle, verifyWithKey } from './offline-verify.ts';
 import { EvidenceStatement, IN_TOTO_PAYLOAD_TYPE } from './schema.ts';
 import type { PublicSigningKey } from './signing-key.ts';
 
@@ -9,26 +9,8 @@ export type BundleVerification =
   | { ok: true; statement: EvidenceStatement; keyHint: string; digest: string }
   | { ok: false; reason: string };
 
-// A trust root with no CAs, logs or timestamp authorities: only our public key is trusted.
-const EMPTY_TRUSTED_ROOT: Parameters<typeof toTrustMaterial>[0] = {
-  mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-  tlogs: [],
-  certificateAuthorities: [],
-  ctlogs: [],
-  timestampAuthorities: [],
-};
-
 function fail(reason: string): BundleVerification {
   return { ok: false, reason };
-}
-
-function parseBundle(json: unknown): Bundle | string {
-  try {
-    return bundleFromJSON(json);
-  } catch (error) {
-    const fields = (error as { fields?: string[] }).fields;
-    return `not a valid sigstore bundle: ${(error as Error).message}${fields?.length ? ` (${fields.join(', ')})` : ''}`;
-  }
 }
 
 /**
@@ -57,20 +39,8 @@ export function verifyEvidenceBundle(
       `the bundle was signed by key ${material.publicKey.hint}, not by the given key ${options.key.hint}`,
     );
   }
-  const trust = toTrustMaterial(EMPTY_TRUSTED_ROOT, () => ({
-    publicKey: options.key.publicKey,
-    validFor: () => true,
-  }));
-  const verifier = new Verifier(trust, {
-    tlogThreshold: 0,
-    ctlogThreshold: 0,
-    timestampThreshold: 0,
-  });
-  try {
-    verifier.verify(toSignedEntity(bundle));
-  } catch (error) {
-    return fail(`signature check failed: ${(error as Error).message}`);
-  }
+  const problem = verifyWithKey(toSignedEntity(bundle), options.key.publicKey);
+  if (problem !== undefined) return fail(`signature check failed: ${problem}`);
   let statement: EvidenceStatement;
   try {
     const parsed = EvidenceStatement.safeParse(JSON.parse(envelope.payload.toString('utf8')));

@@ -60,3 +60,48 @@ describe('gate playbooks', () => {
     );
   });
 });
+
+describe('gate playbooks: signature checks', () => {
+  const withCheck = (check: Record<string, unknown>) => ({
+    id: 'signed',
+    kind: 'gate',
+    title: 'Signed images',
+    description: 'Every image is signed.',
+    gates: [
+      {
+        name: 'Supply chain',
+        checks: [{ id: 'sig', title: 'Signed', kind: 'signature', ...check }],
+      },
+    ],
+  });
+
+  it('accepts bundles and keys each from a dir or an http(s) URL', () => {
+    for (const [bundles, keys] of [
+      [{ dir: 'signatures' }, { dir: 'keys' }],
+      [{ url: 'https://sigs.acme.test/bundles' }, { url: 'http://keys.acme.test/release.pem' }],
+    ]) {
+      expect(check(withCheck({ bundles, keys })).errors).toEqual([]);
+    }
+  });
+
+  it('says which of bundles and keys is wrong, and how', () => {
+    const { lines } = check(
+      withCheck({
+        bundles: { dir: 'signatures', url: 'https://sigs.acme.test' },
+        keys: { url: 'ftp://keys.acme.test/release.pem' },
+      }),
+    );
+    expect(lines).toEqual([
+      'gates.0.checks.0.bundles: give exactly one of `dir` or `url`',
+      'gates.0.checks.0.keys.url: must be an http:// or https:// URL',
+    ]);
+    expect(check(withCheck({ bundles: {}, keys: { dir: 'keys' } })).lines).toEqual([
+      'gates.0.checks.0.bundles: give exactly one of `dir` or `url`',
+    ]);
+    expect(check(withCheck({ bundles: { path: 'x' } })).lines).toEqual([
+      'gates.0.checks.0.bundles.path: unknown key',
+      'gates.0.checks.0.bundles: give exactly one of `dir` or `url`',
+      'gates.0.checks.0.keys: is required (object)',
+    ]);
+  });
+});
