@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLedger } from '../evidence/ledger/create-ledger.ts';
@@ -10,18 +9,23 @@ import {
   readPublicKeyFile,
   signingKeyLocation,
 } from '../evidence/signing/signing-key.ts';
-import type { Db } from '../store/db.ts';
-import { openStore } from '../store/open-store.ts';
-import { createLogger } from '../telemetry/logger.ts';
 import type { CliIo } from './io.ts';
+import { verifyLedgerFile } from './verify-ledger-file.ts';
+import { withDb } from './with-db.ts';
 
 const USAGE = `Usage:
   mc ledger verify [--from SEQ] [--to SEQ]   recompute every hash and link of the chain
+  mc ledger verify --file LEDGER.jsonl [--anchor HASH] [--evidence DIR]
+                                             the same, offline, for a slice exported by
+                                             \`mc evidence pack\` (anchor: --anchor, else the
+                                             pack.json next to the file); --evidence checks
+                                             that each DIR/ev_*.json digest is recorded in it
   mc ledger root --date YYYY-MM-DD           compute, store and sign that UTC day's Merkle root
   mc ledger root --verify --date YYYY-MM-DD [--key PEM]
                                              recompute a stored root and check its signature
 
-The database is DATABASE_URL, or the embedded one under MC_DATA_DIR (default ./data).
+The database is DATABASE_URL, or the embedded one under MC_DATA_DIR (default ./data);
+--file needs none.
 Exit 0 when the ledger is intact, 1 when it is not, 2 on bad usage.
 `;
 
@@ -36,28 +40,36 @@ function seqOption(name: string, value: string | undefined): number | undefined 
   return seq;
 }
 
-async function withDb<T>(io: CliIo, fn: (db: Db) => Promise<T>): Promise<T> {
-  const dataDir = path.resolve(io.cwd, io.env.MC_DATA_DIR || './data');
-  if (!io.env.DATABASE_URL && !existsSync(dataDir)) {
-    throw new Error(`no database: ${dataDir} does not exist (set MC_DATA_DIR or DATABASE_URL)`);
-  }
-  const log = createLogger({
-    level: io.env.LOG_LEVEL ?? 'warn',
-    destination: { write: (line: string) => io.stderr(line) },
-  });
-  const store = await openStore({ databaseUrl: io.env.DATABASE_URL, dataDir, log });
-  try {
-    return await fn(store.db);
-  } finally {
-    await store.close();
-  }
-}
-
 async function verify(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { from: { type: 'string' }, to: { type: 'string' } },
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      file: { type: 'string' },
+      anchor: { type: 'string' },
+      evidence: { type: 'string' },
+    },
   });
+  if (values.file !== undefined) {
+    if (values.from !== undefined || values.to !== undefined) {
+      throw new UsageError('--file verifies the whole slice: drop --from and --to');
+    }
+    if (values.anchor !== undefined && !/^[0-9a-f]{64}$/.test(values.anchor)) {
+      throw new UsageError(`--anchor must be a lowercase hex sha256, got "${values.anchor}"`);
+    }
+    return verifyLedgerFile(
+      {
+        file: values.file,
+        ...(values.anchor ? { anchor: values.anchor } : {}),
+        ...(values.evidence ? { evidence: values.evidence } : {}),
+      },
+      io,
+    );
+  }
+  if (values.anchor !== undefined || values.evidence !== undefined) {
+    throw new UsageError('--anchor and --evidence go with --file');
+  }
   const from = seqOption('from', values.from);
   const to = seqOption('to', values.to);
   return withDb(io, async (db) => {

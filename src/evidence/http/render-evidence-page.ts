@@ -1,5 +1,7 @@
+import { GATE_DECISION_EVIDENCE } from '../../domain/gates/gate-manifest.ts';
 import type { EvidenceRecord } from '../read-evidence.ts';
 import { escapeHtml, htmlPage } from './html.ts';
+import { gateMemoFromDocument, renderGateMemo } from './render-gate-memo.ts';
 
 function prettyDocument(document: string): string {
   try {
@@ -9,7 +11,10 @@ function prettyDocument(document: string): string {
   }
 }
 
-/** The page a person opens from Slack: what happened, who, when, and how to verify it offline. */
+/**
+ * The page a person opens from Slack: what happened, who, when, and how to verify it offline.
+ * A release decision (`gate.decision`) also gets its Go/No-Go memo above the raw document.
+ */
 export function renderEvidencePage(
   record: EvidenceRecord,
   options: { publicUrl: string; keyHint: string },
@@ -35,12 +40,15 @@ export function renderEvidencePage(
     'mc evidence verify bundle.json --document doc.json --key key.pem',
     'mc ledger verify',
   ];
+  const manifest =
+    record.kind === GATE_DECISION_EVIDENCE ? gateMemoFromDocument(record.document) : null;
+  const memo = manifest ? `${renderGateMemo(manifest, record, options)}\n` : '';
   const body = `<h1>Evidence <code>${e(record.id)}</code></h1>
 <p>${e(record.summary)}</p>
 <dl>
 ${fields.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join('\n')}
 </dl>
-<h2>Document</h2>
+${memo}<h2>Document</h2>
 <pre><code>${e(prettyDocument(record.document))}</code></pre>
 <h2>Verify it yourself</h2>
 <p>The bundle is a sigstore bundle (DSSE envelope, in-toto statement) signed with the key above.
