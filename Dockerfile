@@ -11,6 +11,7 @@ COPY bin ./bin
 COPY src ./src
 COPY commands ./commands
 COPY playbooks ./playbooks
+COPY signing ./signing
 COPY catalog.yml manifest.yml ./
 # Fail the build on type errors or invalid command/catalog/playbook files.
 RUN npx tsc --noEmit && node bin/mc.js validate
@@ -34,6 +35,7 @@ COPY --from=build /app/bin ./bin
 COPY --from=build /app/src ./src
 COPY --from=build /app/commands ./commands
 COPY --from=build /app/playbooks ./playbooks
+COPY --from=build /app/signing ./signing
 COPY --from=build /app/catalog.yml /app/manifest.yml ./
 RUN mkdir -p /var/lib/mc && chown -R node:node /var/lib/mc && ln -s /app/bin/mc.js /usr/local/bin/mc
 USER node

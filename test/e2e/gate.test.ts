@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClients } from '../../src/adapters/kubernetes/create-kube-clients.ts';
@@ -5,10 +8,14 @@ import { rolloutStatus } from '../../src/adapters/kubernetes/rollout-status.ts';
 import { readWorkload } from '../../src/adapters/kubernetes/workload.ts';
 import { DRILL_FINISHED, drillSubject } from '../../src/domain/drills/drill-result.ts';
 import type { GateManifest } from '../../src/domain/gates/gate-manifest.ts';
-import { publicKeyFromPem } from '../../src/evidence/signing/signing-key.ts';
+import {
+  loadOrCreateSigningKey,
+  publicKeyFromPem,
+} from '../../src/evidence/signing/signing-key.ts';
 import { verifyEvidenceBundle } from '../../src/evidence/signing/verify-bundle.ts';
 import { kubeConfigFor } from '../../src/sandbox/kubernetes/index.ts';
 import { GATE_RERUN_ACTION } from '../../src/slack/render/gate-message.ts';
+import { signProvenance } from '../evidence/support/sign-artifact.ts';
 import {
   CHANNEL,
   LEAD,
@@ -22,15 +29,29 @@ import { visibleText } from '../support/slack.ts';
 const text = (m: { blocks: unknown[] }) => JSON.stringify(m.blocks);
 const CAROL = 'U02CAROL03'; // release-manager in catalog.yml
 const ERIN = 'U04ERINN05'; // qa-lead in catalog.yml
-const PINNED = `shop/checkout@sha256:${'3f'.repeat(32)}`;
+const DIGEST_HEX = '3f'.repeat(32);
+const PINNED = `shop/checkout@sha256:${DIGEST_HEX}`;
 
 describe('/mc gate through the whole bot', () => {
   let world: RollbackWorld;
+  let configDir: string;
   beforeAll(async () => {
-    world = await startRollbackWorld();
+    // The release key and the pinned image's provenance bundle, where the default gate set's
+    // signature check reads them (signing/ under the config directory).
+    configDir = await mkdtemp(path.join(os.tmpdir(), 'mc-gate-config-'));
+    const release = await loadOrCreateSigningKey({ dataDir: path.join(configDir, 'private') });
+    await mkdir(path.join(configDir, 'signing', 'keys'), { recursive: true });
+    await mkdir(path.join(configDir, 'signing', 'bundles'));
+    await writeFile(path.join(configDir, 'signing', 'keys', 'release.pem'), release.publicKeyPem);
+    await writeFile(
+      path.join(configDir, 'signing', 'bundles', `sha256-${DIGEST_HEX}.sigstore.json`),
+      JSON.stringify(await signProvenance(release, DIGEST_HEX)),
+    );
+    world = await startRollbackWorld({ configDir });
   });
   afterAll(async () => {
     await world?.close();
+    if (configDir) await rm(configDir, { recursive: true, force: true });
   });
 
   it('refuses a requester without a gate role, and posts nothing', async () => {
@@ -50,6 +71,7 @@ describe('/mc gate through the whole bot', () => {
       'NO-GO: 1/5 gates passed, 3 failed: Supply chain immutability, Resilience drills, Disaster recovery, 1 inconclusive: Observability',
     );
     expect(text(first)).toContain('not pinned by digest: app=`shop/checkout:1.4.2`');
+    expect(text(first)).toContain('cannot verify an image not pinned by digest');
     expect(text(first)).toContain('PROMETHEUS_URL is not set');
     expect(text(first)).toMatch(
       /Sign-offs\*\\n:hourglass: `release-manager` needed\\n:hourglass: `sre-lead` needed\\n:hourglass: `qa-lead` needed/,
@@ -134,6 +156,7 @@ describe('/mc gate through the whole bot', () => {
       () => /invalidated by a re-run/.test(text(message())) && message(),
     );
     expect(message().text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
+    expect(text(message())).toContain('1/1 signed');
     expect(text(message())).toMatch(/`sre-lead` needed/);
     const kinds: string[] = [];
     for await (const entry of world.bot.ledger.read()) kinds.push(entry.kind);

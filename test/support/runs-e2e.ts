@@ -78,6 +78,8 @@ export async function startRollbackWorld(
     env?: Record<string, string>;
     /** Emulator tick (default 10 ms): pods become ready one tick after they are created. */
     tickMs?: number;
+    /** The repo's configuration, read as if it lived here (files such as signing keys). */
+    configDir?: string;
   } = {},
 ): Promise<RollbackWorld> {
   const kube = await startKubeEmulator({ tickMs: options.tickMs ?? 10 });
@@ -107,7 +109,7 @@ export async function startRollbackWorld(
   const checkout = raw.services.checkout;
   if (!checkout?.environments.prod) throw new Error('catalog.yml lost checkout/prod');
   checkout.environments.prod.workload = { kind: 'Deployment', name: 'checkout' };
-  const config = { ...repo, catalog: Catalog.parse(raw) };
+  const config = { ...repo, dir: options.configDir ?? repo.dir, catalog: Catalog.parse(raw) };
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mc-e2e-'));
   const env = loadEnv({

@@ -268,7 +268,7 @@ describe('domain/commands/parse-command: mistakes', () => {
   it('shows both forms of a command with a subcommand', () => {
     expect(failure('drill').usage).toBe(
       [
-        '/mc drill <scenario> <service> [--env ENV] [--duration DURATION] [--reason TEXT]',
+        '/mc drill <scenario> <service> [--env ENV] [--duration DURATION] [--dependency SERVICE] [--reason TEXT]',
         '/mc drill report [service] [--since DURATION]',
       ].join('\n'),
     );
@@ -304,7 +304,7 @@ describe('domain/commands/usage: formatParseError', () => {
     expect(formatParseError(failure('drill'))).toBe(
       [
         'Missing `<scenario>`: The drill playbook to run (a `kind: drill` playbook name, like pod-kill).',
-        'Usage: /mc drill <scenario> <service> [--env ENV] [--duration DURATION] [--reason TEXT]',
+        'Usage: /mc drill <scenario> <service> [--env ENV] [--duration DURATION] [--dependency SERVICE] [--reason TEXT]',
         '   or: /mc drill report [service] [--since DURATION]',
       ].join('\n'),
     );
