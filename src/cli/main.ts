@@ -11,7 +11,10 @@ import { runValidate } from './validate.ts';
 const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   validate: { run: runValidate, summary: 'check commands/, catalog.yml and playbooks/' },
   ledger: { run: runLedger, summary: 'verify the ledger hash chain; compute daily Merkle roots' },
-  evidence: { run: runEvidence, summary: 'verify a signed evidence bundle offline' },
+  evidence: {
+    run: runEvidence,
+    summary: "verify a signed evidence bundle offline; export a release's evidence pack",
+  },
   triage: {
     run: runTriage,
     summary: 'replay recorded signals offline: incidents and ranked playbooks',
