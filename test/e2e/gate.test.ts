@@ -6,8 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClients } from '../../src/adapters/kubernetes/create-kube-clients.ts';
 import { rolloutStatus } from '../../src/adapters/kubernetes/rollout-status.ts';
 import { readWorkload } from '../../src/adapters/kubernetes/workload.ts';
+import { runEvidence } from '../../src/cli/evidence.ts';
+import { bufferIo } from '../../src/cli/io.ts';
+import { runLedger } from '../../src/cli/ledger.ts';
 import { DRILL_FINISHED, drillSubject } from '../../src/domain/drills/drill-result.ts';
 import type { GateManifest } from '../../src/domain/gates/gate-manifest.ts';
+import { exportEvidencePack } from '../../src/evidence/pack/export-pack.ts';
 import {
   loadOrCreateSigningKey,
   publicKeyFromPem,
@@ -310,6 +314,48 @@ describe('/mc gate through the whole bot', () => {
     const kinds: string[] = [];
     for await (const entry of world.bot.ledger.read()) kinds.push(entry.kind);
     expect(kinds.filter((k) => k === 'gate.waiver-expired')).toHaveLength(2);
+  });
+
+  it("exports the release's evidence pack from the bot's store; it verifies offline", async () => {
+    const pem = await (await fetch(`${world.baseUrl}/evidence/keys`)).text();
+    const out = path.join(configDir, 'pack');
+    const pack = await exportEvidencePack({
+      db: world.bot.store.db,
+      key: publicKeyFromPem(pem),
+      service: 'checkout',
+      version: '1.4.2',
+      outDir: out,
+    });
+    expect(pack.ok).toBe(true);
+    // The latest decision is the NO-GO after the second waiver expired; the GO and the first
+    // NO-GO are in the pack too.
+    expect(pack.index.decision.decision).toBe('NO-GO');
+    const decisions = pack.index.evidence.filter((e) => e.kind === 'gate.decision');
+    expect(decisions.length).toBeGreaterThanOrEqual(3);
+    const cli = async (run: typeof runEvidence, ...argv: string[]) => {
+      const io = bufferIo(out, { MC_DATA_DIR: 'no-such-dir' });
+      return { code: await run(argv, io.io), stdout: io.stdout(), stderr: io.stderr() };
+    };
+    const manifest = await cli(
+      runEvidence,
+      'verify',
+      'manifest.sigstore.json',
+      '--document',
+      'manifest.json',
+      '--key',
+      'key.pem',
+    );
+    expect(manifest.code, manifest.stderr).toBe(0);
+    const ledger = await cli(
+      runLedger,
+      'verify',
+      '--file',
+      'ledger.jsonl',
+      '--evidence',
+      'evidence',
+    );
+    expect(ledger.code, ledger.stderr).toBe(0);
+    expect(ledger.stdout).toContain(`OK: ${pack.index.ledger.count} entries`);
   });
 });
 
