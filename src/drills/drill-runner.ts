@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../slack/render/blocks.ts';
 import type { Drill } from './drill-store.ts';
 import { driveDrill, retryRestore } from './drive-drill.ts';
 import type { DrillDeps } from './types.ts';
@@ -37,7 +38,7 @@ export function createDrillRunner(options: Omit<DrillDeps, 'signal'>): DrillRunn
         return deps.announcer
           .say(
             drill,
-            `:warning: The drill loop failed: ${String(error)}. It resumes at the next start; check the fault by hand now.`,
+            `:warning: The drill loop failed: ${escapeMrkdwn(String(error))}. It resumes at the next start; check the fault by hand now.`,
             { loud: true },
           )
           .catch(() => undefined);

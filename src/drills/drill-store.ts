@@ -30,6 +30,9 @@ export interface DrillProgress {
   deletedPods?: string[];
   /** Why the restore failed (restore_failed), or the fault could not be measured. */
   problem?: string;
+  /** A Retry restore that worked after the restore failed: who, when (the outcome stays). */
+  restoredBy?: string;
+  restoredAt?: string;
 }
 
 export interface Drill {

@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../slack/render/blocks.ts';
 import { driving } from './drill-driving.ts';
 import type { Drill } from './drill-store.ts';
 import { escalateRestoreFailure } from './escalate.ts';
@@ -19,14 +20,20 @@ export async function retryRestore(deps: DrillDeps, drill: Drill, actor: string)
     await escalateRestoreFailure(deps, d.drill, restored.detail);
     return d.drill;
   }
-  await d.save({ state: 'finished', progress: { problem: undefined } });
+  await d.save({
+    state: 'finished',
+    progress: { problem: undefined, restoredBy: actor, restoredAt: deps.clock().toISOString() },
+  });
   await deps.ledger.append({
     actor,
     kind: 'drill.restored',
     subject: `drill:${drill.service}:${drill.env}`,
     data: { drill: drill.id, scenario: drill.scenario, restore: restored.detail },
   });
-  await deps.announcer.say(d.drill, `:white_check_mark: Restored: ${restored.detail}.`);
+  await deps.announcer.say(
+    d.drill,
+    `:white_check_mark: Restored: ${escapeMrkdwn(restored.detail)}.`,
+  );
   return d.drill;
 }
 

@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../slack/render/blocks.ts';
 import type { Drill } from './drill-store.ts';
 import type { DrillDeps } from './types.ts';
 
@@ -28,7 +29,7 @@ export async function escalateRestoreFailure(
   drill: Drill,
   problem: string,
 ): Promise<void> {
-  const text = `<!here> :rotating_light: *Restore of drill \`${drill.id}\` FAILED*: ${problem.replace(/\.+$/, '')}. The fault may still be in place on \`${drill.plan.faultTarget.service}/${drill.plan.faultTarget.env}\`. By hand: ${manualRestore(drill)}. Or click *Retry restore*.`;
+  const text = `<!here> :rotating_light: *Restore of drill \`${drill.id}\` FAILED*: ${escapeMrkdwn(problem.replace(/\.+$/, ''))}. The fault may still be in place on \`${drill.plan.faultTarget.service}/${drill.plan.faultTarget.env}\`. By hand: ${manualRestore(drill)}. Or click *Retry restore*.`;
   await deps.announcer.say(drill, text, { loud: true }).catch((error: unknown) => {
     deps.log.error({ err: error, drill: drill.id }, 'could not post the restore failure');
   });
@@ -44,7 +45,7 @@ export async function escalateRestoreFailure(
     deps.log.error({ err: error, drill: drill.id, incident }, 'could not add the PagerDuty note');
     await deps.announcer.say(
       drill,
-      `Could not add a note to PagerDuty incident \`${incident}\`: ${String(error)}`,
+      `Could not add a note to PagerDuty incident \`${incident}\`: ${escapeMrkdwn(String(error))}`,
     );
   }
 }

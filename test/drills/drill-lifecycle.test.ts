@@ -175,5 +175,10 @@ describe('e2e: drills always restore (abort, restart, restore failure) and refus
     await world.until('the restored line', () =>
       world.thread(failed).some((m) => m.text.startsWith(':white_check_mark: Restored')),
     );
+    // The message says so too; the recorded result stays what the ledger holds.
+    const restored = await drillWhen(world, 'the message restored', (t) => t.includes('RESTORED'));
+    expect(shown(restored)).toContain(`Restored by <@${LEAD}>`);
+    expect(buttonIds(restored)).toEqual([]);
+    expect((await finishedDrills(world)).at(-1)?.outcome).toBe('restore-failed');
   });
 });

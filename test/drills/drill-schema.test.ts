@@ -70,4 +70,47 @@ describe('domain/playbooks/drill-schema and check-drill', () => {
       ]),
     );
   });
+
+  it('refuses template variables a drill never fills, naming the ones it does', async () => {
+    const errors = await check({
+      ...VALID,
+      fault: { ...VALID.fault, configMap: '{{ alert.name }}-flags' },
+      recovery: {
+        ...VALID.recovery,
+        condition: { ...VALID.recovery.condition, query: 'up{pd="{{ pagerduty.id }}"}' },
+      },
+    });
+    expect(errors).toEqual([
+      'fault.configMap: unknown template variable "alert.name"; only service, env are filled in here',
+      'recovery.condition.query: unknown template variable "pagerduty.id"; only service, env are filled in here',
+    ]);
+  });
+
+  it('makes `of` name what the runner watches: the dependency of an outage, the service of a pod-kill', async () => {
+    const outage = {
+      ...VALID,
+      fault: { kind: 'dependency-outage' },
+      recovery: { condition: { kind: 'replicas-available' }, rto: '1m' },
+      hold: true,
+    };
+    expect(await check(outage)).toEqual([
+      'recovery.condition.of: must be dependency: the dependency is what recovers',
+    ]);
+    expect(
+      await check({
+        ...outage,
+        recovery: { condition: { kind: 'replicas-available', of: 'dependency' }, rto: '1m' },
+      }),
+    ).toEqual([]);
+    expect(
+      await check({
+        ...VALID,
+        fault: { kind: 'pod-kill', count: 1 },
+        recovery: { condition: { kind: 'replicas-available', of: 'dependency' }, rto: '1m' },
+        restore: { kind: 'await-recovery', description: 'Kubernetes replaces them.' },
+      }),
+    ).toEqual([
+      'recovery.condition.of: must be service: a pod-kill recovers the service whose pods it deleted',
+    ]);
+  });
 });

@@ -1,7 +1,13 @@
-/** `45s`, `2m30s`, `1h5m`, `0.8s`: a measured or configured time as a person reads it. */
+/** `45s`, `2m30s`, `1h5m`, `30d`, `0.8s`: a measured or configured time as a person reads it. */
 export function describeSeconds(seconds: number): string {
   if (seconds < 10 && !Number.isInteger(seconds)) return `${seconds.toFixed(1)}s`;
   const whole = Math.round(seconds);
+  const d = Math.floor(whole / 86_400);
+  // Up to two days reads best in hours (`36h`); a gate's `within: 30d` stays `30d`.
+  if (whole >= 2 * 86_400) {
+    const hours = Math.floor((whole % 86_400) / 3600);
+    return `${d}d${hours ? `${hours}h` : ''}`;
+  }
   const h = Math.floor(whole / 3600);
   const m = Math.floor((whole % 3600) / 60);
   const s = whole % 60;

@@ -2,7 +2,7 @@ import type { Catalog } from '../../config/schema.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
 import { suggest } from '../commands/suggest.ts';
 import type { ActionCatalog } from './check-playbooks.ts';
-import { eachString, templateProblems } from './template.ts';
+import { eachString, TARGET_VARIABLES, templateProblems } from './template.ts';
 
 type Problem = [(string | number)[], string];
 
@@ -38,7 +38,7 @@ export function checkDrillAgainst(
     [condition.query, ['recovery', 'condition', 'query']],
   ] as [unknown, (string | number)[]][]) {
     eachString(value, (text, path) => {
-      for (const message of templateProblems(text)) {
+      for (const message of templateProblems(text, TARGET_VARIABLES)) {
         broken = true;
         problems.push([[...at, ...path], message]);
       }

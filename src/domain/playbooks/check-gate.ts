@@ -2,7 +2,7 @@ import type { Catalog } from '../../config/schema.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
 import { suggest } from '../commands/suggest.ts';
 import type { ActionCatalog } from './check-playbooks.ts';
-import { eachString, templateProblems } from './template.ts';
+import { eachString, TARGET_VARIABLES, templateProblems } from './template.ts';
 
 type Problem = [(string | number)[], string];
 
@@ -25,7 +25,9 @@ export function checkGateAgainst(
     asArray(asRecord(gate).checks).forEach((check, c) => {
       const at = ['gates', g, 'checks', c];
       eachString(asRecord(check).query, (text) => {
-        for (const message of templateProblems(text)) problems.push([[...at, 'query'], message]);
+        for (const message of templateProblems(text, TARGET_VARIABLES)) {
+          problems.push([[...at, 'query'], message]);
+        }
       });
     });
   });

@@ -128,8 +128,16 @@ function checkDrill(raw: unknown, ctx: z.RefinementCtx): void {
   if (fits && restore && !fits.restore.includes(restore)) {
     issue(['restore', 'kind'], `cannot undo a ${fault} fault; use ${fits.restore.join(' or ')}`);
   }
-  if (fault === 'dependency-outage' && recovery.of !== undefined && recovery.of !== 'dependency') {
-    issue(['recovery', 'condition', 'of'], 'must be dependency: the dependency is what recovers');
+  // The runner watches the fault's target: `of` must name it, so the file says what is measured.
+  if (recovery.kind === 'replicas-available') {
+    if (fault === 'dependency-outage' && recovery.of !== 'dependency') {
+      issue(['recovery', 'condition', 'of'], 'must be dependency: the dependency is what recovers');
+    } else if (fault === 'pod-kill' && recovery.of === 'dependency') {
+      issue(
+        ['recovery', 'condition', 'of'],
+        'must be service: a pod-kill recovers the service whose pods it deleted',
+      );
+    }
   }
   const rto = parseDuration(String(asRecord(p.recovery).rto ?? ''));
   const max = parseDuration(String(p.maxDuration ?? ''));

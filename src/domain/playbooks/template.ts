@@ -38,8 +38,14 @@ export function isKnownVariable(name: string): boolean {
   );
 }
 
-/** Every problem in one templated string: unclosed braces, malformed or unknown variables. */
-export function templateProblems(text: string): string[] {
+/** What drills and release gates fill in: the target, never an incident's fields. */
+export const TARGET_VARIABLES = ['service', 'env'] as const;
+
+/**
+ * Every problem in one templated string: unclosed braces, malformed or unknown variables.
+ * `only`: the variables this kind of playbook fills (default: what an incident provides).
+ */
+export function templateProblems(text: string, only?: readonly string[]): string[] {
   const problems: string[] = [];
   const rest = text.replace(PLACEHOLDER, '');
   if (rest.includes('{{') || rest.includes('}}')) {
@@ -49,7 +55,12 @@ export function templateProblems(text: string): string[] {
     const name = (match[1] ?? '').trim();
     if (!NAME.test(name)) {
       problems.push(`has a malformed placeholder "${match[0]}"; write {{ variable }}`);
-    } else if (!isKnownVariable(name)) {
+    } else if (only && !only.includes(name)) {
+      const close = suggest(name, [...only]);
+      problems.push(
+        `unknown template variable "${name}"; only ${only.join(', ')} are filled in here${close ? `. Did you mean "${close}"?` : ''}`,
+      );
+    } else if (!only && !isKnownVariable(name)) {
       const close = suggest(name, TEMPLATE_VARIABLES);
       problems.push(
         `unknown template variable "${name}"; known: ${TEMPLATE_VARIABLES.join(', ')}, labels.<name>, annotations.<name>${close ? `. Did you mean "${close}"?` : ''}`,

@@ -46,16 +46,37 @@ function recoveryLine(drill: Drill): string {
   return `${escapeMrkdwn(c.description ?? c.query)} (\`${escapeMrkdwn(c.query)} ${c.comparison} ${c.threshold}\`) · ${rto}`;
 }
 
+/** Most timeline events the message shows; older ones are counted, not listed. */
+export const TIMELINE_SHOWN = 10;
+// A section holds 3,000 characters: the heading and the "earlier" line fit in what is left.
+const TIMELINE_ROOM = 2_900;
+
+/** The newest events that fit, oldest first, after a line counting the ones left out. */
 function timelineText(drill: Drill): string {
   const start = (drill.injectedAt ?? drill.createdAt).getTime();
-  return drill.progress.timeline
-    .slice(-8)
-    .map((e) => {
-      const offset = (Date.parse(e.at) - start) / 1000;
-      return `\`${offset >= 0 ? '+' : ''}${offset.toFixed(1)}s\` ${escapeMrkdwn(e.event)}`;
-    })
-    .join('\n');
+  const lines = drill.progress.timeline.map((e) => {
+    const offset = (Date.parse(e.at) - start) / 1000;
+    return `\`${offset >= 0 ? '+' : ''}${offset.toFixed(1)}s\` ${escapeMrkdwn(e.event)}`;
+  });
+  const shown: string[] = [];
+  let used = 0;
+  for (let i = lines.length - 1; i >= 0 && shown.length < TIMELINE_SHOWN; i -= 1) {
+    const line = lines[i]!;
+    if (used + line.length + 1 > TIMELINE_ROOM) break;
+    shown.unshift(line);
+    used += line.length + 1;
+  }
+  const earlier = lines.length - shown.length;
+  if (earlier === 0) return shown.join('\n');
+  return [`_… ${earlier} earlier event${earlier === 1 ? '' : 's'}_`, ...shown].join('\n');
 }
+
+/** Who retried a failed restore: a Slack user as a mention, the bot itself in words. */
+const who = (actor: string) =>
+  /^[UW][A-Z0-9]{2,}$/.test(actor) ? `<@${actor}>` : escapeMrkdwn(actor);
+
+/** Whether the Abort button is on the message: while the fault may still go in or is in. */
+const abortable = (drill: Drill) => drill.state === 'awaiting_run' || drill.state === 'measuring';
 
 /**
  * The drill's ONE message, edited in place from plan to result: the fault and its blast
@@ -66,15 +87,20 @@ function timelineText(drill: Drill): string {
 export function renderDrillMessage(drill: Drill): SlackReply {
   const { plan } = drill;
   const where = `${drill.service}/${drill.env}`;
-  const status =
-    drill.state === 'finished' && drill.outcome ? OUTCOME[drill.outcome] : STATUS[drill.state];
+  const { restoredBy, restoredAt } = drill.progress;
+  const restoredLater = drill.state === 'finished' && restoredAt !== undefined;
+  const status = restoredLater
+    ? `:white_check_mark: *RESTORED* after a failed restore (the result stays ${OUTCOME['restore-failed']})`
+    : drill.state === 'finished' && drill.outcome
+      ? OUTCOME[drill.outcome]
+      : STATUS[drill.state];
   const blocks: Block[] = [
     section(`:test_tube: *Drill \`${drill.scenario}\` on \`${where}\`* · ${status}`),
     section(
       `*Fault* (run \`${drill.faultRun}\`)\n${bullets(plan.faultSummary ?? plan.faultSteps.map((s) => s.action))}\n*Blast radius*\n${bullets(plan.blastRadius)}`,
     ),
     section(
-      `*Restore plan*: ${escapeMrkdwn(plan.restore.description)} At the latest ${describeSeconds(plan.deadlineSeconds)} after the fault${drill.restoreDeadline ? ` (${drill.restoreDeadline.toISOString()})` : ''}; *Abort* restores at once.\n*Recovery*: ${recoveryLine(drill)}`,
+      `*Restore plan*: ${escapeMrkdwn(plan.restore.description)} At the latest ${describeSeconds(plan.deadlineSeconds)} after the fault${drill.restoreDeadline ? ` (${drill.restoreDeadline.toISOString()})` : ''}${abortable(drill) ? '; *Abort* restores at once' : ''}.\n*Recovery*: ${recoveryLine(drill)}`,
     ),
   ];
   if (drill.progress.now && (drill.state === 'measuring' || drill.state === 'restoring')) {
@@ -89,6 +115,7 @@ export function renderDrillMessage(drill: Drill): SlackReply {
       `Recovery: ${secs(result.recoverySeconds)} (RTO ${describeSeconds(result.rtoSeconds)})`,
       ...(result.legs ?? []).map((l) => `${escapeMrkdwn(l.name)}: ${secs(l.seconds)}`),
       ...(result.sloImpact ?? []).map((s) => `SLO ${sloLine(s)}`),
+      ...(restoredLater ? [`Restored by ${who(restoredBy ?? 'someone')} at ${restoredAt}`] : []),
       ...(result.evidenceUrl ? [`<${result.evidenceUrl}|Signed evidence>`] : []),
     ];
     blocks.push(section(`*Result*\n${bullets(lines)}`));
@@ -108,7 +135,7 @@ export function renderDrillMessage(drill: Drill): SlackReply {
     value: drill.id,
     style,
   });
-  if (drill.state === 'awaiting_run' || drill.state === 'measuring') {
+  if (abortable(drill)) {
     blocks.push({ type: 'actions', elements: [button(DRILL_ABORT_ACTION, 'Abort', 'danger')] });
   } else if (drill.state === 'restore_failed') {
     blocks.push({
@@ -117,7 +144,7 @@ export function renderDrillMessage(drill: Drill): SlackReply {
     });
   }
   const headline = result
-    ? `${result.outcome}: ${result.note ?? ''}`
+    ? `${result.outcome}${restoredLater ? ', restored since' : ''}: ${result.note ?? ''}`
     : STATUS[drill.state].replace(/:[a-z_]+: /, '');
   return reply(`Drill ${drill.scenario} on ${where}: ${headline}`, blocks);
 }

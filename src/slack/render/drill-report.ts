@@ -18,7 +18,7 @@ export function renderDrillReport(input: {
   const which = input.service ? `\`${input.service}\`` : 'every service';
   const head = `*Drills of ${which} in the last ${describeSeconds(input.sinceSeconds)}*`;
   if (input.results.length === 0) {
-    const text = `No drills of ${input.service ?? 'any service'} in the last ${describeSeconds(input.sinceSeconds)}. Run one with \`/mc drill <scenario> <service>\`.`;
+    const text = `No drills of ${input.service ?? 'any service'} in the last ${describeSeconds(input.sinceSeconds)}. Run one with \`/mc drill &lt;scenario&gt; &lt;service&gt;\`.`;
     return reply(text, [section(text)]);
   }
   const lines = input.results.map((r) => {

@@ -39,6 +39,14 @@ describe('gate playbooks', () => {
     ]);
   });
 
+  it('refuses an incident variable in a gate query: a gate fills only service and env', () => {
+    const broken = structuredClone(DEFAULT);
+    broken.gates[1].checks[0].query = 'up{service="{{ service }}", alert="{{ alert.name }}"}';
+    expect(check(broken).lines.filter((l) => l.startsWith('gates.'))).toEqual([
+      'gates.1.checks.0.query: unknown template variable "alert.name"; only service, env are filled in here',
+    ]);
+  });
+
   it('lists every problem: unknown kind and role, duplicate ids and names, bad template', () => {
     const broken = structuredClone(DEFAULT);
     broken.gates[0].checks[0].kind = 'images-pined';

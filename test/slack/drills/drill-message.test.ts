@@ -356,6 +356,8 @@ describe('src/slack/render/drill-message and drill-report', () => {
     expect(texts[2]).toContain(
       '*Recovery*: every wanted pod of `payments/staging` ready again · RTO 3m',
     );
+    // No Abort button here, so the restore plan does not offer it.
+    expect(texts[2]).not.toContain('Abort');
     expect(texts).toContain(
       [
         '*Result*',
@@ -381,6 +383,33 @@ describe('src/slack/render/drill-message and drill-report', () => {
     );
   });
 
+  it('a Retry restore that worked: RESTORED on top, the recorded result kept, who restored it', () => {
+    const failed = finished(null, { outcome: 'restore-failed', note: 'The restore failed.' });
+    const reply = renderDrillMessage(
+      podKill({
+        ...failed,
+        outcome: 'restore-failed',
+        progress: {
+          ...failed.progress!,
+          restoredBy: 'U0BOB',
+          restoredAt: at(400),
+        },
+      }),
+    );
+    const texts = sections(reply);
+    expect(texts[0]).toBe(
+      ':test_tube: *Drill `pod-kill` on `checkout/prod`* · :white_check_mark: *RESTORED* after a failed restore (the result stays :rotating_light: *RESTORE FAILED*)',
+    );
+    expect(texts.find((t) => t.startsWith('*Result*'))).toContain(
+      `• Restored by <@U0BOB> at ${at(400)}`,
+    );
+    expect(texts[2]).not.toContain('Abort');
+    expect(buttons(reply)).toEqual([]);
+    expect(reply.text).toBe(
+      'Drill pod-kill on checkout/prod: restore-failed, restored since: The restore failed.',
+    );
+  });
+
   it('escapes the reason the requester typed (mrkdwn <, >, &)', () => {
     const reply = renderDrillMessage(
       podKill({ reason: 'game day <!channel> & <https://evil.example|click here>' }),
@@ -392,7 +421,7 @@ describe('src/slack/render/drill-message and drill-report', () => {
     expect(shown(reply)).not.toContain('<https://evil.example');
   });
 
-  it('keeps every section within Slack’s 3000 characters for a full timeline: the 8 latest events', () => {
+  it('keeps every section within Slack’s 3000 characters for a full timeline: the 10 latest events', () => {
     // 80 entries is as many as the runner keeps (TIMELINE_MAX).
     const timeline: TimelineEntry[] = Array.from({ length: 80 }, (_, i) => ({
       at: at(i),
@@ -409,12 +438,13 @@ describe('src/slack/render/drill-message and drill-report', () => {
     expect(contextText(reply).length).toBeLessThanOrEqual(SECTION_LIMIT);
     const shownTimeline = sections(reply).find((t) => t.startsWith('*Timeline*'));
     const lines = shownTimeline?.split('\n').slice(1) ?? [];
-    expect(lines).toHaveLength(8);
-    expect(lines[0]).toBe(
-      '`+72.0s` sample 72: 2/3 pods ready, checkout-7d9f-00072 Pending (ContainerCreating) &amp; waiting on &lt;image pull&gt;',
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe('_… 70 earlier events_');
+    expect(lines[1]).toBe(
+      '`+70.0s` sample 70: 2/3 pods ready, checkout-7d9f-00070 Pending (ContainerCreating) &amp; waiting on &lt;image pull&gt;',
     );
-    expect(lines[7]).toMatch(/^`\+79\.0s` sample 79: /);
-    expect(shownTimeline).not.toContain('sample 71:');
+    expect(lines[10]).toMatch(/^`\+79\.0s` sample 79: /);
+    expect(shownTimeline).not.toContain('sample 69:');
   });
 
   it('keeps every section within 3000 characters when each event is very long', () => {
@@ -429,8 +459,12 @@ describe('src/slack/render/drill-message and drill-report', () => {
       }),
     );
     const texts = sections(reply);
-    expect(texts.some((t) => t.startsWith('*Timeline*'))).toBe(true);
     for (const text of texts) expect(text.length).toBeLessThanOrEqual(SECTION_LIMIT);
+    // The newest events are the ones kept; the cut says how many older ones it left out.
+    const lines = texts.find((t) => t.startsWith('*Timeline*'))?.split('\n') ?? [];
+    expect(lines.at(-1)).toMatch(/^`\+79\.0s` could not read checkout \(79\)/);
+    const earlier = /^_… (\d+) earlier events_$/.exec(lines[1] ?? '');
+    expect(Number(earlier?.[1])).toBe(80 - (lines.length - 2));
   });
 
   describe('renderDrillReport', () => {
@@ -480,6 +514,17 @@ describe('src/slack/render/drill-message and drill-report', () => {
       );
       expect(reply.text).toMatch(/^Drills of `checkout` in the last 24h\n:white_check_mark: /);
       expect(reply.text).not.toContain('*');
+    });
+
+    it('says a window of days in days, and escapes the usage placeholders', () => {
+      const reply = renderDrillReport({
+        results: [],
+        service: 'checkout',
+        sinceSeconds: 30 * 86_400,
+      });
+      expect(sections(reply)).toEqual([
+        'No drills of checkout in the last 30d. Run one with `/mc drill &lt;scenario&gt; &lt;service&gt;`.',
+      ]);
     });
 
     it('names every service when no service was asked for', () => {
