@@ -86,6 +86,21 @@ describe('domain/playbooks/drill-schema and check-drill', () => {
     ]);
   });
 
+  it('checks every text the planner fills: the recovery description and the restore too', async () => {
+    const errors = await check({
+      ...VALID,
+      recovery: {
+        ...VALID.recovery,
+        condition: { ...VALID.recovery.condition, description: 'off for {{ labels.team }}' },
+      },
+      restore: { kind: 'revert', description: 'Flip {{ srvice }} back.' },
+    });
+    expect(errors).toEqual([
+      'recovery.condition.description: unknown template variable "labels.team"; only service, env are filled in here',
+      'restore.description: unknown template variable "srvice"; only service, env are filled in here. Did you mean "service"?',
+    ]);
+  });
+
   it('makes `of` name what the runner watches: the dependency of an outage, the service of a pod-kill', async () => {
     const outage = {
       ...VALID,

@@ -99,6 +99,19 @@ describe('domain/drills/plan-drill', () => {
     });
     expect(plan('rollback-rehearsal').faultSteps[0]?.action).toBe('k8s.rollout-undo');
   });
+
+  it('fills service and env into the restore description, as the checker allows', () => {
+    const playbook = scenario('kill-switch');
+    const result = planDrill(
+      {
+        ...playbook,
+        restore: { ...playbook.restore, description: 'Flip {{ service }}/{{ env }}.' },
+      },
+      config.catalog,
+      { service: 'checkout', env: 'staging', durationSeconds: 60 },
+    );
+    expect(result.ok && result.plan.restore.description).toBe('Flip checkout/staging.');
+  });
 });
 
 describe('domain/drills/restore-steps', () => {

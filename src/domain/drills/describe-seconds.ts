@@ -2,11 +2,11 @@
 export function describeSeconds(seconds: number): string {
   if (seconds < 10 && !Number.isInteger(seconds)) return `${seconds.toFixed(1)}s`;
   const whole = Math.round(seconds);
-  const d = Math.floor(whole / 86_400);
-  // Up to two days reads best in hours (`36h`); a gate's `within: 30d` stays `30d`.
-  if (whole >= 2 * 86_400) {
-    const hours = Math.floor((whole % 86_400) / 3600);
-    return `${d}d${hours ? `${hours}h` : ''}`;
+  // From two days on, in days (a report's `--since 30d` stays `30d`), as long as nothing is
+  // lost: `2d12h`, but `60h30m`. Up to two days reads best in hours (`36h`).
+  if (whole >= 2 * 86_400 && whole % 3600 === 0) {
+    const hours = (whole % 86_400) / 3600;
+    return `${Math.floor(whole / 86_400)}d${hours ? `${hours}h` : ''}`;
   }
   const h = Math.floor(whole / 3600);
   const m = Math.floor((whole % 3600) / 60);

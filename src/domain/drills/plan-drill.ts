@@ -93,7 +93,7 @@ export function planDrill(
     rtoSeconds: parseDuration(playbook.recovery.rto) ?? 0,
     deadlineSeconds: ask.durationSeconds,
     hold: playbook.hold,
-    restore: playbook.restore,
+    restore: filled.restore,
     watchSlo: playbook.watchSlo,
   };
   const target = { service, env };

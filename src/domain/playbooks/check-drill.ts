@@ -21,9 +21,10 @@ function unknown(what: string, name: string, names: string[]): string {
 
 /**
  * Checks of a drill playbook that need the actions or the catalog, on raw data (so they run
- * even when the schema failed elsewhere): templates in the fault and the recovery query use
- * known variables, the fault's action exists and its params fit (kill switch: a ConfigMap
- * name and key, with sample values), and the allowed environments exist in the catalog.
+ * even when the schema failed elsewhere): templates in what the planner fills (fault, recovery
+ * condition, restore) use only service and env, the fault's action exists and its params fit
+ * (kill switch: a ConfigMap name and key, with sample values), and the allowed environments
+ * exist in the catalog.
  */
 export function checkDrillAgainst(
   raw: Record<string, unknown>,
@@ -31,15 +32,15 @@ export function checkDrillAgainst(
 ): Problem[] {
   const problems: Problem[] = [];
   const fault = asRecord(raw.fault);
-  const condition = asRecord(asRecord(raw.recovery).condition);
   let broken = false;
   for (const [value, at] of [
     [fault, ['fault']],
-    [condition.query, ['recovery', 'condition', 'query']],
+    [asRecord(raw.recovery).condition, ['recovery', 'condition']],
+    [raw.restore, ['restore']],
   ] as [unknown, (string | number)[]][]) {
     eachString(value, (text, path) => {
       for (const message of templateProblems(text, TARGET_VARIABLES)) {
-        broken = true;
+        broken ||= at[0] === 'fault';
         problems.push([[...at, ...path], message]);
       }
     });

@@ -50,13 +50,16 @@ function recoveryLine(drill: Drill): string {
 export const TIMELINE_SHOWN = 10;
 // A section holds 3,000 characters: the heading and the "earlier" line fit in what is left.
 const TIMELINE_ROOM = 2_900;
+// Escaping grows text up to 5× (`&` → `&amp;`): a clipped event always fits, so the newest shows.
+const EVENT_CHARS = 500;
 
 /** The newest events that fit, oldest first, after a line counting the ones left out. */
 function timelineText(drill: Drill): string {
   const start = (drill.injectedAt ?? drill.createdAt).getTime();
   const lines = drill.progress.timeline.map((e) => {
     const offset = (Date.parse(e.at) - start) / 1000;
-    return `\`${offset >= 0 ? '+' : ''}${offset.toFixed(1)}s\` ${escapeMrkdwn(e.event)}`;
+    const event = e.event.length > EVENT_CHARS ? `${e.event.slice(0, EVENT_CHARS - 1)}…` : e.event;
+    return `\`${offset >= 0 ? '+' : ''}${offset.toFixed(1)}s\` ${escapeMrkdwn(event)}`;
   });
   const shown: string[] = [];
   let used = 0;

@@ -467,6 +467,22 @@ describe('src/slack/render/drill-message and drill-report', () => {
     expect(Number(earlier?.[1])).toBe(80 - (lines.length - 2));
   });
 
+  it('still shows the newest event, clipped, when it alone is longer than a section', () => {
+    const timeline: TimelineEntry[] = [
+      { at: at(1), event: 'fault injected: delete 2 pods' },
+      { at: at(2), event: `could not read checkout: ${'<&>'.repeat(2000)}` },
+    ];
+    const reply = renderDrillMessage(
+      podKill({ ...finished(72), progress: { timeline, legs: [], sloImpact: [] } }),
+    );
+    const text = sections(reply).find((t) => t.startsWith('*Timeline*')) ?? '';
+    expect(text.length).toBeLessThanOrEqual(SECTION_LIMIT);
+    const lines = text.split('\n');
+    expect(lines[1]).toBe('`+1.0s` fault injected: delete 2 pods');
+    expect(lines[2]).toMatch(/^`\+2\.0s` could not read checkout: &lt;&amp;&gt;.*…$/);
+    expect(lines).toHaveLength(3);
+  });
+
   describe('renderDrillReport', () => {
     const results: DrillResult[] = [
       {
