@@ -8,6 +8,7 @@ import {
 } from '../domain/playbooks/check-playbooks.ts';
 import type { Playbook } from '../domain/playbooks/schema.ts';
 import { catalogNames, checkCommandAgainstCatalog } from './check-commands.ts';
+import { checkPolicies } from './check-policies.ts';
 import {
   type ConfigError,
   FILE_PATH,
@@ -140,14 +141,18 @@ export async function loadConfig(
   const sources = playbookYaml
     .filter(({ yaml }) => yaml.data !== undefined)
     .map(({ file, yaml }) => ({ file, data: yaml.data, lineOf: yaml.lineOf }));
+  const actions =
+    sources.length > 0 || catalog ? (options.actions ?? (await builtinActions())) : undefined;
   const checked =
-    sources.length > 0
-      ? checkPlaybooks(sources, {
-          actions: options.actions ?? (await builtinActions()),
-          ...(catalog ? { catalog } : {}),
-        })
+    sources.length > 0 && actions
+      ? checkPlaybooks(sources, { actions, ...(catalog ? { catalog } : {}) })
       : { playbooks: [], tests: [], errors: [] };
   errors.push(...checked.errors);
+  if (catalog && actions) {
+    errors.push(
+      ...checkPolicies({ catalog, commands, playbooks: sources, actionNames: actions.names() }),
+    );
+  }
 
   if (errors.length > 0 || !catalog) return { ok: false, errors: sortByFile(errors) };
   return {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { asArray, asRecord, asString } from '../domain/commands/loose.ts';
-import { Slug as Name, Text } from '../domain/commands/schema.ts';
+import { Approvals, Duration, Slug as Name, Text } from '../domain/commands/schema.ts';
 import { suggest } from '../domain/commands/suggest.ts';
 
 export * from '../domain/commands/schema.ts';
@@ -51,9 +51,43 @@ export const FreezeWindow = z
   });
 export type FreezeWindow = z.infer<typeof FreezeWindow>;
 
+/**
+ * One part of an environment's baseline policy: each field only ever makes a run's policy
+ * stricter (the strictest of the verb's policy, this, and a playbook's override wins).
+ */
+export const BaselineRule = z.strictObject({
+  /** Who may ask for a change here at all: `anyone`, or catalog roles. */
+  requesters: z.union([z.literal('anyone'), z.array(Name).min(1)]).optional(),
+  approvals: Approvals.optional(),
+  selfApproval: z.boolean().optional(),
+  reasonRequired: z.boolean().optional(),
+  /** The shortest reason accepted where one is required (default 10 in a protected environment). */
+  reasonMinLength: z.int().min(1).max(500).optional(),
+  approvalTtl: Duration.optional(),
+});
+export type BaselineRule = z.infer<typeof BaselineRule>;
+
+/** An environment's baseline for every run there, whatever created it; optionally per action. */
+export const Baseline = BaselineRule.extend({
+  /** Stricter rules for runs with a step of this action (`k8s.scale: { approvals: ... }`). */
+  actions: z
+    .record(
+      z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be an action name like k8s.scale'),
+      BaselineRule,
+    )
+    .default({}),
+});
+export type Baseline = z.infer<typeof Baseline>;
+
 export const Environment = z.strictObject({
   description: Text,
   protected: z.boolean(),
+  /**
+   * The baseline policy of every run here. Absent in a protected environment: one approval
+   * from a holder of any role that approves some command here, never the requester, with a
+   * reason of at least 10 characters.
+   */
+  policy: Baseline.optional(),
   freeze: z.array(FreezeWindow).default([]),
   /**
    * Roles whose approval lets a deploy through a freeze (`--override-freeze --reason`).
@@ -122,6 +156,43 @@ export function unknownName(kind: string, name: string, known: string[]): string
   return `unknown ${kind} "${name}"; known: ${known.join(', ') || '(none)'}${close ? `. Did you mean "${close}"?` : ''}`;
 }
 
+/** A baseline's roles exist, and a rule that wants approvals names who gives them. */
+function checkBaseline(
+  policy: Record<string, unknown>,
+  env: string,
+  roles: string[],
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const rules: [(string | number)[], Record<string, unknown>][] = [
+    [['environments', env, 'policy'], policy],
+    ...Object.entries(asRecord(policy.actions)).map(
+      ([action, rule]): [(string | number)[], Record<string, unknown>] => [
+        ['environments', env, 'policy', 'actions', action],
+        asRecord(rule),
+      ],
+    ),
+  ];
+  for (const [at, rule] of rules) {
+    const approvals = asRecord(rule.approvals);
+    const named: [string, unknown[]][] = [
+      ['requesters', asArray(rule.requesters)],
+      ['approvals.roles', asArray(approvals.roles)],
+    ];
+    for (const [key, list] of named) {
+      list.forEach((role, i) => {
+        if (typeof role === 'string' && !roles.includes(role)) {
+          issue([...at, ...key.split('.'), i], unknownName('role', role, roles));
+        }
+      });
+    }
+    if (typeof approvals.count === 'number' && approvals.count > 0) {
+      if (asArray(approvals.roles).length === 0) {
+        issue([...at, 'approvals', 'roles'], 'must name at least one role when count > 0');
+      }
+    }
+  }
+}
+
 /** Names that must point somewhere: defaults, service environments, dependencies. Reads loosely. */
 function checkCatalog(raw: unknown, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) =>
@@ -132,6 +203,7 @@ function checkCatalog(raw: unknown, ctx: z.RefinementCtx): void {
   if (envs.length === 0) issue(['environments'], 'must define at least one environment');
   const roles = Object.keys(asRecord(c.roles));
   for (const env of envs) {
+    checkBaseline(asRecord(asRecord(asRecord(c.environments)[env]).policy), env, roles, issue);
     const overrides = asRecord(asRecord(c.environments)[env]).freezeOverrideRoles;
     asArray(overrides).forEach((role, i) => {
       if (typeof role === 'string' && !roles.includes(role)) {

@@ -28,9 +28,9 @@ export async function settledRun(
 
 /**
  * Puts back what the drill's fault run changed, through the run engine: a restore run whose
- * steps undo each fault step with the state it captured. The drill's own approval covers it,
- * so it needs no new approval and the runner confirms it for the requester (a restore must
- * never wait for a person). An interrupted fault run is reverted in place by the engine.
+ * steps undo each fault step with the state it captured. The drill's own approval covers it
+ * (the engine verifies the steps are that restore), so it needs no new approval and the
+ * runner confirms it for the requester (a restore must never wait for a person). An interrupted fault run is reverted in place by the engine.
  * `onStarted` is told the restore run as soon as it executes; `onTick` between polls.
  */
 export async function restoreFault(
@@ -80,7 +80,9 @@ export async function restoreFault(
     steps: steps.steps,
     ...(drill.message ? { channel: drill.message.channel } : {}),
     revertOf: drill.faultRun,
-    requirements: { ...fault.requirements, approvals: { count: 0, roles: [] } },
+    // The engine checks these steps restore exactly what the fault run changed; then the
+    // drill's approval covers them.
+    coveredBy: drill.faultRun,
   });
   if (!requested.ok) {
     // Every step already in its old state: someone (or an earlier attempt) restored it.

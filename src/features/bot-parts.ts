@@ -19,7 +19,6 @@ import { createRunEngine, type RunEngineOptions } from '../runs/create-run-engin
 import type { Actor, RunEngine } from '../runs/types.ts';
 import { createVerification, type VerificationOptions } from '../runs/verification.ts';
 import { adoptPausedRuns } from '../runs/verification-adopt.ts';
-import { canaryPolicy } from '../runs/verification-canary-policy.ts';
 import { createPauseStore } from '../runs/verification-pauses.ts';
 import { createRunMessages } from '../slack/runs/run-messages.ts';
 import { slackGroupMembers } from '../slack/runs/slack-group-members.ts';
@@ -106,7 +105,11 @@ export function buildBotParts(input: PartsInput): BotParts {
     pauses,
     clock,
     actions,
-    mayDecideCanary: canaryPolicy({ commands, catalog, roles }),
+    // The engine decides from the policy stored on the run (the effective one).
+    mayDecideCanary: async (run, actorId, decision) => {
+      const allowed = await ready().authorize(run.id, { id: actorId }, decision);
+      return allowed.ok ? undefined : allowed.message;
+    },
     // Built below; called only once runs execute.
     announce: (runId, line) => runMessages.note(runId, line),
     catalog,
@@ -138,6 +141,7 @@ export function buildBotParts(input: PartsInput): BotParts {
     actionContext,
     catalog,
     commands,
+    playbooks: input.config.playbooks,
     roles,
     observer: adoptPausedRuns(withFailedChanges(runMessages.observer, deployLog, log), {
       pauses,

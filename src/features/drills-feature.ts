@@ -11,7 +11,7 @@ import type { Feature, FeatureFactory } from './types.ts';
  * drills a stopped process left: those past their restore deadline are restored at once.
  */
 export const drillsFeature: FeatureFactory = (parts): Feature => {
-  const { catalog, commands, playbooks } = parts.config;
+  const { catalog, playbooks } = parts.config;
   const scenarios = new Map(
     playbooks.filter((p): p is DrillPlaybook => p.kind === 'drill').map((p) => [p.id, p]),
   );
@@ -46,9 +46,7 @@ export const drillsFeature: FeatureFactory = (parts): Feature => {
     actionHandlers: createDrillActions({
       runner,
       store,
-      roles: parts.roles,
-      spec: commands.get('drill'),
-      catalog,
+      engine: parts.engine,
     }),
     async start() {
       const recovered = await runner.recover();

@@ -73,6 +73,7 @@ export const gatesFeature: FeatureFactory = (parts): Feature => {
     },
     sets,
     roles: parts.roles,
+    spec: parts.config.commands.get('gate'),
     store,
     publisher,
     client: parts.slackClient,

@@ -26,6 +26,8 @@ export function buildView(
     plans: stored.plans,
   };
   if (stored.message) view.message = stored.message;
+  if (stored.team) view.team = stored.team;
+  if (stored.threadTs && run.channel) view.thread = { channel: run.channel, ts: stored.threadTs };
   const until = revertUntil(stored, options.revertWindowMs);
   if (until) view.revertUntil = until;
   if (stored.evidence) view.evidenceUrl = stored.evidence.url;

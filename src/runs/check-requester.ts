@@ -1,10 +1,11 @@
 import type { CommandSpec } from '../config/schema.ts';
 import {
   checkReason,
-  mayRequest,
+  effectiveRequirements,
+  mayRequestUnder,
+  type PolicyRule,
   type Requirements,
   RoleLookupError,
-  requirementsFor,
 } from '../domain/policy/index.ts';
 import type { RunTarget } from '../domain/runs/index.ts';
 import type { EngineCore } from './engine-core.ts';
@@ -27,9 +28,38 @@ export type RequesterCheck =
   | { ok: true; requirements: Requirements; roles: Set<string> }
   | { ok: false; code: EngineRefusal; message: string };
 
+/** What shapes a run's policy besides its verb and target: its steps and its origin. */
+export interface PolicyScope {
+  /** The actions of the run's steps (per-action baselines). */
+  actions?: readonly string[];
+  /** Stricter rules from where the run came from (a playbook, a freeze override). */
+  tighten?: readonly { rule: PolicyRule; source: string }[];
+}
+
 /**
- * Whether `userId` may ask for `spec.verb` on `target` (their roles against the policy) with
- * this reason, and what the run will then need. Used by request, revert, resume.
+ * THE policy decision of a run: the strictest of the verb's policy, the environment's
+ * baseline and the run's origin (see effectiveRequirements). Every run goes through here,
+ * whatever created it.
+ */
+export function runRequirements(
+  core: EngineCore,
+  spec: CommandSpec,
+  target: RunTarget,
+  scope: PolicyScope = {},
+): Requirements {
+  return effectiveRequirements({
+    spec,
+    env: target.env,
+    catalog: core.catalog,
+    commands: core.commands.values(),
+    ...(scope.actions ? { actions: scope.actions } : {}),
+    ...(scope.tighten ? { tighten: scope.tighten } : {}),
+  });
+}
+
+/**
+ * Whether `userId` may ask for `spec.verb` on `target` (their roles against the effective
+ * policy) with this reason, and what the run will then need. Used by request and revert.
  */
 export async function checkRequester(
   core: EngineCore,
@@ -37,13 +67,14 @@ export async function checkRequester(
   target: RunTarget,
   userId: string,
   reason: string | undefined,
+  scope: PolicyScope = {},
 ): Promise<RequesterCheck> {
+  const requirements = runRequirements(core, spec, target, scope);
   const { roles, lookupError } = await rolesOf(core, userId);
-  const allowed = mayRequest({ spec, env: target.env, roles });
+  const allowed = mayRequestUnder(requirements, roles);
   if (!allowed.ok) {
     return { ok: false, code: 'not_allowed', message: lookupError ?? allowed.message };
   }
-  const requirements = requirementsFor({ spec, env: target.env, catalog: core.catalog });
   const reasonCheck = checkReason({ requirements, reason });
   if (!reasonCheck.ok) return { ok: false, code: 'reason_required', message: reasonCheck.message };
   return { ok: true, requirements, roles };

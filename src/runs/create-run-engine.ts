@@ -1,11 +1,14 @@
 import { ACTIVE } from '../domain/runs/index.ts';
+import { authorizeDecision } from './authorize-decision.ts';
 import { type Background, createBackground } from './background.ts';
 import { buildView, loadView } from './build-view.ts';
+import { runRequirements } from './check-requester.ts';
 import { approveRun, cancelRun, confirmRun, rejectRun } from './decide-run.ts';
 import type { EngineCore, RunEngineOptions } from './engine-core.ts';
 import { expireStale, recoverInterrupted, takeOverInterrupted } from './recover-runs.ts';
 import { requestRun } from './request-run.ts';
 import { revertRun } from './revert-run.ts';
+import { permits, playbookRule } from './run-policy.ts';
 import { readApprovals, selectRuns } from './run-store.ts';
 import type { RunEngine } from './types.ts';
 
@@ -27,6 +30,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
   };
   const core: EngineCore = {
     ...rest,
+    playbooks: options.playbooks ?? [],
     revertWindowMs: options.revertWindowMs ?? DAY_MS,
     verifyTimeoutMs: options.verifyTimeoutMs,
     afterSteps: options.afterSteps,
@@ -71,6 +75,16 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     revert: (runId, actor) => revertRun(core, runId, actor),
     resume: (runId, actor) => takeOverInterrupted(core, runId, actor, 'resume'),
     get: (runId) => core.view(runId),
+    requirements({ verb, target, actions, playbook }) {
+      const spec = options.commands.get(verb);
+      if (!spec) return undefined;
+      return runRequirements(core, spec, target, {
+        actions,
+        tighten: playbookRule(core, playbook, target.env),
+      });
+    },
+    permits: (input) => permits(core, input),
+    authorize: (runId, actor, decision) => authorizeDecision(core, runId, actor, decision),
     async active() {
       const runs = await selectRuns(options.db, 'state = ANY($1::text[])', [[...ACTIVE]]);
       const now = options.clock();

@@ -15,6 +15,7 @@ export interface RunDraft {
   requester: Actor;
   reason?: string;
   channel?: string;
+  threadTs?: string;
   revertOf?: string;
   steps: RunStep[];
   plans: ActionPlan[];
@@ -63,6 +64,8 @@ export async function createRun(core: EngineCore, draft: RunDraft): Promise<Engi
   if (draft.revertOf) run.revertOf = draft.revertOf;
   const stored: StoredRun = { run, plans: draft.plans, requirements: draft.requirements };
   if (draft.restores) stored.restores = draft.restores;
+  if (draft.requester.origin?.team) stored.team = draft.requester.origin.team;
+  if (draft.threadTs && draft.channel) stored.threadTs = draft.threadTs;
   const needsApproval = draft.requirements.approvals.count > 0;
   try {
     await core.db.transaction(async (tx) => {

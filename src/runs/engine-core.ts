@@ -1,6 +1,7 @@
 import type { ActionRegistry } from '../actions/registry.ts';
 import type { ActionContext } from '../actions/types.ts';
 import type { Catalog, CommandSpec } from '../config/schema.ts';
+import type { Playbook } from '../domain/playbooks/schema.ts';
 import type { RoleDirectory } from '../domain/policy/index.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
 import type { Evidence } from '../evidence/record-evidence.ts';
@@ -19,6 +20,8 @@ export interface RunEngineOptions {
   actionContext: (actor: Actor) => ActionContext;
   catalog: Catalog;
   commands: Map<string, CommandSpec>;
+  /** Triage playbooks whose `approval` overrides tighten the runs they start. Default none. */
+  playbooks?: readonly Playbook[];
   roles: RoleDirectory;
   observer?: RunObserver;
   clock: () => Date;

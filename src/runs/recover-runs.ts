@@ -1,5 +1,6 @@
-import { mayRequest } from '../domain/policy/index.ts';
+import { mayRequest, mayRequestUnder } from '../domain/policy/index.ts';
 import type { Queryable } from '../store/db.ts';
+import { wrongPlace } from './check-origin.ts';
 import { rolesOf } from './check-requester.ts';
 import { ENGINE_ACTOR, type EngineCore } from './engine-core.ts';
 import { readRun, type StoredRun, selectRuns } from './run-store.ts';
@@ -92,11 +93,24 @@ export async function takeOverInterrupted(
 ): Promise<EngineOutcome> {
   const seen = await readRun(core.db, runId);
   if (!seen) return { ok: false, code: 'not_found', message: `There is no run ${runId}.` };
+  const place = wrongPlace(seen, actor);
+  if (place) {
+    return refuse(core, undefined, {
+      code: 'wrong_place',
+      message: place,
+      actor: actor.id,
+      runId,
+    });
+  }
   const spec = core.commands.get(seen.run.verb);
   const { roles } = await rolesOf(core, actor.id);
+  // The policy stored on the run: the effective one it was approved under (older runs
+  // without stored requesters fall back to the verb's).
   const allowed =
     actor.id === seen.run.requester ||
-    (spec !== undefined && mayRequest({ spec, env: seen.run.target.env, roles }).ok);
+    (seen.requirements.requesters !== undefined
+      ? mayRequestUnder(seen.requirements, roles).ok
+      : spec !== undefined && mayRequest({ spec, env: seen.run.target.env, roles }).ok);
   if (!allowed) {
     return refuse(core, undefined, {
       code: 'not_allowed',

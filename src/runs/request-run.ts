@@ -6,6 +6,7 @@ import type { RunStep } from '../domain/runs/index.ts';
 import { checkRequester } from './check-requester.ts';
 import { createRun, refuseLocked } from './create-run.ts';
 import { type EngineCore, errorMessage } from './engine-core.ts';
+import { coveredRequirements, scopeOf } from './run-policy.ts';
 import { stepName } from './step-params.ts';
 import { lockHolder } from './target-lock.ts';
 import { refuse } from './transition.ts';
@@ -70,8 +71,17 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
   } catch (error) {
     return refusal('invalid_params', errorMessage(error));
   }
-  const policy = await checkRequester(core, spec, target, requester.id, request.reason);
+  const policy = await checkRequester(
+    core,
+    spec,
+    target,
+    requester.id,
+    request.reason,
+    scopeOf(core, request),
+  );
   if (!policy.ok) return refusal(policy.code, policy.message);
+  const covered = await coveredRequirements(core, request, policy.requirements);
+  if (!covered.ok) return refusal('not_allowed', covered.message);
   const { errors, parsed } = checkSteps(core, request);
   if (errors.length > 0) {
     return refusal(
@@ -111,10 +121,11 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
     requester,
     ...(request.reason === undefined ? {} : { reason: request.reason }),
     ...(request.channel === undefined ? {} : { channel: request.channel }),
+    ...(request.threadTs === undefined ? {} : { threadTs: request.threadTs }),
     ...(request.revertOf === undefined ? {} : { revertOf: request.revertOf }),
     steps,
     plans,
-    requirements: request.requirements ?? policy.requirements,
+    requirements: covered.requirements,
     planHash: hash,
   });
 }

@@ -2,6 +2,7 @@ import type { ActionPlan, Json } from '../actions/types.ts';
 import { planHash } from '../domain/policy/index.ts';
 import { type RunStep, revertOrder } from '../domain/runs/index.ts';
 import { revertUntil } from './build-view.ts';
+import { wrongPlace } from './check-origin.ts';
 import { checkRequester } from './check-requester.ts';
 import { createRun } from './create-run.ts';
 import type { EngineCore } from './engine-core.ts';
@@ -81,6 +82,8 @@ export async function revertRun(
   const { run } = stored;
   const refusal = (code: EngineRefusal, message: string) =>
     refuse(core, undefined, { code, message, actor: actor.id, runId, data: { revert: true } });
+  const place = wrongPlace(stored, actor);
+  if (place) return refusal('wrong_place', place);
   const problem = await whyNot(core, stored);
   if (problem) return refusal(...problem);
   const order = revertOrder(run.steps);
@@ -100,7 +103,9 @@ export async function revertRun(
       `\`/mc ${run.verb}\` no longer exists, so its policy cannot be checked.`,
     );
   const reason = `Revert of run ${run.id}${run.reason ? ` (${run.reason})` : ''}`;
-  const policy = await checkRequester(core, spec, run.target, actor.id, reason);
+  const policy = await checkRequester(core, spec, run.target, actor.id, reason, {
+    actions: order.revert.map((index) => run.steps[index]?.action ?? ''),
+  });
   if (!policy.ok) return refusal(policy.code, policy.message);
 
   const originals = order.revert.map((index) => run.steps[index] as RunStep);
@@ -131,7 +136,8 @@ export async function revertRun(
   const outcome = await createRun(core, {
     verb: run.verb,
     target: run.target,
-    requester: actor,
+    // The revert belongs where the run it undoes was asked for, whoever clicks.
+    requester: stored.team ? { ...actor, origin: { ...actor.origin, team: stored.team } } : actor,
     reason,
     ...(stored.message
       ? { channel: stored.message.channel }

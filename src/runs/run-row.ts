@@ -19,6 +19,10 @@ export interface StoredRun {
   requirements: Requirements;
   restores?: Restore[];
   message?: { channel: string; ts: string };
+  /** The Slack team the run was asked for in, when it came from Slack. */
+  team?: string;
+  /** The thread (in `run.channel`) its message is posted in, when it belongs in one. */
+  threadTs?: string;
   ownerId?: string;
   heartbeatAt?: Date;
   interruptedFrom?: 'executing' | 'reverting';
@@ -42,6 +46,8 @@ export interface RunRow {
   restores: Restore[] | null;
   channel: string | null;
   message_ts: string | null;
+  team_id?: string | null;
+  thread_ts?: string | null;
   owner_id: string | null;
   owner_heartbeat_at: Date | null;
   interrupted_from: 'executing' | 'reverting' | null;
@@ -88,6 +94,8 @@ export function fromRow(row: RunRow): StoredRun {
     restores: row.restores ?? undefined,
     message:
       row.channel && row.message_ts ? { channel: row.channel, ts: row.message_ts } : undefined,
+    team: row.team_id ?? undefined,
+    threadTs: row.thread_ts ?? undefined,
     ownerId: row.owner_id ?? undefined,
     heartbeatAt: row.owner_heartbeat_at ?? undefined,
     interruptedFrom: row.interrupted_from ?? undefined,

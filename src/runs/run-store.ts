@@ -41,9 +41,10 @@ export async function insertRun(q: Queryable, s: StoredRun): Promise<void> {
   const { run } = s;
   await q.query(
     `INSERT INTO runs (id, verb, service, env, requester, reason, state, plan_hash, steps, plans,
-       requirements, restores, channel, revert_of, created_at, updated_at, expires_at)
+       requirements, restores, channel, revert_of, created_at, updated_at, expires_at, team_id,
+       thread_ts)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11::jsonb, $12::jsonb, $13,
-       $14, $15, $15, $16)`,
+       $14, $15, $15, $16, $17, $18)`,
     [
       run.id,
       run.verb,
@@ -61,6 +62,8 @@ export async function insertRun(q: Queryable, s: StoredRun): Promise<void> {
       run.revertOf ?? null,
       run.createdAt,
       run.expiresAt,
+      s.team ?? null,
+      s.threadTs ?? null,
     ],
   );
 }

@@ -1,5 +1,5 @@
 import type { ActionPlan } from '../actions/types.ts';
-import type { Approval, Requirements, Tally } from '../domain/policy/index.ts';
+import type { Approval, PolicyRule, Requirements, Tally } from '../domain/policy/index.ts';
 import type { Run, RunTarget } from '../domain/runs/index.ts';
 import type { RunPause } from './after-steps.ts';
 
@@ -19,6 +19,11 @@ import type { RunPause } from './after-steps.ts';
 export interface Actor {
   id: string;
   name?: string;
+  /**
+   * Where a person's click or command came from (Slack team and channel). A click on a run
+   * from another team or channel than the run's is refused; internal callers leave it out.
+   */
+  origin?: { team?: string; channel?: string };
 }
 
 /** One step as a caller asks for it; the engine plans it against the live state. */
@@ -35,13 +40,22 @@ export interface RunRequest {
   steps: StepRequest[];
   /** Where the plan message goes (channel id); the Slack layer posts it. */
   channel?: string;
+  /** The thread in `channel` the plan message goes in (ts of its root). */
+  threadTs?: string;
   /** The run this one undoes. Informational: revert() builds real revert runs (see below). */
   revertOf?: string;
   /**
-   * Stricter requirements than the verb's policy (a freeze override's approver roles);
-   * the requester is still checked against the policy.
+   * Stricter rules than the verb's policy and the environment's baseline (a freeze
+   * override's approver roles). They can only tighten: the engine takes the strictest.
    */
-  requirements?: Requirements;
+  tighten?: { rule: PolicyRule; source: string }[];
+  /** The triage playbook the run comes from: its `approval` override tightens the policy. */
+  playbook?: string;
+  /**
+   * The run whose approval covers this one: a drill's restore, which puts back exactly what
+   * that run changed. The engine checks the steps are that restore; then no new approval.
+   */
+  coveredBy?: string;
 }
 
 /** A run with what people need to see beside it: approvals, their tally, the policy. */
@@ -52,6 +66,10 @@ export interface RunView {
   tally: Tally;
   /** Where the plan message lives once posted (chat.update target). */
   message?: { channel: string; ts: string };
+  /** The Slack team the run was asked for in (clicks from another team are refused). */
+  team?: string;
+  /** The thread its message is posted in (a triage Run's card: the incident's thread). */
+  thread?: { channel: string; ts: string };
   /** Until when a Revert button may be offered (succeeded runs). */
   revertUntil?: Date;
   /** Evidence of the run's terminal state, when recorded. */
@@ -69,6 +87,9 @@ export interface RunView {
   /** Its steps succeeded and it waits for a person's decision (verification inconclusive). */
   pause?: RunPause;
 }
+
+/** Decisions on a run in flight that are not state transitions of the engine's own. */
+export type RunDecision = 'promote' | 'abort' | 'continue' | 'rollback';
 
 /** What a click or command got: refusals are data with a message for the clicker. */
 export type EngineOutcome =
@@ -89,6 +110,7 @@ export type EngineRefusal =
   | 'expired'
   | 'wrong_state'
   | 'not_requester'
+  | 'wrong_place'
   | 'not_reversible'
   | 'revert_window_closed';
 
@@ -134,6 +156,37 @@ export interface RunEngine {
    */
   resume(runId: string, actor: Actor): Promise<EngineOutcome>;
   get(runId: string): Promise<RunView | undefined>;
+  /**
+   * What a run of `verb` on `target` with these actions would need (the effective policy):
+   * for dry runs and for labelling buttons (Run or Request approval) before a run exists.
+   */
+  requirements(input: {
+    verb: string;
+    target: RunTarget;
+    actions: readonly string[];
+    playbook?: string;
+  }): Requirements | undefined;
+  /**
+   * Whether `actor` may take a decision about a target or run that is not itself a run
+   * transition (dismiss a triage suggestion, which acknowledges the page): someone the
+   * effective policy lets request `verb` there, holding at least one catalog role.
+   */
+  permits(input: {
+    verb: string;
+    target: RunTarget;
+    actor: Actor;
+    actions?: readonly string[];
+  }): Promise<{ ok: true } | { ok: false; message: string }>;
+  /**
+   * Whether `actor` may take a decision on a running run: `promote` (widens the change: what
+   * approving it needs), `abort` and `rollback` (narrow it: its requester or an approver),
+   * `continue` (its requester, or an approver). Decided from the policy stored on the run.
+   */
+  authorize(
+    runId: string,
+    actor: Actor,
+    decision: RunDecision,
+  ): Promise<{ ok: true; view: RunView } | { ok: false; message: string }>;
   /** Active runs (holding a target lock), newest first. */
   active(): Promise<RunView[]>;
   /**

@@ -1,5 +1,6 @@
 import type { Run } from '../domain/runs/index.ts';
 import type { Queryable } from '../store/db.ts';
+import { wrongPlace } from './check-origin.ts';
 import { ENGINE_ACTOR, type EngineCore } from './engine-core.ts';
 import { formatDuration, formatTime } from './format-age.ts';
 import { readRun, type StoredRun } from './run-store.ts';
@@ -84,6 +85,8 @@ export async function withLockedRun(
   const decision = await core.db.transaction(async (tx): Promise<Decision | undefined> => {
     const stored = await readRun(tx, runId, { forUpdate: true });
     if (!stored) return undefined;
+    const place = wrongPlace(stored, actor);
+    if (place) return refuseClick(core, tx, stored, actor, 'wrong_place', place);
     const now = core.clock();
     if (WAITING.has(stored.run.state) && now.getTime() >= stored.run.expiresAt.getTime()) {
       await transition(core, tx, stored, { to: 'expired', actor: ENGINE_ACTOR });

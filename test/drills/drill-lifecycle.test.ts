@@ -76,7 +76,7 @@ describe('e2e: drills always restore (abort, restart, restore failure) and refus
   it('refuses an environment the scenario does not allow, with a clear message, and changes nothing', async () => {
     const before = world.plans().length;
     const sent = await world.command(
-      'drill dependency-outage checkout --env prod --reason test',
+      'drill dependency-outage checkout --env prod --reason test of the policy',
       LEAD,
     );
     const answer = await answerTo(world, sent.responseId);

@@ -52,7 +52,7 @@ function setImage(service: string, env: string, image: string): RunRequest {
     verb: 'rollback',
     target: { service, env },
     requester: { id: ALICE },
-    reason: 'test',
+    reason: 'interrupted-run test',
     steps: [{ action: 'k8s.set-image', params: { service, env, image } }],
   };
 }

@@ -57,6 +57,19 @@ export function createFakeEngine(initial: RunView[] = []): FakeEngine {
       calls.push({ method: 'get', args: [runId] });
       return views.get(runId);
     },
+    requirements(input) {
+      calls.push({ method: 'requirements', args: [input] });
+      return undefined;
+    },
+    async permits(input) {
+      calls.push({ method: 'permits', args: [input] });
+      return { ok: true };
+    },
+    async authorize(runId, actor, decision) {
+      calls.push({ method: 'authorize', args: [runId, actor, decision] });
+      const view = views.get(runId);
+      return view ? { ok: true, view } : { ok: false, message: `There is no run ${runId}.` };
+    },
     async active() {
       return [...views.values()];
     },

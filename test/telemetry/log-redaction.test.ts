@@ -24,7 +24,7 @@ describe('telemetry/logger: secrets never reach the log stream of a real run', (
     });
     // Signed requests (every header Slack sends), refusals, a failure and a Web API call.
     await bot.ask('help');
-    await bot.ask('rollback checkout --env prod --reason test');
+    await bot.ask('rollback checkout --env prod --reason test of redaction');
     const failing = await bot.command('deploy checkout v1.4.2');
     await bot.emulator.waitFor(() => bot.emulator.responses(failing.responseId)[0]);
     await sendSlashCommand(

@@ -56,6 +56,8 @@ export const EnvironmentPolicy = z
     reasonRequired: z.boolean(),
     selfApproval: z.boolean(),
     approvalTtl: Duration.optional(),
+    /** The shortest reason accepted where one is required (the environment's baseline may raise it). */
+    reasonMinLength: z.int().min(1).max(500).optional(),
   })
   .superRefine((p, ctx) => {
     if (p.approvals.count > 0 && p.approvals.roles.length === 0) {

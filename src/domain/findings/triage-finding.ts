@@ -10,6 +10,13 @@ import {
 import type { IncidentState, TriageSubject } from './triage-subject.ts';
 import type { FindingButton, FindingField, Line } from './types.ts';
 
+/** Whether running a playbook's steps on a target needs someone's approval first. */
+export type NeedsApproval = (input: {
+  target: { service: string; env: string };
+  actions: string[];
+  playbook: string;
+}) => boolean;
+
 /** The neutral triage message of one incident; `src/slack/render/` turns it into blocks. */
 export interface TriageFinding {
   /** One plain sentence for notifications and clients that cannot show blocks. */
@@ -71,7 +78,7 @@ export function signalLine(signal: Signal): Line {
  */
 export function triageFinding(
   subject: TriageSubject,
-  options: { maxSignals?: number } = {},
+  options: { maxSignals?: number; needsApproval?: NeedsApproval } = {},
 ): TriageFinding {
   const { incident, triage, state } = subject;
   const max = options.maxSignals ?? 10;
@@ -109,7 +116,7 @@ export function triageFinding(
       reasons: [...s.reasons],
     })),
     notes: notes(subject),
-    buttons: open ? buttons(subject) : [],
+    buttons: open ? buttons(subject, options.needsApproval) : [],
     footer: [
       `incident \`${subject.id}\` · update ${subject.version} · first signal `,
       time(incident.firstSignalAt),
@@ -119,7 +126,28 @@ export function triageFinding(
   return finding;
 }
 
-function buttons(subject: TriageSubject): FindingButton[] {
+/**
+ * Run, or Request approval where the policy wants an approver (protected environments): the
+ * same button and handler, worded for what a click does. Without a policy to ask, or without
+ * a known target, it is worded as a request (fail safe: a click never runs without the engine).
+ */
+function runText(subject: TriageSubject, top: TriageSuggestionLineSource, needs?: NeedsApproval) {
+  const { service, env } = subject.incident;
+  const approval =
+    !needs ||
+    !service ||
+    !env ||
+    needs({
+      target: { service, env },
+      actions: top.plan.steps.map((s) => s.action),
+      playbook: top.playbook,
+    });
+  return approval ? `Request approval: ${top.playbook}` : `Run ${top.playbook}`;
+}
+
+type TriageSuggestionLineSource = TriageSubject['triage']['suggestions'][number];
+
+function buttons(subject: TriageSubject, needs?: NeedsApproval): FindingButton[] {
   const top = subject.triage.suggestions[0];
   const out: FindingButton[] = [];
   const incidentId = subject.id;
@@ -127,7 +155,7 @@ function buttons(subject: TriageSubject): FindingButton[] {
     const value = encodeTriageButton({ incidentId, playbook: top.playbook });
     out.push({
       actionId: TRIAGE_ACTIONS.run,
-      text: `Run ${top.playbook}`,
+      text: runText(subject, top, needs),
       value,
       style: 'primary',
     });

@@ -15,6 +15,15 @@ export interface Requirements {
   /** Never true in a protected environment, whatever the spec says. */
   selfApproval: boolean;
   approvalTtlMs: number;
+  /**
+   * Who may ask: `anyone` or catalog roles. Absent on runs stored before the environment
+   * baseline existed; the verb's policy then decides.
+   */
+  requesters?: 'anyone' | string[];
+  /** The shortest reason accepted when one is required (trimmed characters). */
+  reasonMinLength?: number;
+  /** Where the policy came from, strictest last: `commands/rollback.yml`, `catalog.yml …`. */
+  basis?: string[];
 }
 
 /** The policy that governs a verb or one of its subcommands (a subcommand may inherit). */
@@ -29,9 +38,11 @@ export function policyFor(
 }
 
 /**
- * The approvals, reason and TTL a request needs. An environment missing from the catalog is
- * treated as protected (fail closed). A policy without environment rules (read-only verbs)
- * needs no approval; config validation guarantees a policy naming one environment names all.
+ * The approvals, reason and TTL the VERB's policy asks for (see `effectiveRequirements` for
+ * what a run needs: this and the environment's baseline). An environment missing from the
+ * catalog is treated as protected (fail closed). A policy without environment rules
+ * (read-only verbs) needs no approval; config validation guarantees a policy naming one
+ * environment names all.
  */
 export function requirementsFor(input: {
   spec: Pick<CommandSpec, 'verb' | 'policy' | 'subcommands'>;
@@ -54,5 +65,6 @@ export function requirementsFor(input: {
     reasonRequired: rule?.reasonRequired ?? false,
     selfApproval: (rule?.selfApproval ?? true) && !isProtected,
     approvalTtlMs: ttlSeconds === undefined ? DEFAULT_APPROVAL_TTL_MS : ttlSeconds * 1000,
+    ...(rule?.reasonMinLength ? { reasonMinLength: rule.reasonMinLength } : {}),
   };
 }

@@ -3,9 +3,10 @@ import type { ActionContext } from '../../actions/types.ts';
 import { resolveDeployImage } from '../../deploys/resolve-deploy-image.ts';
 import { freezeDecision } from '../../domain/deploys/freeze.ts';
 import { planFinding } from '../../domain/findings/index.ts';
-import { type RoleDirectory, requirementsFor } from '../../domain/policy/index.ts';
+import type { RoleDirectory } from '../../domain/policy/index.ts';
 import type { Ledger } from '../../evidence/ledger/create-ledger.ts';
 import type { Actor, RunEngine } from '../../runs/types.ts';
+import { commandActor } from '../actor.ts';
 import { reply, section } from '../render/blocks.ts';
 import { renderFinding } from '../render/run-message.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
@@ -35,14 +36,14 @@ interface Deploy {
 }
 
 function readCommand(request: CommandRequest): Deploy | undefined {
-  const { command, user } = request;
+  const { command } = request;
   const service = command.service ?? command.args.service;
   const version = command.args.version;
   if (!service || !command.env || !version) return undefined;
   const reason = typeof command.flags.reason === 'string' ? command.flags.reason : undefined;
   const override = command.flags['override-freeze'] === true;
   return {
-    actor: { id: user.id, name: user.name },
+    actor: commandActor(request),
     service,
     env: command.env,
     version,
@@ -91,9 +92,14 @@ export function createDeployCommand(deps: DeployDeps): CommandHandler {
         'invalid',
       );
     }
-    const spec = request.spec;
-    if (!spec) throw new Error('/mc deploy has no command spec');
-    const requirements = requirementsFor({ spec, env: d.env, catalog });
+    const target = { service: d.service, env: d.env };
+    // What the engine would require: the verb's policy and the environment's baseline.
+    const requirements = deps.engine.requirements({
+      verb: 'deploy',
+      target,
+      actions: [DEPLOY_ACTION],
+    });
+    if (!requirements) throw new Error('/mc deploy has no command spec');
     const freeze = freezeDecision({
       catalog,
       env: d.env,
@@ -105,7 +111,6 @@ export function createDeployCommand(deps: DeployDeps): CommandHandler {
       ...(d.override ? { override: { reason: d.reason } } : {}),
     });
     const params = { service: d.service, env: d.env, image };
-    const target = { service: d.service, env: d.env };
     if (request.command.flags['dry-run'] === true) {
       const action = deps.actions.get(DEPLOY_ACTION);
       const plan = await action
@@ -150,7 +155,20 @@ export function createDeployCommand(deps: DeployDeps): CommandHandler {
       steps: [{ action: DEPLOY_ACTION, params }],
       channel: request.channelId,
       // An override is approved by a freeze-override role, never by the requester.
-      ...(freeze.kind === 'needs_override' ? { requirements: freeze.requirements } : {}),
+      ...(freeze.kind === 'needs_override'
+        ? {
+            tighten: [
+              {
+                rule: {
+                  approvals: freeze.requirements.approvals,
+                  reasonRequired: true,
+                  selfApproval: false,
+                },
+                source: `freeze override (catalog.yml environments.${d.env}.freezeOverrideRoles)`,
+              },
+            ],
+          }
+        : {}),
     });
     if (!outcome.ok) {
       request.log.info({ code: outcome.code }, 'deploy refused');

@@ -2,13 +2,9 @@ import type { ActionRegistry } from '../../actions/registry.ts';
 import type { ActionContext } from '../../actions/types.ts';
 import { ROLLBACK_ACTION, rollbackSteps } from '../../deploys/rollback-steps.ts';
 import { planFinding } from '../../domain/findings/index.ts';
-import {
-  mayRequest,
-  type RoleDirectory,
-  RoleLookupError,
-  requirementsFor,
-} from '../../domain/policy/index.ts';
+import { mayRequestUnder, type RoleDirectory, RoleLookupError } from '../../domain/policy/index.ts';
 import type { Actor, EngineRefusal, RunEngine } from '../../runs/types.ts';
+import { commandActor } from '../actor.ts';
 import { preformatted, reply, section } from '../render/blocks.ts';
 import { renderFinding } from '../render/run-message.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
@@ -58,14 +54,14 @@ interface Rollback {
 }
 
 function readCommand(request: CommandRequest): Rollback | undefined {
-  const { command, user } = request;
+  const { command } = request;
   const service = command.service ?? command.args.service;
   const env = command.env;
   if (!service || !env) return undefined;
   const to = command.flags.to;
   const reason = typeof command.flags.reason === 'string' ? command.flags.reason : undefined;
   return {
-    actor: { id: user.id, name: user.name },
+    actor: commandActor(request),
     service,
     env,
     reason,
@@ -90,19 +86,23 @@ async function dryRun(deps: RollbackDeps, request: CommandRequest, r: Rollback) 
     await respondRefusal(error instanceof Error ? error.message : String(error));
     return 'invalid';
   }
-  const spec = request.spec;
-  if (!spec) throw new Error('/mc rollback has no command spec');
-  const { catalog } = request.config;
-  const requirements = requirementsFor({ spec, env: r.env, catalog });
+  const target = { service: r.service, env: r.env };
+  // What the engine would require: the verb's policy and the environment's baseline.
+  const requirements = deps.engine.requirements({
+    verb: 'rollback',
+    target,
+    actions: [ROLLBACK_ACTION],
+  });
+  if (!requirements) throw new Error('/mc rollback has no command spec');
   const roles = await deps.roles
     .rolesOf(r.actor.id)
     .catch((error: unknown) =>
       error instanceof RoleLookupError ? error.known : new Set<string>(),
     );
-  const allowed = mayRequest({ spec, env: r.env, roles });
+  const allowed = mayRequestUnder(requirements, roles);
   const finding = planFinding({
     verb: 'rollback',
-    target: { service: r.service, env: r.env },
+    target,
     requester: r.actor.id,
     reason: r.reason,
     steps: [{ action: ROLLBACK_ACTION, reversible: action.reversible, plan }],

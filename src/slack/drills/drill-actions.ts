@@ -1,7 +1,7 @@
-import type { Catalog, CommandSpec } from '../../config/schema.ts';
-import { mayRequest, type RoleDirectory, requirementsFor } from '../../domain/policy/index.ts';
 import type { DrillRunner } from '../../drills/drill-runner.ts';
 import type { DrillStore } from '../../drills/drill-store.ts';
+import type { Actor, RunEngine } from '../../runs/types.ts';
+import { clickActor } from '../actor.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import { reply, section } from '../render/blocks.ts';
 import { DRILL_ABORT_ACTION, DRILL_RETRY_ACTION } from '../render/drill-message.ts';
@@ -9,9 +9,7 @@ import { DRILL_ABORT_ACTION, DRILL_RETRY_ACTION } from '../render/drill-message.
 export interface DrillActionDeps {
   runner: DrillRunner;
   store: DrillStore;
-  roles: RoleDirectory;
-  spec: CommandSpec | undefined;
-  catalog: Catalog;
+  engine: Pick<RunEngine, 'permits' | 'authorize'>;
 }
 
 const tell = (request: ActionRequest, text: string) =>
@@ -25,16 +23,15 @@ const tell = (request: ActionRequest, text: string) =>
 async function mayAct(
   deps: DrillActionDeps,
   drillId: string,
-  userId: string,
+  actor: Actor,
 ): Promise<string | undefined> {
   const drill = await deps.store.get(drillId);
   if (!drill) return `Drill \`${drillId}\` is not known here.`;
-  if (drill.requester === userId || !deps.spec) return undefined;
-  const roles = await deps.roles.rolesOf(userId).catch(() => new Set<string>());
-  if (mayRequest({ spec: deps.spec, env: drill.env, roles }).ok) return undefined;
-  const approvers = requirementsFor({ spec: deps.spec, env: drill.env, catalog: deps.catalog })
-    .approvals.roles;
-  if (approvers.some((role) => roles.has(role))) return undefined;
+  if (drill.requester === actor.id) return undefined;
+  // The engine decides: someone the drill policy lets run drills there, or who may stop its run.
+  const target = drill.plan.faultTarget;
+  if ((await deps.engine.permits({ verb: 'drill', target, actor })).ok) return undefined;
+  if ((await deps.engine.authorize(drill.faultRun, actor, 'abort')).ok) return undefined;
   return `Only <@${drill.requester}>, who started drill \`${drillId}\`, or someone who may run or approve drills in \`${drill.env}\` can do that.`;
 }
 
@@ -46,7 +43,7 @@ export function createDrillActions(deps: DrillActionDeps): Record<string, Action
     ): ActionHandler =>
     async (request) => {
       const id = request.value ?? '';
-      const refusal = await mayAct(deps, id, request.user.id);
+      const refusal = await mayAct(deps, id, clickActor(request));
       if (refusal) return tell(request, refusal);
       const result = await work(id, request.user.id);
       await tell(request, result.message);

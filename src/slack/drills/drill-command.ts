@@ -1,12 +1,13 @@
 import { suggest } from '../../domain/commands/suggest.ts';
 import { planDrill } from '../../domain/drills/plan-drill.ts';
 import type { DrillPlaybook } from '../../domain/playbooks/drill-schema.ts';
-import { requirementsFor } from '../../domain/policy/index.ts';
+import { checkReason } from '../../domain/policy/index.ts';
 import { listDrillResults } from '../../drills/drill-report.ts';
 import type { DrillRunner } from '../../drills/drill-runner.ts';
 import { DrillBusyError, type DrillStore } from '../../drills/drill-store.ts';
 import type { EngineRefusal, RunEngine } from '../../runs/types.ts';
 import type { Queryable } from '../../store/db.ts';
+import { commandActor } from '../actor.ts';
 import type { CommandHandler, CommandOutcome, CommandRequest } from '../commands/types.ts';
 import { reply, section } from '../render/blocks.ts';
 import { renderDrillReport } from '../render/drill-report.ts';
@@ -94,13 +95,20 @@ export function createDrillCommand(deps: DrillCommandDeps): CommandHandler {
       return 'denied';
     }
     const reason = typeof command.flags.reason === 'string' ? command.flags.reason : undefined;
-    const rules =
-      request.spec && requirementsFor({ spec: request.spec, env, catalog: request.config.catalog });
-    if (rules?.reasonRequired && !reason?.trim()) {
-      await refuse(request, `A reason is required for drills in \`${env}\`: add \`--reason ...\`.`);
+    // The engine checks the run's whole reason; the person's own words must satisfy the policy.
+    const rules = deps.engine.requirements({
+      verb: 'drill',
+      target: plan.faultTarget,
+      actions: plan.faultSteps.map((s) => s.action),
+    });
+    const reasonCheck = rules
+      ? checkReason({ requirements: rules, reason, typed: request.text })
+      : { ok: true as const };
+    if (!reasonCheck.ok) {
+      await refuse(request, reasonCheck.message);
       return 'invalid';
     }
-    const requester = { id: user.id, name: user.name };
+    const requester = commandActor(request);
     const outcome = await deps.engine.request({
       verb: 'drill',
       target: plan.faultTarget,

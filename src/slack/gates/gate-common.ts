@@ -1,3 +1,4 @@
+import type { CommandSpec } from '../../config/schema.ts';
 import type { GatePlaybook } from '../../domain/playbooks/gate-schema.ts';
 import type { RoleDirectory } from '../../domain/policy/index.ts';
 import type { GateRun, GateStore } from '../../gates/gate-store.ts';
@@ -12,6 +13,8 @@ export interface GateHandlerDeps {
   /** Gate sets by id (`kind: gate` playbooks). */
   sets: Map<string, GatePlaybook>;
   roles: RoleDirectory;
+  /** `commands/gate.yml`: who may ask for (and so re-run) a gate evaluation. */
+  spec?: CommandSpec | undefined;
   store: GateStore;
   publisher: GatePublisher;
   client: SlackWebClient;

@@ -35,6 +35,14 @@ export function createGateHandlers(deps: GateHandlerDeps & { onWaiver?: () => vo
     return { results, digest: resultsDigest(results), evaluatedAt: deps.sources.clock() };
   }
 
+  /** Why `userId` may not re-run `run`: its requester, or someone the gate policy lets ask. */
+  async function whyNotRerun(run: GateRun, userId: string): Promise<string | undefined> {
+    if (run.requester === userId || !deps.spec) return undefined;
+    const roles = await deps.roles.rolesOf(userId).catch(() => new Set<string>());
+    const allowed = mayRequest({ spec: deps.spec, env: run.env, roles });
+    return allowed.ok ? undefined : `${allowed.message} Re-running could invalidate sign-offs.`;
+  }
+
   const signOffs = createGateSignOffs(deps);
   const waivers = createGateWaivers(deps);
 
@@ -96,6 +104,13 @@ export function createGateHandlers(deps: GateHandlerDeps & { onWaiver?: () => vo
     const found = await findGate(deps, request.value ?? '');
     if (typeof found === 'string') {
       await tell(request, found);
+      return;
+    }
+    // A re-run that changes results invalidates sign-offs: only who may ask for the gate.
+    const refusal = await whyNotRerun(found.run, request.user.id);
+    if (refusal) {
+      request.log.info({ gate: found.run.id }, 'gate re-run refused');
+      await tell(request, `${refusal} Nothing was re-run.`);
       return;
     }
     const fresh = await evaluate(found.run, found.set);

@@ -12,6 +12,8 @@ export interface ActionRequest {
   actionId: string;
   value: string | undefined;
   user: { id: string; name: string | undefined };
+  /** The clicker's Slack team (from `user.team_id`, else the payload's team). */
+  teamId: string | undefined;
   channelId: string | undefined;
   messageTs: string | undefined;
   triggerId: string;
@@ -84,6 +86,7 @@ export function registerActionListener(app: App, deps: ActionListenerDeps): void
           actionId: action.action_id,
           value: 'value' in action && typeof action.value === 'string' ? action.value : undefined,
           user: { id: body.user.id, name: body.user.username ?? body.user.name },
+          teamId: body.user.team_id ?? body.team?.id,
           channelId: channel,
           messageTs,
           triggerId: body.trigger_id,

@@ -42,8 +42,12 @@ function channelsFor(deps: PublishDeps, view: RunView): string[] {
   return [...new Set(all.filter((c): c is string => Boolean(c)))];
 }
 
-/** A revert run belongs in the thread of the run it undoes, when that one has a message. */
+/**
+ * The thread a run's message belongs in: the one it was asked for in (a triage card), else,
+ * for a revert run, the thread of the run it undoes when that one has a message.
+ */
 async function parentThread(deps: PublishDeps, view: RunView): Promise<PostedMessage | undefined> {
+  if (view.thread) return { ...view.thread, threadTs: view.thread.ts };
   const { revertOf } = view.run;
   if (!revertOf || !deps.get) return undefined;
   const original = await deps.get(revertOf).catch(() => undefined);

@@ -8,6 +8,7 @@ import {
 import type { Actor, EngineOutcome, RunEngine } from '../../runs/types.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
+import { clickActor } from '../actor.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import type { SlackReply } from '../render/blocks.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
@@ -93,10 +94,7 @@ export function createRunActionHandlers(deps: RunActionDeps): Record<string, Act
         await tell(request, renderRunRefusal({ message, correlationId: request.correlationId }));
         return;
       }
-      const actor: Actor = {
-        id: request.user.id,
-        ...(request.user.name ? { name: request.user.name } : {}),
-      };
+      const actor: Actor = clickActor(request);
       let outcome = await CLICKS[name](deps.engine, value, actor);
       if (outcome.ok && name === 'revert') {
         const { run } = outcome.view;

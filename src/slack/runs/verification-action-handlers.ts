@@ -5,6 +5,7 @@ import {
 } from '../../domain/findings/verification-buttons.ts';
 import type { RunEngine } from '../../runs/types.ts';
 import type { Verification } from '../../runs/verification.ts';
+import { clickActor } from '../actor.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
 import type { SlackWebClient } from '../web-client.ts';
@@ -12,14 +13,15 @@ import { guardedCall } from './slack-calls.ts';
 
 export interface VerificationActionDeps {
   verification: Pick<Verification, 'decide'>;
-  /** Resumes a paused run whose process died: its window then acts on the stored decision. */
-  engine: Pick<RunEngine, 'resume'>;
+  /** Authorizes each decision (policy, team, channel); resumes a paused run whose process died. */
+  engine: Pick<RunEngine, 'resume' | 'authorize'>;
   client: SlackWebClient;
 }
 
 /**
- * Continue / Roll back on a run whose verification paused: only its requester decides; a
- * refusal goes to the clicker alone. Success needs no reply: the run's message moves on.
+ * Continue / Roll back on a run whose verification paused (only its requester decides) and
+ * Promote / Abort on a canary, each authorized by the engine first; a refusal goes to the
+ * clicker alone. Success needs no reply: the run's message moves on.
  */
 export function createVerificationActionHandlers(
   deps: VerificationActionDeps,
@@ -47,10 +49,9 @@ export function createVerificationActionHandlers(
     return async (request) => {
       const value = decodeRunButton(request.value);
       if (!value) return refuse(request, 'This button does not name a run mc knows.');
-      const actor = {
-        id: request.user.id,
-        ...(request.user.name ? { name: request.user.name } : {}),
-      };
+      const actor = clickActor(request);
+      const allowed = await deps.engine.authorize(value.runId, actor, name);
+      if (!allowed.ok) return refuse(request, allowed.message);
       const decided = await deps.verification.decide(value.runId, actor, name);
       if (!decided.ok) return refuse(request, decided.message);
       if (decided.resume) {

@@ -25,8 +25,11 @@ export interface TriageOptions {
   db: Db;
   ledger: Pick<Ledger, 'append'>;
   config: Pick<LoadedConfig, 'catalog' | 'playbooks'>;
-  /** The run engine: Run asks it for a `triage` run; it enforces policy. */
-  engine: Pick<RunEngine, 'request'>;
+  /**
+   * The run engine: Run asks it for a `triage` run (it enforces policy), the message asks it
+   * whether a suggestion needs approval, Dismiss whether the clicker may silence the page.
+   */
+  engine: Pick<RunEngine, 'request' | 'requirements' | 'permits'>;
   /** Build it with `rejectRateLimitedCalls: true`: the poster honours Retry-After itself. */
   slackClient: SlackWebClient;
   log: Logger;
@@ -73,6 +76,8 @@ export function createTriage(options: TriageOptions): Triage {
     client: options.slackClient,
     store,
     catalog: config.catalog,
+    needsApproval: (input) =>
+      (options.engine.requirements({ verb: 'triage', ...input })?.approvals.count ?? 1) > 0,
     log,
     metrics,
     ...(options.minPostIntervalMs !== undefined

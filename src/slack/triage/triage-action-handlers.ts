@@ -9,6 +9,7 @@ import type { Ledger } from '../../evidence/ledger/create-ledger.ts';
 import type { RunEngine } from '../../runs/types.ts';
 import type { IncidentStore, StoredIncident } from '../../triage/incident-store.ts';
 import { refOf, type TriageService } from '../../triage/triage-service.ts';
+import { clickActor } from '../actor.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import {
   renderDryRun,
@@ -21,7 +22,7 @@ import type { TriagePoster } from './triage-poster.ts';
 export interface TriageActionDeps {
   store: Pick<IncidentStore, 'get' | 'dismiss' | 'addRun'>;
   service: Pick<TriageService, 'acknowledge'>;
-  engine: Pick<RunEngine, 'request'>;
+  engine: Pick<RunEngine, 'request' | 'permits'>;
   poster: Pick<TriagePoster, 'publish' | 'reply'>;
   ledger: Pick<Ledger, 'append'>;
   /** Absent when PAGERDUTY_TOKEN is not set. */
@@ -34,8 +35,9 @@ export interface TriageActionDeps {
 type Loaded = { ok: true; stored: StoredIncident; playbook?: string } | { ok: false };
 
 /**
- * The triage buttons: Run (a run through the engine, which enforces policy), Dry run (the
- * plan for the clicker only), Other suggestions, Dismiss (feedback in the ledger). Run and
+ * The triage buttons: Run / Request approval (a run through the engine, which decides its
+ * policy), Dry run (the plan for the clicker only), Other suggestions, Dismiss (feedback in the
+ * ledger; only someone the engine permits to act on the target, since it silences the page). Run and
  * Dismiss acknowledge the incident (MTTA) and its PagerDuty incidents. Buttons carry the
  * incident id and playbook; everything else is read again from the store.
  */
@@ -66,15 +68,21 @@ export function createTriageActionHandlers(deps: TriageActionDeps): Record<strin
       await request.respond(renderTriageNotice(`:information_source: ${refusal}`));
       return;
     }
+    // The engine decides the policy: the triage verb's, the environment's baseline and the
+    // playbook's override, strictest wins. In a protected environment the run waits for an
+    // approver, and its card goes in the incident's thread.
     const outcome = await deps.engine.request({
       verb: 'triage',
       target: { service, env },
-      requester: { id: request.user.id, ...(request.user.name ? { name: request.user.name } : {}) },
+      requester: clickActor(request),
       reason: `triage ${stored.id}: ${suggestion.title}`,
       steps: suggestion.plan.steps.map(({ action, params }) => ({ action, params })),
-      ...(stored.message || request.channelId
-        ? { channel: stored.message?.channel ?? request.channelId }
-        : {}),
+      playbook: suggestion.playbook,
+      ...(stored.message
+        ? { channel: stored.message.channel, threadTs: stored.message.ts }
+        : request.channelId
+          ? { channel: request.channelId }
+          : {}),
     });
     if (!outcome.ok) {
       await request.respond(
@@ -105,7 +113,11 @@ export function createTriageActionHandlers(deps: TriageActionDeps): Record<strin
     const latest = await deps.store.get(stored.id);
     if (latest) deps.poster.publish(refOf(latest));
     if (stored.message) {
-      const line = `:arrow_forward: <@${request.user.id}> asked for run \`${runId}\` (${suggestion.playbook}); its plan message follows.`;
+      const next =
+        outcome.view.run.state === 'awaiting_approval'
+          ? 'it waits for approval; its card follows in this thread'
+          : 'its plan message follows';
+      const line = `:arrow_forward: <@${request.user.id}> asked for run \`${runId}\` (${suggestion.playbook}); ${next}.`;
       deps.poster.reply(stored.message, renderTriageNotice(line));
     }
     await request.respond(
@@ -143,6 +155,25 @@ export function createTriageActionHandlers(deps: TriageActionDeps): Record<strin
     const { stored } = loaded;
     if (stored.dismissed) {
       await request.respond(renderTriageNotice(`\`${stored.id}\` was dismissed already.`));
+      return;
+    }
+    // Dismiss acknowledges the page: only someone who may act on this target may silence it.
+    const allowed = await deps.engine.permits({
+      verb: 'triage',
+      target: {
+        service: stored.incident.service ?? 'unknown',
+        env: stored.incident.env ?? 'unknown',
+      },
+      actor: clickActor(request),
+    });
+    if (!allowed.ok) {
+      request.log.info({ incident: stored.id }, 'triage dismiss refused');
+      await request.respond(
+        renderTriageNotice(
+          `:no_entry: ${allowed.message}`,
+          'Nothing was dismissed or acknowledged.',
+        ),
+      );
       return;
     }
     const entry = await deps.ledger.append({

@@ -1,5 +1,5 @@
 import type { Catalog } from '../../config/schema.ts';
-import { triageFinding } from '../../domain/findings/triage-finding.ts';
+import { type NeedsApproval, triageFinding } from '../../domain/findings/triage-finding.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { IncidentRef, IncidentStore, StoredIncident } from '../../triage/incident-store.ts';
 import type { TriageMetrics } from '../../triage/triage-metrics.ts';
@@ -17,6 +17,8 @@ export interface TriagePosterOptions {
   catalog: Pick<Catalog, 'services' | 'defaults'>;
   log: Logger;
   metrics: TriageMetrics;
+  /** Whether running a suggestion needs approval there (its button then asks for it). */
+  needsApproval?: NeedsApproval;
   /** Least time between two calls in one channel. Default 1000 ms (Slack: ~1 message/s). */
   minIntervalMs?: number;
   /** Tries of a message that fails for another reason than a rate limit. Default 3. */
@@ -52,6 +54,7 @@ let replies = 0;
  */
 export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
   const { client, store, catalog, log, metrics } = options;
+  const findingOptions = options.needsApproval ? { needsApproval: options.needsApproval } : {};
   const maxAttempts = options.maxAttempts ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 5_000;
   const retries = new Set<NodeJS.Timeout>();
@@ -91,7 +94,7 @@ export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
     attempt: number,
     replace: boolean,
   ): Promise<JobResult> {
-    const rendered = renderTriageMessage(triageFinding(stored));
+    const rendered = renderTriageMessage(triageFinding(stored, findingOptions));
     const result = await slackCall('chat.postMessage', metrics, () =>
       client.chat.postMessage({
         channel,
@@ -145,7 +148,7 @@ export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
       }
       return post(stored, channel, attempt, false);
     }
-    const rendered = renderTriageMessage(triageFinding(stored));
+    const rendered = renderTriageMessage(triageFinding(stored, findingOptions));
     const { message } = stored;
     const result = await slackCall('chat.update', metrics, () =>
       client.chat.update({

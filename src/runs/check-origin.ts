@@ -1,0 +1,26 @@
+import type { Actor } from './types.ts';
+
+/** What a click is checked against: where the run was asked for and where its message is. */
+interface RunPlace {
+  run: { id: string; channel?: string | undefined };
+  message?: { channel: string } | undefined;
+  team?: string | undefined;
+}
+
+/**
+ * Why a click from `actor.origin` may not act on this run, or undefined: a click from another
+ * Slack team than the run's (a shared channel), or from another channel than the one its
+ * message is in (a copied button). Calls without an origin are the bot's own.
+ */
+export function wrongPlace(place: RunPlace, actor: Actor): string | undefined {
+  const origin = actor.origin;
+  if (!origin) return undefined;
+  if (origin.team && place.team && origin.team !== place.team) {
+    return `Run ${place.run.id} belongs to another Slack workspace; nothing was done.`;
+  }
+  const home = place.message?.channel ?? place.run.channel;
+  if (origin.channel && home && origin.channel !== home) {
+    return `Run ${place.run.id} is decided in <#${home}>, where its message is; nothing was done.`;
+  }
+  return undefined;
+}
