@@ -41,6 +41,11 @@ function approvalsLine(view: RunView): Line {
 export interface RunFindingOptions {
   /** The revert run that undid this run: no more Revert button. */
   revertedBy?: string;
+  /**
+   * Who holds a role that may approve (the requester left out where they may not approve
+   * their own run): named on a run that waits for approval.
+   */
+  approvers?: { users: string[]; groups: string[] };
 }
 
 function fields(view: RunView, now: Date, options: RunFindingOptions): FindingField[] {
@@ -92,6 +97,14 @@ function notes(view: RunView, now: Date, options: RunFindingOptions): Line[] {
       line.push(' ', { user: run.requester }, ' asked for it and cannot approve it.');
     }
     out.push(line);
+    const who = options.approvers;
+    if (who && who.users.length + who.groups.length > 0) {
+      const names: Line[] = [
+        ...who.users.map((user): Line => [{ user }]),
+        ...who.groups.map((group): Line => [{ group }]),
+      ];
+      out.push(['Who may approve: ', ...names.flatMap((n, i) => (i > 0 ? [', ', ...n] : n))]);
+    }
   }
   if (run.state === 'interrupted') {
     const doing = view.interruptedFrom === 'reverting' ? 'reverting' : 'executing';

@@ -4,7 +4,12 @@ import type { RunState, RunStepState } from '../runs/index.ts';
  * A piece of a line a person reads: plain text (backticks mark code), a person by their chat
  * user id, a moment (shown in the reader's own time zone), or a link. Renderers decide how.
  */
-export type Inline = string | { user: string } | { time: Date } | { link: string; text: string };
+export type Inline =
+  | string
+  | { user: string }
+  | { group: string }
+  | { time: Date }
+  | { link: string; text: string };
 
 /** One line of a finding, as pieces. */
 export type Line = Inline[];

@@ -23,6 +23,7 @@ export function slackDate(at: Date): string {
 export function inlineMrkdwn(inline: Inline): string {
   if (typeof inline === 'string') return escapeKeepingMentions(inline);
   if ('user' in inline) return `<@${inline.user}>`;
+  if ('group' in inline) return `<!subteam^${inline.group}>`;
   if ('time' in inline) return slackDate(inline.time);
   return `<${inline.link}|${escapeMrkdwn(inline.text)}>`;
 }
@@ -38,6 +39,7 @@ export function linePlain(line: Line): string {
     .map((inline) => {
       if (typeof inline === 'string') return inline;
       if ('user' in inline) return `<@${inline.user}>`;
+      if ('group' in inline) return `<!subteam^${inline.group}>`;
       if ('time' in inline) return inline.time.toISOString();
       return `${inline.text} (${inline.link})`;
     })

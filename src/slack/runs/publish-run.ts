@@ -11,7 +11,7 @@ import { guardedCall } from './slack-calls.ts';
 /** What publishing a run's message needs. */
 export interface PublishDeps {
   client: SlackWebClient;
-  catalog: Pick<Catalog, 'services' | 'defaults'>;
+  catalog: Pick<Catalog, 'services' | 'defaults'> & Partial<Pick<Catalog, 'roles'>>;
   /** Records where the message was posted (the engine's attachMessage). */
   attach(runId: string, message: { channel: string; ts: string }): Promise<void>;
   /** Reads another run (a revert run's original, to post in its thread). */

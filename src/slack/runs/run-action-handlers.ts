@@ -72,8 +72,11 @@ export function createRunActionHandlers(deps: RunActionDeps): Record<string, Act
   async function refuse(request: ActionRequest, outcome: EngineOutcome & { ok: false }) {
     request.log.info({ code: outcome.code, run: outcome.view?.run.id }, 'run click refused');
     const roles = outcome.view?.requirements.approvals.roles ?? [];
+    const requester = outcome.view?.requirements.selfApproval
+      ? undefined
+      : outcome.view?.run.requester;
     const approvers = NAME_APPROVERS.has(outcome.code)
-      ? await whoMayApprove(roles, deps.catalog, deps.groupMembers)
+      ? await whoMayApprove(roles, deps.catalog, deps.groupMembers, requester)
       : undefined;
     await tell(
       request,

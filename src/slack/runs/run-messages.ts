@@ -20,6 +20,7 @@ import {
   updateRunMessage,
 } from './publish-run.ts';
 import { runMessageErrors } from './slack-calls.ts';
+import { approversFor } from './who-may-approve.ts';
 
 export type { PostResult } from './publish-run.ts';
 
@@ -95,6 +96,12 @@ export function createRunMessages(options: RunMessagesOptions): RunMessages {
     return work;
   }
 
+  /** Who may approve a run that waits for approval, as the catalog names them. */
+  function approversOf(view: RunView): RunFindingOptions {
+    if (view.waitingFor !== 'approval' || !options.catalog.roles) return {};
+    return { approvers: approversFor(view, options.catalog.roles) };
+  }
+
   async function revertedOriginal(view: RunView): Promise<void> {
     const { run } = view;
     if (!run.revertOf || run.state !== 'succeeded' || !options.get) return;
@@ -128,7 +135,7 @@ export function createRunMessages(options: RunMessagesOptions): RunMessages {
   async function publish(runId: string, entry: Entry): Promise<void> {
     const view = entry.latest;
     if (!view) return;
-    const finding = runFinding(view, options.clock());
+    const finding = runFinding(view, options.clock(), approversOf(view));
     const sent = JSON.stringify(finding);
     if (sent === entry.sent) return;
     const reply = renderFinding(finding);

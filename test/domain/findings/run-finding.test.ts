@@ -21,7 +21,15 @@ import {
 const text = (line: Line) =>
   line
     .map((p) =>
-      typeof p === 'string' ? p : 'user' in p ? `@${p.user}` : 'time' in p ? '<time>' : p.text,
+      typeof p === 'string'
+        ? p
+        : 'user' in p
+          ? `@${p.user}`
+          : 'group' in p
+            ? `@@${p.group}`
+            : 'time' in p
+              ? '<time>'
+              : p.text,
     )
     .join('');
 const field = (f: Finding, label: string) => {
