@@ -77,6 +77,8 @@ export interface Bot {
   runMessages: RunMessages;
   /** Everything features are built from (the sandbox and tests reach the clients here). */
   parts: BotParts;
+  /** The action ids of every button the bot answers (the entry-point test enumerates them). */
+  buttons: string[];
   /** Listens; then posts runs a dead owner left executing as interrupted, and starts expiring stale runs. */
   start(port: number, host?: string): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -127,6 +129,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       drillsFeature,
       ...(options.features ?? []),
     ].map((build) => build(parts));
+    const buttons = mergeActionHandlers(features);
     const slack = createSlackApp({
       botToken: env.SLACK_BOT_TOKEN ?? '',
       ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
@@ -151,7 +154,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
         ...features.flatMap((f) => f.routes ?? []),
       ],
       handlers: Object.assign({}, ...features.map((f) => f.commandHandlers ?? {})),
-      actionHandlers: mergeActionHandlers(features),
+      actionHandlers: buttons,
     });
     const { engine, runMessages } = parts;
     let expiry: NodeJS.Timeout | undefined;
@@ -165,6 +168,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       engine,
       runMessages,
       parts,
+      buttons: Object.keys(buttons),
       async start(port, host) {
         const bound = await slack.start(port, host);
         const interrupted = await engine.recoverInterrupted();
