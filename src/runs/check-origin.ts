@@ -1,5 +1,7 @@
 import type { Actor } from './types.ts';
 
+const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
+
 /** What a click is checked against: where the run was asked for and where its message is. */
 interface RunPlace {
   run: { id: string; channel?: string | undefined };
@@ -19,7 +21,8 @@ export function wrongPlace(place: RunPlace, actor: Actor): string | undefined {
     return `Run ${place.run.id} belongs to another Slack workspace; nothing was done.`;
   }
   const home = place.message?.channel ?? place.run.channel;
-  if (origin.channel && home && origin.channel !== home) {
+  // Only ids compare: a run asked for in `#team-checkout` (a catalog name) has no id to hold.
+  if (origin.channel && home && CHANNEL_ID.test(home) && origin.channel !== home) {
     return `Run ${place.run.id} is decided in <#${home}>, where its message is; nothing was done.`;
   }
   return undefined;

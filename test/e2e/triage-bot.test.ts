@@ -9,7 +9,10 @@ import { newTriggerId, sendBlockAction } from '../../src/sandbox/slack/sign-requ
 import {
   buttonValue,
   LEAD,
+  liveImage,
+  NOBODY,
   ONCALL,
+  PROD,
   type RollbackWorld,
   startRollbackWorld,
 } from '../support/runs-e2e.ts';
@@ -19,20 +22,20 @@ const AM_TOKEN = 'bot-e2e-alertmanager-token-1f3a';
 const PD_SECRETS = ['pd-secret-old-0001', 'pd-secret-new-0002'];
 const CHECKOUT = '#team-checkout';
 
-/** KubePodCrashLooping on checkout in staging, firing or resolved, as Alertmanager v4 sends it. */
-function crashloop(status: 'firing' | 'resolved'): AlertmanagerWebhook {
+/** KubePodCrashLooping on checkout (staging unless said), firing or resolved, as Alertmanager v4 sends it. */
+function crashloop(status: 'firing' | 'resolved', env = 'staging'): AlertmanagerWebhook {
   const labels = {
     alertname: 'KubePodCrashLooping',
     namespace: 'checkout',
     pod: 'checkout-7d9f8c6b5-x2x9q',
     container: 'app',
-    env: 'staging',
+    env,
     severity: 'critical',
   };
   const startsAt = new Date(Date.now() - 60_000).toISOString();
   return {
     version: '4',
-    groupKey: '{}:{alertname="KubePodCrashLooping", namespace="checkout"}',
+    groupKey: `{}:{alertname="KubePodCrashLooping", namespace="checkout", env="${env}"}`,
     truncatedAlerts: 0,
     status,
     receiver: 'mc',
@@ -48,7 +51,7 @@ function crashloop(status: 'firing' | 'resolved'): AlertmanagerWebhook {
         startsAt,
         endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
         generatorURL: 'http://prometheus.test:9090/graph',
-        fingerprint: '1a42cf7229bf3107',
+        fingerprint: env === 'staging' ? '1a42cf7229bf3107' : '2b53d0833ac04218',
       },
     ],
   } as AlertmanagerWebhook;
@@ -121,11 +124,69 @@ describe('the whole bot (createBot, as main.ts builds it) mounts auto-triage', (
     expect(JSON.stringify(run)).toMatch(/k8s\.rollout-undo/);
     expect(JSON.stringify(run)).toContain(ONCALL);
     expect(JSON.stringify(run)).not.toContain(LEAD);
-    // Its plan message follows in the incident's channel, waiting for the clicker's Confirm.
-    const plan = await world.until('the run plan in the incident channel', () =>
-      posts().find((m) => /^Triage checkout in staging/.test(m.text)),
+    // Its plan message follows in the incident's thread, waiting for the clicker's Confirm.
+    const plan = await world.until('the run plan in the incident thread', () =>
+      world.slack
+        .messages(CHECKOUT)
+        .find((m) => m.threadTs === message.ts && /^Triage checkout in staging/.test(m.text)),
     );
     expect(plan.text).toMatch(/waiting for confirmation/);
+  });
+
+  it('prod: the suggestion asks for approval; a stranger is refused, the requester cannot approve, a lead can', async () => {
+    const before = liveImage(world.kube, PROD);
+    expect(await deliver(crashloop('firing', 'prod'))).toBe(202);
+    const message = await world.until('the prod triage message', () =>
+      posts().find((m) => /checkout\/prod/.test(m.text)),
+    );
+    const clickAs = (m: EmulatedMessage, actionId: string, userId: string) =>
+      sendBlockAction(
+        `${world.baseUrl}/slack/events`,
+        {
+          actionId,
+          value: buttonValue(m, actionId)!,
+          userId,
+          channelId: m.channel,
+          messageTs: m.ts,
+          triggerId: newTriggerId(),
+        },
+        { signingSecret: SIGNING_SECRET },
+      );
+    expect(JSON.stringify(message.blocks)).toContain('Request approval: pod-crashloop');
+    // Someone without a role that may change prod: told privately, nothing is created.
+    await clickAs(message, TRIAGE_ACTIONS.run, NOBODY);
+    const answer = await world.until('the refusal', () =>
+      world.slack.ephemerals().find((e) => e.user === NOBODY),
+    );
+    expect(JSON.stringify(answer)).toContain(
+      'Only oncall, sre-lead or release-manager may run `/mc triage` in `prod`.',
+    );
+    expect((await world.bot.engine.active()).filter((v) => v.run.target.env === 'prod')).toEqual(
+      [],
+    );
+    // On call asks: the run waits for an approver; its card is in the incident's thread.
+    await clickAs(message, TRIAGE_ACTIONS.run, ONCALL);
+    const card = await world.until('the approval card in the incident thread', () =>
+      world.slack
+        .messages(CHECKOUT)
+        .find((m) => m.threadTs === message.ts && /^Triage checkout in prod/.test(m.text)),
+    );
+    expect(card.text).toMatch(/waiting for approval/);
+    const shown = JSON.stringify(card.blocks);
+    expect(shown).toContain('Who may approve');
+    expect(shown).not.toContain(`<@${ONCALL}>, <`);
+    // The requester cannot approve their own run; a lead can, and only then does prod change.
+    const self = await clickAs(card, 'run.approve', ONCALL);
+    expect(self.status).toBe(200);
+    await world.until('the self-approval refusal', () =>
+      world.slack
+        .ephemerals(card.channel)
+        .find((e) => e.user === ONCALL && /cannot approve it/.test(JSON.stringify(e))),
+    );
+    expect(liveImage(world.kube, PROD)).toBe(before);
+    await clickAs(card, 'run.approve', LEAD);
+    await world.until('prod rolled back', () => liveImage(world.kube, PROD) !== before);
+    expect(await deliver(crashloop('resolved', 'prod'))).toBe(202);
   });
 
   it('PagerDuty V3 webhooks: rotated signatures accepted, a forged or missing one is 401', async () => {
@@ -157,11 +218,12 @@ describe('the whole bot (createBot, as main.ts builds it) mounts auto-triage', (
 
   it('the resolved alert turns the same message into resolved', async () => {
     expect(await deliver(crashloop('resolved'))).toBe(202);
+    const staging = () => posts().filter((m) => /checkout\/staging/.test(m.text));
     const resolved = await world.until('the message marked resolved', () => {
-      const m = posts()[0];
+      const m = staging()[0];
       return m && /— resolved/.test(readable(m)) && m;
     });
     expect(buttonValue(resolved, TRIAGE_ACTIONS.run)).toBeUndefined();
-    expect(posts().filter((m) => /KubePodCrashLooping/.test(m.text))).toHaveLength(1);
+    expect(staging().filter((m) => /KubePodCrashLooping/.test(m.text))).toHaveLength(1);
   });
 });

@@ -33,7 +33,7 @@ interface Lane {
 }
 
 /**
- * One lane per channel: calls start at least `minIntervalMs` apart, and a 429 pauses every
+ * One lane per channel: a call starts at least `minIntervalMs` after the previous one ended, and a 429 pauses every
  * lane for its Retry-After (the job goes back to the front of its lane unless a newer one
  * for its key is already waiting). Lanes run in parallel; a lane runs one call at a time.
  */
@@ -79,7 +79,6 @@ export function createChannelQueue(options: ChannelQueueOptions): ChannelQueue {
     const [key, job] = next;
     lane.pending.delete(key);
     lane.busy = true;
-    lane.lastAt = now();
     try {
       const result = await job();
       if (result) {
@@ -90,6 +89,9 @@ export function createChannelQueue(options: ChannelQueueOptions): ChannelQueue {
     } catch (error) {
       options.onError?.(error, channel, key);
     } finally {
+      // Counted from the end of the job, whose last step is the Slack call: however long the
+      // work before that call took, two calls reach Slack at least minIntervalMs apart.
+      lane.lastAt = now();
       lane.busy = false;
       schedule(channel, lane);
     }

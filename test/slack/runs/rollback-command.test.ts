@@ -64,7 +64,11 @@ describe('src/slack/commands/rollback', () => {
         {
           verb: 'rollback',
           target: { service: 'checkout', env: 'prod' },
-          requester: { id: 'U0ALICE001', name: 'alice' },
+          requester: {
+            id: 'U0ALICE001',
+            name: 'alice',
+            origin: { team: 'T0EMULATE', channel: 'C0OPS' },
+          },
           reason: 'bad migration in 1.4.2',
           steps: [
             {
@@ -133,7 +137,12 @@ describe('src/slack/commands/rollback', () => {
     expect(visibleText(answer!.body)).toContain(
       `I could not post the plan of run ${view.run.id} (Slack said \`not_in_channel\`), so I cancelled it.`,
     );
-    expect(engine.callsOf('cancel')).toEqual([[view.run.id, { id: 'U0ALICE001', name: 'alice' }]]);
+    expect(engine.callsOf('cancel')).toEqual([
+      [
+        view.run.id,
+        { id: 'U0ALICE001', name: 'alice', origin: { team: 'T0EMULATE', channel: 'C0OPS' } },
+      ],
+    ]);
     expect(await countedSoon('error')).toBe(1);
   });
 

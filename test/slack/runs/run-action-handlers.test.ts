@@ -39,6 +39,8 @@ describe('src/slack/runs/run-action-handlers', () => {
     await bot.close();
   });
 
+  // Where the click came from: the engine refuses clicks from another team or channel.
+  const ORIGIN = { team: 'T0EMULATE', channel: CHANNEL };
   const click = (actionId: string, userId: string, v = value) =>
     bot.click({ actionId, value: v, userId, channelId: CHANNEL, messageTs: MESSAGE_TS });
   const ephemeralsFor = (user: string) =>
@@ -48,20 +50,33 @@ describe('src/slack/runs/run-action-handlers', () => {
     [
       'run.confirm',
       'confirm',
-      [view.run.id, { id: REQUESTER, name: REQUESTER.toLowerCase() }, HASH],
+      [view.run.id, { id: REQUESTER, name: REQUESTER.toLowerCase(), origin: ORIGIN }, HASH],
     ],
     [
       'run.approve',
       'approve',
-      [view.run.id, { id: REQUESTER, name: REQUESTER.toLowerCase() }, HASH, undefined],
+      [
+        view.run.id,
+        { id: REQUESTER, name: REQUESTER.toLowerCase(), origin: ORIGIN },
+        HASH,
+        undefined,
+      ],
     ],
     [
       'run.reject',
       'reject',
-      [view.run.id, { id: REQUESTER, name: REQUESTER.toLowerCase() }, undefined],
+      [view.run.id, { id: REQUESTER, name: REQUESTER.toLowerCase(), origin: ORIGIN }, undefined],
     ],
-    ['run.cancel', 'cancel', [view.run.id, { id: REQUESTER, name: REQUESTER.toLowerCase() }]],
-    ['run.resume', 'resume', [view.run.id, { id: REQUESTER, name: REQUESTER.toLowerCase() }]],
+    [
+      'run.cancel',
+      'cancel',
+      [view.run.id, { id: REQUESTER, name: REQUESTER.toLowerCase(), origin: ORIGIN }],
+    ],
+    [
+      'run.resume',
+      'resume',
+      [view.run.id, { id: REQUESTER, name: REQUESTER.toLowerCase(), origin: ORIGIN }],
+    ],
   ] as const)(
     '%s calls engine.%s with the run id, plan hash and the clicker; success says nothing',
     async (actionId, method, args) => {
@@ -129,7 +144,7 @@ describe('src/slack/runs/run-action-handlers', () => {
     await click('run.revert', OUTSIDER);
     await bot.emulator.waitFor(() => engine.callsOf('confirm').length > 0);
     expect(engine.callsOf('confirm')).toEqual([
-      [revertRun.run.id, { id: OUTSIDER, name: OUTSIDER.toLowerCase() }, HASH],
+      [revertRun.run.id, { id: OUTSIDER, name: OUTSIDER.toLowerCase(), origin: ORIGIN }, HASH],
     ]);
   });
 

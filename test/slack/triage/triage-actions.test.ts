@@ -59,10 +59,17 @@ describe('src/slack/triage/triage-action-handlers (real Bolt app, Slack emulator
     expect(request).toEqual({
       verb: 'triage',
       target: { service: 'checkout', env: 'prod' },
-      requester: { id: ONCALL, name: 'alice' },
+      requester: {
+        id: ONCALL,
+        name: 'alice',
+        origin: { team: 'T0EMULATE', channel: CHECKOUT_CHANNEL },
+      },
       reason: expect.stringMatching(/^triage inc-\d+: Return crash-looping pods/),
       steps: [{ action: 'k8s.rollout-undo', params: { service: 'checkout', env: 'prod' } }],
+      // The engine tightens the policy by the playbook's override; the card joins the thread.
+      playbook: 'pod-crashloop',
       channel: CHECKOUT_CHANNEL,
+      threadTs: message.ts,
     });
     expect(readable(reply!)).toMatch(/Run `r_triage00001` created from `pod-crashloop`/);
     await world.until('the run noted on the message', () =>
@@ -173,7 +180,7 @@ describe('src/slack/triage/triage-action-handlers (real Bolt app, Slack emulator
     expect(world.posts()).toHaveLength(1);
   });
 
-  it('Run with the real engine creates a triage run whose plan message follows in the channel', async () => {
+  it('Run with the real engine creates a triage run whose plan message follows in the incident thread', async () => {
     const config = await loadRepoConfig();
     let engine!: Awaited<ReturnType<typeof realEngine>>;
     world = await startTriageWorld({
@@ -205,8 +212,11 @@ describe('src/slack/triage/triage-action-handlers (real Bolt app, Slack emulator
       expect(readable(reply!)).toMatch(/Run `r_\w+` created from `queue-backlog`/);
       const runId = /Run `(r_\w+)`/.exec(readable(reply!))?.[1];
       const plan = await world.until(
-        'the run plan message',
-        () => world.posts().find((m) => m.ts !== message.ts && m.text.includes('checkout')),
+        'the run plan message in the incident thread',
+        () =>
+          world.slack
+            .messages(CHECKOUT_CHANNEL)
+            .find((m) => m.threadTs === message.ts && m.text.includes('Triage')),
         15_000,
       );
       expect(readable(plan)).toMatch(

@@ -104,6 +104,9 @@ function refusingEngine(): RunEngine {
 export async function startTriageWorld(options: WorldOptions = {}): Promise<TriageWorld> {
   const config = options.config ?? (await loadRepoConfig());
   const slack = await createSlackEmulator({ botToken: BOT_TOKEN });
+  // The catalog's user groups: ONCALL is on call (the environments' baselines ask for a role).
+  slack.seedUsergroup('S05ONCALL1', [ONCALL]);
+  for (const group of ['S01SRELEAD', 'S02RELMGRS', 'S03SECOPS1']) slack.seedUsergroup(group, []);
   const logs = captureLogs({ level: 'info', secrets: [BOT_TOKEN, SIGNING_SECRET] });
   const log = logs.log;
   const metrics = createMetrics({ defaultMetrics: false });
