@@ -23,6 +23,7 @@ import { signProvenance } from '../evidence/support/sign-artifact.ts';
 import {
   CHANNEL,
   LEAD,
+  NOBODY,
   ONCALL,
   type RollbackWorld,
   STAGING,
@@ -101,6 +102,27 @@ describe('/mc gate through the whole bot', () => {
         },
       });
     }
+    // A re-run can invalidate sign-offs: someone who may not ask for a gate is refused.
+    const evaluations = async () => {
+      let n = 0;
+      for await (const entry of world.bot.ledger.read())
+        n += entry.kind === 'gate.evaluated' ? 1 : 0;
+      return n;
+    };
+    let recorded = 0;
+    for (let i = 0; i < 200 && recorded === 0; i++) {
+      recorded = await evaluations();
+      if (recorded === 0) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(recorded).toBe(1);
+    await world.click(first, GATE_RERUN_ACTION, NOBODY);
+    await world.until('the re-run refusal', () =>
+      world.slack
+        .ephemerals()
+        .find((e) => e.user === NOBODY && /Nothing was re-run/.test(JSON.stringify(e))),
+    );
+    expect(await evaluations()).toBe(1);
+    expect(world.plans()[0]?.text).toBe(first.text);
     const clicked = await world.click(first, GATE_RERUN_ACTION, LEAD);
     expect(clicked.status).toBe(200);
     const updated = await world.until('the message updated', () => {

@@ -114,6 +114,48 @@ describe('src/slack/triage/triage-action-handlers (real Bolt app, Slack emulator
     expect(await ackCounts(world.triage.metrics)).toEqual({});
   });
 
+  it('Dismiss by someone the engine does not permit silences nothing: no ack, no feedback', async () => {
+    let fake!: FakeEngine;
+    world = await startTriageWorld({
+      minPostIntervalMs: 100,
+      pagerduty: true,
+      engine: async () => {
+        fake = createFakeEngine();
+        fake.permits = async () => ({
+          ok: false,
+          message: 'Only oncall, sre-lead or release-manager may run `/mc triage` in `prod`.',
+        });
+        return fake;
+      },
+    });
+    const pd = world.pd!;
+    const page = pd.seedIncident({
+      title: 'Checkout pods crash looping',
+      serviceId: 'PCHK7Q2',
+      urgency: 'high',
+    });
+    await pd.deliverWebhook(
+      `${world.baseUrl}/webhooks/pagerduty`,
+      { type: 'incident.triggered', incidentId: page.id },
+      { secret: PD_SECRET },
+    );
+    await world.deliver(crashloop);
+    const message = await world.until('one message with both signals', () => {
+      const m = world.posts()[0];
+      return m && /PagerDuty #/.test(readable(m)) && m;
+    });
+    const answer = await world.click(message, TRIAGE_ACTIONS.dismiss);
+    const [reply] = await world.until(
+      'the answer',
+      () => world.answers(answer)[0] && world.answers(answer),
+    );
+    expect(readable(reply!)).toMatch(
+      /Only oncall, sre-lead or release-manager may run `\/mc triage` in `prod`\.[\s\S]*Nothing was dismissed or acknowledged/,
+    );
+    expect(pd.incident(page.id)?.status).toBe('triggered');
+    expect((await ledgerKinds(world)).map((e) => e.kind)).not.toContain('triage.dismissed');
+  });
+
   it('Dry run shows the plan to the clicker only; Other suggestions lists the rest with reasons', async () => {
     world = await startTriageWorld({ minPostIntervalMs: 100 });
     const message = await opened(world);
