@@ -14,16 +14,20 @@ interface RunPlace {
  * Slack team than the run's (a shared channel), or from another channel than the one its
  * message is in (a copied button). Calls without an origin are the bot's own.
  */
-export function wrongPlace(place: RunPlace, actor: Actor): string | undefined {
+export function wrongPlace(
+  place: RunPlace,
+  actor: Actor,
+  what = `Run ${place.run.id}`,
+): string | undefined {
   const origin = actor.origin;
   if (!origin) return undefined;
   if (origin.team && place.team && origin.team !== place.team) {
-    return `Run ${place.run.id} belongs to another Slack workspace; nothing was done.`;
+    return `${what} belongs to another Slack workspace; nothing was done.`;
   }
   const home = place.message?.channel ?? place.run.channel;
   // Only ids compare: a run asked for in `#team-checkout` (a catalog name) has no id to hold.
   if (origin.channel && home && CHANNEL_ID.test(home) && origin.channel !== home) {
-    return `Run ${place.run.id} is decided in <#${home}>, where its message is; nothing was done.`;
+    return `${what} is decided in <#${home}>, where its message is; nothing was done.`;
   }
   return undefined;
 }

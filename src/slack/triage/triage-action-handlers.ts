@@ -6,6 +6,7 @@ import {
   whyNotRun,
 } from '../../domain/findings/triage-plan.ts';
 import type { Ledger } from '../../evidence/ledger/create-ledger.ts';
+import { wrongPlace } from '../../runs/check-origin.ts';
 import type { RunEngine } from '../../runs/types.ts';
 import type { IncidentStore, StoredIncident } from '../../triage/incident-store.ts';
 import { refOf, type TriageService } from '../../triage/triage-service.ts';
@@ -51,6 +52,16 @@ export function createTriageActionHandlers(deps: TriageActionDeps): Record<strin
       await request.respond(
         renderTriageNotice(':warning: This triage message is out of date: its incident is gone.'),
       );
+      return { ok: false };
+    }
+    // A button answers only where its message is (a copied or forged click is refused).
+    const place = wrongPlace(
+      { run: { id: stored.id }, message: stored.message },
+      clickActor(request),
+    );
+    if (place) {
+      request.log.warn({ incident: stored.id }, 'triage click from another channel');
+      await request.respond(renderTriageNotice(`:no_entry: ${place}`));
       return { ok: false };
     }
     return value.playbook ? { ok: true, stored, playbook: value.playbook } : { ok: true, stored };
