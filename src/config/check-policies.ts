@@ -45,7 +45,10 @@ export function checkPolicies(input: {
           message: `nobody may run /mc ${spec.verb} in ${env}: it shares no role with catalog.yml environments.${env}.policy.requesters`,
         });
       }
-      if (r.approvals.count > 0 && r.approvals.roles.length === 0) {
+      // Read-only verbs (help) under the safe default are not worth a word: only verbs that
+      // ask for approvals themselves, or environments that declare a baseline, are checked.
+      const declared = Object.keys(spec.policy.environments).length > 0 || environment.policy;
+      if (declared && r.approvals.count > 0 && r.approvals.roles.length === 0) {
         errors.push({
           ...at,
           path: `policy.environments.${env}.approvals.roles`,

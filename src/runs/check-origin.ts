@@ -1,7 +1,5 @@
 import type { Actor } from './types.ts';
 
-const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
-
 /** What a click is checked against: where the run was asked for and where its message is. */
 interface RunPlace {
   run: { id: string; channel?: string | undefined };
@@ -26,7 +24,7 @@ export function wrongPlace(
   }
   const home = place.message?.channel ?? place.run.channel;
   // Only ids compare: a run asked for in `#team-checkout` (a catalog name) has no id to hold.
-  if (origin.channel && home && CHANNEL_ID.test(home) && origin.channel !== home) {
+  if (origin.channel && home && !home.startsWith('#') && origin.channel !== home) {
     return `${what} is decided in <#${home}>, where its message is; nothing was done.`;
   }
   return undefined;
