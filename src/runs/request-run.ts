@@ -1,11 +1,11 @@
 import { resolveTarget } from '../actions/resolve-target.ts';
-import type { ActionPlan } from '../actions/types.ts';
+import type { ActionPlan, PlannedAction } from '../actions/types.ts';
 import { unknownName } from '../config/schema.ts';
 import { planHash } from '../domain/policy/index.ts';
 import type { RunStep } from '../domain/runs/index.ts';
 import { checkRequester } from './check-requester.ts';
 import { createRun, refuseLocked } from './create-run.ts';
-import { type EngineCore, errorMessage } from './engine-core.ts';
+import { type EngineCore, errorMessage, toJson } from './engine-core.ts';
 import { stepName } from './step-params.ts';
 import { lockHolder } from './target-lock.ts';
 import { refuse } from './transition.ts';
@@ -83,7 +83,7 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
   if (await lockHolder(core.db, target)) return refuseLocked(core, target, requester.id);
 
   const ctx = core.actionContext(requester);
-  const plans: ActionPlan[] = [];
+  const plans: PlannedAction[] = [];
   for (const [i, step] of request.steps.entries()) {
     try {
       plans.push(await core.actions.get(step.action).plan(ctx, parsed[i]));
@@ -103,6 +103,7 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
     reversible: core.actions.get(step.action).reversible,
     plan: plans[i]?.summary || step.action,
     state: 'pending',
+    ...(plans[i]?.intent ? { intent: toJson(plans[i]?.intent) as RunStep['intent'] } : {}),
   }));
   const hash = planHash({ verb: request.verb, target, steps });
   return createRun(core, {
@@ -113,7 +114,8 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
     ...(request.channel === undefined ? {} : { channel: request.channel }),
     ...(request.revertOf === undefined ? {} : { revertOf: request.revertOf }),
     steps,
-    plans,
+    // The intent lives on its step; the plan shown keeps summary, diff and warnings.
+    plans: plans.map(({ intent: _intent, ...shown }): ActionPlan => shown),
     requirements: request.requirements ?? policy.requirements,
     planHash: hash,
   });
