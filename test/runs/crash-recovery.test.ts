@@ -8,7 +8,7 @@ import { readWorkload } from '../../src/adapters/kubernetes/workload.ts';
 import { runButtons } from '../../src/domain/findings/run-buttons.ts';
 import type { RunEngine, RunView } from '../../src/runs/types.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import { fast, PROD, prodRef, STAGING, settled, stagingRef } from '../actions/world.ts';
+import { fast, prodRef, STAGING, settled, stagingRef } from '../actions/world.ts';
 import {
   startAlertmanager,
   startWebhookReceiver,
