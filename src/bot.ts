@@ -56,6 +56,11 @@ export interface BotOptions {
   >;
   /** How often runs whose approval window passed are expired. Default 30 s. */
   expireEveryMs?: number;
+  /**
+   * With PostgreSQL: how often to sweep for runs whose owner's heartbeat went stale (another
+   * bot died). Default 5 s.
+   */
+  recoverEveryMs?: number;
   /** At most one progress edit of a run's message per this interval. Default 1 s. */
   messageUpdateMs?: number;
   /** How long stop() waits for executing runs before closing the store. Default 30 s. */
@@ -118,7 +123,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       kubeConfig: options.kubeConfig,
       clientRetries: options.clientRetries,
       ownerId: options.ownerId,
-      runs: options.runs,
+      // PGlite's data-dir lock makes the store this process's alone: recover at once on start.
+      runs: { exclusiveStore: !env.DATABASE_URL, ...options.runs },
       verification: options.verification,
       messageUpdateMs: options.messageUpdateMs,
     });
@@ -158,6 +164,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     });
     const { engine, runMessages } = parts;
     let expiry: NodeJS.Timeout | undefined;
+    let sweep: NodeJS.Timeout | undefined;
     const started: Feature[] = [];
     return {
       store,
@@ -185,10 +192,26 @@ export async function createBot(options: BotOptions): Promise<Bot> {
           });
         }, options.expireEveryMs ?? 30_000);
         expiry.unref();
+        if (env.DATABASE_URL) {
+          // A shared database: another bot may die at any time; its runs are found by this sweep.
+          sweep = setInterval(() => {
+            engine
+              .recoverInterrupted()
+              .then((runs) => {
+                if (runs.length > 0)
+                  log.warn({ runs: runs.map((v) => v.run.id) }, 'interrupted runs posted');
+              })
+              .catch((error: unknown) => {
+                log.error({ err: error }, 'sweeping for interrupted runs failed');
+              });
+          }, options.recoverEveryMs ?? 5_000);
+          sweep.unref();
+        }
         return bound;
       },
       async stop() {
         clearInterval(expiry);
+        clearInterval(sweep);
         await slack.stop();
         for (const feature of started.reverse()) {
           try {

@@ -1,8 +1,9 @@
 import { ActionError } from './action-error.ts';
-import type { Action, ActionContext, ActionPlan, Json } from './types.ts';
+import type { Action, ActionContext, Applied, Intent, Json, PlannedAction } from './types.ts';
 
-type Common<P> = Omit<Action<P>, 'reversible' | 'irreversible' | 'revert' | 'plan'> & {
-  plan(ctx: ActionContext, params: P): Promise<ActionPlan>;
+type Common<P> = Omit<Action<P>, 'reversible' | 'irreversible' | 'revert' | 'plan' | 'apply'> & {
+  plan(ctx: ActionContext, params: P): Promise<PlannedAction>;
+  apply(ctx: ActionContext, params: P, intent: Intent): Promise<Applied>;
 };
 
 /** A reversible action brings its revert; an irreversible one says why it has none. */
@@ -22,10 +23,13 @@ export function defineAction<P>(definition: ActionDefinition<P>): Action<P> {
   if (!NAME.test(definition.name)) {
     throw new Error(`action name "${definition.name}" must look like k8s.set-image`);
   }
-  if (definition.reversible) return Object.freeze({ ...definition });
+  const apply = async (ctx: ActionContext, params: P, intent?: Intent) =>
+    definition.apply(ctx, params, intent ?? (await definition.plan(ctx, params)).intent);
+  if (definition.reversible) return Object.freeze({ ...definition, apply });
   const { irreversible, name } = definition;
   return Object.freeze({
     ...definition,
+    apply,
     async plan(ctx: ActionContext, params: P) {
       const plan = await definition.plan(ctx, params);
       const warning = `Cannot be undone: ${irreversible}`;

@@ -20,6 +20,34 @@ export interface ActionPlan {
   noop?: boolean;
   /** Things to know before confirming (not reversible, paused, pods need a restart...). */
   warnings?: string[];
+  /** The exact change, resolved from the live state (absent on plans built for display only). */
+  intent?: Intent;
+}
+
+/**
+ * The exact change a step makes, resolved when it is planned: stored before apply, bound by
+ * the plan hash, and what apply applies (never "the previous revision" recomputed later).
+ */
+export interface Intent {
+  /** The live state it was planned from: what revert restores, and the precondition of apply. */
+  before: Json;
+  /** The exact target state: `revision 6, shop/checkout:1.4.1`, `replicas: 6`, a key's value. */
+  after: Json;
+}
+
+/** A plan as an action returns it: always with its intent. */
+export type PlannedAction = ActionPlan & { intent: Intent };
+
+/**
+ * Where the live state stands against an intent: already `applied`, `not_applied` yet (it is
+ * still the planned `before`), or `drifted` (changed by someone else since the plan).
+ */
+export interface Reconciled {
+  state: 'applied' | 'not_applied' | 'drifted';
+  /** For a person: what the live state is, and what was planned. */
+  detail: string;
+  /** When applied: what apply would have returned (a silence's id found on the server). */
+  applied?: Applied;
 }
 
 /** What apply changed: `before` is exactly the state revert restores. Both JSON. */
@@ -64,8 +92,15 @@ export interface Action<P = unknown> {
   readonly reversible: boolean;
   /** Why it cannot be undone, when `reversible` is false. */
   readonly irreversible?: string;
-  plan(ctx: ActionContext, params: P): Promise<ActionPlan>;
-  apply(ctx: ActionContext, params: P): Promise<Applied>;
+  plan(ctx: ActionContext, params: P): Promise<PlannedAction>;
+  /**
+   * Applies `intent`, idempotently: a live state already at `intent.after` changes nothing, and
+   * one that is neither `before` nor `after` is refused (ActionError 'changed'). Without an
+   * intent (a step run outside a stored run), it plans one from the live state first.
+   */
+  apply(ctx: ActionContext, params: P, intent?: Intent): Promise<Applied>;
+  /** Reads the live state and says whether `intent` is applied; changes nothing. */
+  reconcile(ctx: ActionContext, params: P, intent: Intent): Promise<Reconciled>;
   verify(
     ctx: ActionContext,
     params: P,

@@ -150,7 +150,8 @@ export function buildBotParts(input: PartsInput): BotParts {
     }),
     clock,
     log,
-    ownerId: input.ownerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    // A random instance id per process start: never a PID, which every container's bot shares.
+    ownerId: input.ownerId ?? `${os.hostname()}:${randomBytes(8).toString('hex')}`,
     ...input.runs,
     afterSteps: verification,
   });

@@ -34,6 +34,7 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     revertWindowMs: options.revertWindowMs ?? DAY_MS,
     verifyTimeoutMs: options.verifyTimeoutMs,
     afterSteps: options.afterSteps,
+    exclusiveStore: options.exclusiveStore ?? false,
     heartbeatMs: options.heartbeatMs ?? 5_000,
     staleAfterMs: options.staleAfterMs ?? 30_000,
     progressIntervalMs: options.progressIntervalMs ?? 2_000,

@@ -82,6 +82,7 @@ export async function createRun(core: EngineCore, draft: RunDraft): Promise<Engi
           action: s.action,
           params: s.params,
           plan: s.plan,
+          ...(s.intent ? { intent: s.intent } : {}),
         })),
         approvals: draft.requirements.approvals,
         expiresAt: run.expiresAt,

@@ -27,17 +27,27 @@ export interface RunEngineOptions {
   clock: () => Date;
   log: Logger;
   /**
-   * This process, unique among live processes sharing the database (pod name + pid...). A
-   * run owned by this id that this engine is not executing was left by an earlier incarnation.
+   * This process's instance id: random, new at every process start, unique among processes
+   * sharing the database (never a PID, which a restarted container reuses). A run owned by
+   * this id that this engine is not executing was left by an earlier incarnation.
    */
   ownerId: string;
+  /**
+   * The store is embedded and locked to this process (PGlite's data-dir lock): no other live
+   * process can own a run, so recoverInterrupted() takes every run of another owner at once,
+   * without waiting for its heartbeat to go stale. Never set it on a shared PostgreSQL.
+   */
+  exclusiveStore?: boolean;
   /** How long after success a Revert may still be asked for. Default 24 h. */
   revertWindowMs?: number;
   /** Passed to each step's verify(); default: the action's own (a rollout's progress deadline). */
   verifyTimeoutMs?: number;
   /** How often an executing owner proves it is alive. Default 5 s. */
   heartbeatMs?: number;
-  /** A heartbeat older than this marks the owner dead (recoverInterrupted). Default 30 s. */
+  /**
+   * A heartbeat older than this marks the owner dead (recoverInterrupted, which the bot also
+   * runs as a periodic sweep on a shared database). Default 30 s.
+   */
   staleAfterMs?: number;
   /** At most one progress update per run to the observer per this interval. Default 2 s. */
   progressIntervalMs?: number;

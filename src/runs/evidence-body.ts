@@ -43,6 +43,8 @@ export function evidenceBody(stored: StoredRun, approvals: Approval[]): unknown 
       diff: stored.plans[i]?.diff ?? [],
       warnings: stored.plans[i]?.warnings ?? [],
       restores: stored.restores?.[i] ?? null,
+      // The exact target the approvals were bound to (the plan hash covers it).
+      intent: step.intent ?? null,
     })),
     steps: run.steps.map((step) => ({
       index: step.index,

@@ -3,6 +3,7 @@ import { type RunStep, revertOrder } from '../domain/runs/index.ts';
 import { finishSteps } from './after-steps.ts';
 import { type EngineCore, errorMessage } from './engine-core.ts';
 import { moveOwned, saveSteps } from './persist-steps.ts';
+import { changesSincePlan, driftMessage, intentOf, reconcileStep } from './reconcile-steps.ts';
 import { revertSteps } from './revert-steps.ts';
 import { type Restore, readRun } from './run-store.ts';
 import { parsedParams, sentences, stepName } from './step-params.ts';
@@ -22,8 +23,9 @@ function finishStep(core: EngineCore, step: RunStep, error?: string): void {
 }
 
 /**
- * One forward step: apply (skipped when an earlier owner already captured `before`), persist
- * before/after at once, then verify. Returns the failure, if any. Store errors propagate.
+ * One forward step: apply its intent, persist before/after at once, then verify. A step an
+ * earlier owner left `running` is reconciled first: applied already (verify only), not applied
+ * (apply), or changed by someone else (fail, never overwrite). Returns the failure, if any.
  */
 async function runStep(s: StepRun, step: RunStep): Promise<string | undefined> {
   const { core, runId, steps } = s;
@@ -44,19 +46,33 @@ async function runStep(s: StepRun, step: RunStep): Promise<string | undefined> {
     return fail(errorMessage(error));
   }
   if (step.before === undefined) {
-    Object.assign(step, { state: 'running', startedAt: core.clock(), error: undefined });
-    await save();
-    core.notify(runId);
+    const intent = intentOf(step);
+    // Cut off by a crash after apply may have reached the API: look before touching anything.
+    const r =
+      step.state === 'running' && intent
+        ? await reconcileStep(core, s.ctx, step, intent)
+        : undefined;
+    if (r?.state === 'drifted') {
+      return fail(`changed by someone else while the run was interrupted: ${r.detail}`);
+    }
     let applied: Applied;
-    try {
-      applied = await action.apply(s.ctx, params);
-    } catch (error) {
-      return fail(errorMessage(error));
+    if (r?.state === 'applied' && intent) {
+      applied = r.applied ?? { ...intent };
+    } else {
+      Object.assign(step, { state: 'running', startedAt: core.clock(), error: undefined });
+      await save();
+      core.notify(runId);
+      try {
+        applied = await action.apply(s.ctx, params, intent);
+      } catch (error) {
+        return fail(errorMessage(error));
+      }
     }
     step.before = applied.before;
     step.after = applied.after;
     // Before verify: a crash from here on still knows what to restore.
-    await save({ state: 'applied', before: applied.before, after: applied.after });
+    const found = r?.state === 'applied' ? { found: r.detail } : {};
+    await save({ state: 'applied', before: applied.before, after: applied.after, ...found });
   }
   const label = `${stepName(step.index, step.action)} of ${s.total}`;
   let result: VerifyResult;
@@ -155,6 +171,17 @@ export async function executeRun(core: EngineCore, runId: string): Promise<void>
     return;
   }
   if (stored.run.state !== 'executing') return;
+  const fresh = steps.every((step) => step.state === 'pending' && step.startedAt === undefined);
+  if (fresh && !stored.restores) {
+    // The approval pinned these intents: if the target moved since, change nothing.
+    const changes = await changesSincePlan(core, ctx, steps);
+    if (changes.length > 0) {
+      const error = driftMessage(stored.run, changes);
+      const move = { from: 'executing' as const, to: 'failed' as const };
+      await moveOwned(core, runId, move, { steps, error }, { drifted: changes });
+      return;
+    }
+  }
   const s: StepRun = { core, ctx, runId, steps, total: steps.length };
   for (const step of steps) {
     if (step.state === 'succeeded') continue;

@@ -30,30 +30,38 @@ async function moveIfUnchanged(
 /**
  * Runs left `executing`/`reverting` by a dead owner become `interrupted`: another owner whose
  * heartbeat is older than staleAfterMs, or this ownerId when this engine is not running them
- * (an earlier incarnation of this process). A heartbeat that lands meanwhile wins.
+ * (an earlier incarnation of this process). With an exclusive (embedded, locked) store every
+ * other owner is dead by construction, so its runs are taken at once, fresh heartbeat or not.
+ * A heartbeat that lands meanwhile wins.
  */
 export async function recoverInterrupted(core: EngineCore): Promise<RunView[]> {
   const cutoff = new Date(core.clock().getTime() - core.staleAfterMs);
-  const candidates = await selectRuns(
-    core.db,
-    `state IN ('executing', 'reverting') AND (owner_id IS NULL OR owner_id = $1
-       OR owner_heartbeat_at IS NULL OR owner_heartbeat_at < $2)`,
-    [core.ownerId, cutoff],
-  );
+  const candidates = core.exclusiveStore
+    ? await selectRuns(core.db, `state IN ('executing', 'reverting')`)
+    : await selectRuns(
+        core.db,
+        `state IN ('executing', 'reverting') AND (owner_id IS NULL OR owner_id = $1
+           OR owner_heartbeat_at IS NULL OR owner_heartbeat_at < $2)`,
+        [core.ownerId, cutoff],
+      );
   const views: RunView[] = [];
   for (const seen of candidates) {
-    if (seen.ownerId === core.ownerId && core.live.has(seen.run.id)) continue;
-    const view = await moveIfUnchanged(core, seen, (tx, fresh) =>
-      transition(core, tx, fresh, {
-        to: 'interrupted',
-        actor: ENGINE_ACTOR,
-        patch: { interruptedFrom: fresh.run.state === 'reverting' ? 'reverting' : 'executing' },
-        data: {
-          deadOwner: fresh.ownerId ?? null,
-          lastHeartbeat: fresh.heartbeatAt ?? null,
-          foundBy: core.ownerId,
-        },
-      }),
+    const mine = () => seen.ownerId === core.ownerId && core.live.has(seen.run.id);
+    if (mine()) continue;
+    // Checked again under the row lock: a click may have launched it since the read.
+    const view = await moveIfUnchanged(core, seen, async (tx, fresh) =>
+      mine()
+        ? undefined
+        : transition(core, tx, fresh, {
+            to: 'interrupted',
+            actor: ENGINE_ACTOR,
+            patch: { interruptedFrom: fresh.run.state === 'reverting' ? 'reverting' : 'executing' },
+            data: {
+              deadOwner: fresh.ownerId ?? null,
+              lastHeartbeat: fresh.heartbeatAt ?? null,
+              foundBy: core.ownerId,
+            },
+          }),
     );
     if (view) views.push(view);
   }

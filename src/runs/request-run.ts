@@ -1,11 +1,11 @@
 import { resolveTarget } from '../actions/resolve-target.ts';
-import type { ActionPlan } from '../actions/types.ts';
+import type { ActionPlan, PlannedAction } from '../actions/types.ts';
 import { unknownName } from '../config/schema.ts';
 import { planHash } from '../domain/policy/index.ts';
 import type { RunStep } from '../domain/runs/index.ts';
 import { checkRequester } from './check-requester.ts';
 import { createRun, refuseLocked } from './create-run.ts';
-import { type EngineCore, errorMessage } from './engine-core.ts';
+import { type EngineCore, errorMessage, toJson } from './engine-core.ts';
 import { coveredRequirements, scopeOf } from './run-policy.ts';
 import { stepName } from './step-params.ts';
 import { lockHolder } from './target-lock.ts';
@@ -93,7 +93,7 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
   if (await lockHolder(core.db, target)) return refuseLocked(core, target, requester.id);
 
   const ctx = core.actionContext(requester);
-  const plans: ActionPlan[] = [];
+  const plans: PlannedAction[] = [];
   for (const [i, step] of request.steps.entries()) {
     try {
       plans.push(await core.actions.get(step.action).plan(ctx, parsed[i]));
@@ -113,6 +113,7 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
     reversible: core.actions.get(step.action).reversible,
     plan: plans[i]?.summary || step.action,
     state: 'pending',
+    ...(plans[i]?.intent ? { intent: toJson(plans[i]?.intent) as RunStep['intent'] } : {}),
   }));
   const hash = planHash({ verb: request.verb, target, steps });
   return createRun(core, {
@@ -124,7 +125,8 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
     ...(request.threadTs === undefined ? {} : { threadTs: request.threadTs }),
     ...(request.revertOf === undefined ? {} : { revertOf: request.revertOf }),
     steps,
-    plans,
+    // The intent lives on its step; the plan shown keeps summary, diff and warnings.
+    plans: plans.map(({ intent: _intent, ...shown }): ActionPlan => shown),
     requirements: covered.requirements,
     planHash: hash,
   });

@@ -112,8 +112,8 @@ export async function revertRun(
   const restores: Restore[] = originals.map((s) => ({
     run: run.id,
     step: s.index,
-    before: (s.before ?? null) as Json,
-    after: (s.after ?? null) as Json,
+    before: (s.before ?? s.intent?.before ?? null) as Json,
+    after: (s.after ?? s.intent?.after ?? null) as Json,
   }));
   const steps: RunStep[] = originals.map((s, i) => ({
     index: i,

@@ -2,8 +2,31 @@ import type { ActionContext, Json } from '../actions/types.ts';
 import { type RunStep, revertOrder } from '../domain/runs/index.ts';
 import { type EngineCore, errorMessage } from './engine-core.ts';
 import { moveOwned, saveSteps } from './persist-steps.ts';
+import { intentOf, reconcileStep } from './reconcile-steps.ts';
 import { readRun } from './run-store.ts';
 import { parsedParams, sentences } from './step-params.ts';
+
+/**
+ * The state to restore for a step. A step cut off before its `before` was saved is reconciled
+ * first: never applied leaves nothing to undo (undefined), applied restores its intent's
+ * `before`, and a target someone else changed meanwhile is not overwritten (throws).
+ */
+async function restorable(
+  core: EngineCore,
+  ctx: ActionContext,
+  step: RunStep,
+): Promise<Json | undefined> {
+  if (step.before !== undefined) return step.before as Json;
+  const intent = intentOf(step);
+  if (!intent) return null;
+  const r = await reconcileStep(core, ctx, step, intent);
+  if (r.state === 'not_applied') return undefined;
+  if (r.state === 'drifted')
+    throw new Error(`${r.detail}: changed by someone else, not reverting over it`);
+  step.before = r.applied?.before ?? intent.before;
+  step.after = r.applied?.after ?? intent.after;
+  return step.before as Json;
+}
 
 /**
  * Reverts, last first, the steps of a `reverting` run this engine owns that changed the
@@ -23,8 +46,11 @@ export async function revertSteps(
     const step = steps[index];
     if (!step) continue;
     try {
-      const action = core.actions.get(step.action);
-      await action.revert(ctx, parsedParams(core, step), (step.before ?? null) as Json);
+      const before = await restorable(core, ctx, step);
+      if (before !== undefined) {
+        const action = core.actions.get(step.action);
+        await action.revert(ctx, parsedParams(core, step), before);
+      }
       step.state = 'reverted';
     } catch (error) {
       const message = errorMessage(error);

@@ -151,8 +151,10 @@ export interface RunEngine {
   revert(runId: string, actor: Actor): Promise<EngineOutcome>;
   /**
    * Continues an interrupted run from its first unfinished step (a step whose `before` was
-   * stored is verified, not applied again); a run interrupted while reverting goes on
-   * reverting. Its requester, or anyone the verb's policy lets request it, may resume.
+   * stored is verified, not applied again; a step cut off before that is reconciled with the
+   * live state: verified if applied, applied if not, failed if someone else changed it); a run
+   * interrupted while reverting goes on reverting. Its requester, or anyone the verb's policy
+   * lets request it, may resume.
    */
   resume(runId: string, actor: Actor): Promise<EngineOutcome>;
   get(runId: string): Promise<RunView | undefined>;
@@ -191,8 +193,9 @@ export interface RunEngine {
   active(): Promise<RunView[]>;
   /**
    * On start-up (and periodically): runs left executing/reverting by a dead owner become
-   * interrupted: another owner whose heartbeat is stale, or this engine's ownerId when this
-   * engine is not running them (an earlier incarnation of this process).
+   * interrupted: another owner whose heartbeat is stale (any other owner at once with
+   * `exclusiveStore`), or this engine's ownerId when this engine is not running them (an
+   * earlier incarnation of this process).
    */
   recoverInterrupted(): Promise<RunView[]>;
   /** Marks runs whose approval window passed as expired. */

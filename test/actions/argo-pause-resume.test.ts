@@ -20,6 +20,10 @@ describe('src/actions/argo: pause and resume', () => {
     expect(await pause.plan(world.ctx, prod)).toEqual({
       summary: 'checkout/prod pause the rollout (Healthy now)',
       diff: ['- spec.paused: false', '+ spec.paused: true'],
+      intent: {
+        before: { workload: prodRef, paused: false },
+        after: { workload: prodRef, paused: true },
+      },
     });
     const paused = await pause.apply(world.ctx, prod);
     const write = world.emulator.requests.filter((r) => r.method === 'PATCH').at(-1);
@@ -80,6 +84,10 @@ describe('src/actions/argo: pause and resume', () => {
         'checkout/prod is already not paused; nothing to change. It waits at a canary pause step: use argo.promote.',
       diff: [],
       noop: true,
+      intent: {
+        before: { workload: prodRef, paused: false },
+        after: { workload: prodRef, paused: false },
+      },
     });
   });
 });

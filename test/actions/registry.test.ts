@@ -183,8 +183,9 @@ describe('src/actions/registry', () => {
         params: z.object({}),
         reversible: false,
         irreversible: 'x',
-        plan: async () => ({ summary: '', diff: [] }),
+        plan: async () => ({ summary: '', diff: [], intent: { before: null, after: null } }),
         apply: async () => ({ before: null, after: null }),
+        reconcile: async () => ({ state: 'not_applied', detail: '' }),
         verify: async () => ({ ok: true, detail: '' }),
       });
     expect(broken).toThrow('action name "SetImage" must look like k8s.set-image');

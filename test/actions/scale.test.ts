@@ -37,6 +37,11 @@ describe('src/actions/kubernetes/scale', () => {
       summary: 'checkout/staging replicas 3 → 5',
       diff: ['- replicas: 3', '+ replicas: 5'],
       affected: '2 pods started',
+      // The relative change is pinned: apply sets 5, whatever the count is by then.
+      intent: {
+        before: { workload: stagingRef, replicas: 3 },
+        after: { workload: stagingRef, replicas: 5 },
+      },
     });
     const applied = await scale.apply(world.ctx, p);
     expect(applied.before).toMatchObject({ replicas: 3 });

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatedMessage } from '../../src/sandbox/slack/emulator-types.ts';
 import {
@@ -45,12 +44,10 @@ describe('e2e: a run cut off by a dying process is posted as interrupted, then r
     );
     const runId = /run (r_[a-z2-7]+) ·/.exec(shown(plan))?.[1];
 
-    // Process A dies mid-verify; process B starts on the same data and finds the run orphaned.
-    await delay(400);
-    await world.restart({
-      ownerId: 'bot-b',
-      runs: { staleAfterMs: 300, heartbeatMs: 100, verifyTimeoutMs: 15_000 },
-    });
+    // Process A dies mid-verify; process B starts at once on the same data dir (a crash-looping
+    // pod) and finds the run orphaned: the data-dir lock proves A is gone, whatever the heartbeat
+    // (still fresh: the default 30 s staleness has not passed).
+    await world.restart({ ownerId: 'bot-b', runs: { verifyTimeoutMs: 15_000 } });
     const interrupted = await world.until('the interrupted message', () => {
       const m = current();
       return shown(m).includes('interrupted while executing') && m;

@@ -143,7 +143,12 @@ describe('src/runs failure and automatic revert', () => {
       params: z.strictObject({ service: z.string(), env: z.string() }),
       reversible: false,
       irreversible: 'test action',
-      plan: async () => ({ summary: 'tamper with checkout-flags', diff: [] }),
+      plan: async () => ({
+        summary: 'tamper with checkout-flags',
+        diff: [],
+        intent: { before: null, after: 'tampered' },
+      }),
+      reconcile: async () => ({ state: 'not_applied', detail: 'not tampered yet' }),
       async apply(ctx) {
         await patchConfigMapData(
           ctx.kube,

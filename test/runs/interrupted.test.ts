@@ -188,4 +188,23 @@ describe('src/runs interrupted runs', () => {
     });
     await backend.db.query(`UPDATE runs SET state = 'cancelled' WHERE id = $1`, [live]);
   });
+
+  it("with the embedded store, a restarted bot takes every other owner's run at once, fresh heartbeat or not", async () => {
+    backend = await openBackend('pglite');
+    world = await startRunWorld(backend);
+    const before = world.engine({ ownerId: 'bot-before-restart' });
+    const id = await requested(before, setImage('checkout', 'staging', 'shop/checkout:1.4.2'));
+    // The previous process died a moment ago: its heartbeat is still fresh.
+    const own = `UPDATE runs SET state = 'executing', owner_id = $2, owner_heartbeat_at = $3 WHERE id = $1`;
+    await backend.db.query(own, [id, 'bot-before-restart', new Date()]);
+
+    const shared = world.engine({ ownerId: 'bot-on-shared-postgres' });
+    expect(await shared.recoverInterrupted()).toEqual([]);
+    const restarted = world.engine({ ownerId: 'bot-after-restart', exclusiveStore: true });
+    const recovered = await restarted.recoverInterrupted();
+    expect(recovered.map((v) => [v.run.id, v.run.state])).toEqual([[id, 'interrupted']]);
+    expect((await restarted.revert(id, { id: ALICE })).ok).toBe(true);
+    await restarted.idle();
+    expect((await restarted.get(id))?.run.state).toBe('reverted');
+  });
 });

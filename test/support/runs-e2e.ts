@@ -34,7 +34,9 @@ export const IMAGES = ['shop/checkout:1.4.0', 'shop/checkout:1.4.1', 'shop/check
 export { CHECKOUT, GATEWAY, liveImage } from './runs-e2e-kube.ts';
 
 /** What a test may change in how the bot is built. */
-export type BotOverrides = Partial<Pick<BotOptions, 'ownerId' | 'runs' | 'stopGraceMs'>>;
+export type BotOverrides = Partial<
+  Pick<BotOptions, 'ownerId' | 'runs' | 'stopGraceMs' | 'recoverEveryMs'>
+>;
 
 export interface RollbackWorld {
   kube: KubeEmulator;

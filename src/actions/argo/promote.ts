@@ -1,11 +1,35 @@
 import { patchWorkload, readWorkload } from '../../adapters/kubernetes/workload.ts';
 import { defineAction } from '../define-action.ts';
+import { applyIntent } from '../intent.ts';
 import { rolloutDeadlineMs } from '../kubernetes/wait-for-rollout.ts';
 import { pollUntil } from '../poll-until.ts';
+import type { ActionContext, Intent } from '../types.ts';
+import { canaryBefore, observeCanary } from './canary-state.ts';
 import { canaryInProgress, readRollout, revisionText, stepText } from './read-rollout.ts';
 import { PromoteParams } from './schema.ts';
 
 const MERGE = 'application/merge-patch+json';
+
+/**
+ * Promoted: the canary became stable, or (full) promoteFull is set, or (one step) it left the
+ * planned step or its pause. Still at the planned step and pause: not applied.
+ */
+function observe(ctx: ActionContext, p: PromoteParams, intent: Intent) {
+  const label = `${p.service}/${p.env}`;
+  return observeCanary(ctx, intent, 'argo.promote', (w, before) => {
+    const s = w.status;
+    const index = s.currentStepIndex ?? 0;
+    const from = before.currentStepIndex ?? 0;
+    const unpaused = before.pauseConditions.length > 0 && (s.pauseConditions ?? []).length === 0;
+    const promoted = p.full
+      ? !canaryInProgress(w) || (s as { promoteFull?: boolean }).promoteFull === true
+      : !canaryInProgress(w) || index > from || unpaused;
+    if (s.abort) return { state: 'drifted', detail: `${label} was aborted meanwhile` };
+    return promoted
+      ? { state: 'applied', detail: `${label} promoted: now at ${stepText(w)}` }
+      : { state: 'not_applied', detail: `${label} still at ${stepText(w)}` };
+  });
+}
 
 /** `argo.promote`: moves a canary past its current pause (or all the way, with full). */
 export const promote = defineAction<PromoteParams>({
@@ -18,14 +42,17 @@ export const promote = defineAction<PromoteParams>({
 
   async plan(ctx, p) {
     const { t, w } = await readRollout(ctx, p, 'argo.promote');
+    const before = canaryBefore(w);
     if (!canaryInProgress(w)) {
       return {
         summary: `${t.label} has no canary to promote: ${w.status.phase ?? 'unknown'} on ${revisionText(w)}`,
         diff: [],
         noop: true,
+        intent: { before, after: before },
       };
     }
     const where = stepText(w);
+    const fromStep = before.currentStepIndex ?? 0;
     return {
       summary: p.full
         ? `${t.label} promote fully from ${where}: skip remaining steps, canary becomes stable`
@@ -35,30 +62,29 @@ export const promote = defineAction<PromoteParams>({
         p.full ? '+ status.promoteFull: true' : `~ status: leave ${where}`,
       ],
       affected: `${w.replicas} pods`,
+      intent: { before, after: { ...before, promoted: p.full ? 'full' : 'step', fromStep } },
     };
   },
 
-  async apply(ctx, p) {
-    const { w } = await readRollout(ctx, p, 'argo.promote');
-    const s = w.status;
-    const before = {
-      paused: w.paused,
-      phase: s.phase ?? null,
-      currentStepIndex: s.currentStepIndex ?? null,
-      pauseConditions: (s.pauseConditions ?? []).map((c) => c.reason),
-    };
-    if (!canaryInProgress(w)) return { before, after: before };
-    // What `kubectl argo rollouts promote` sends (see the emulator's README).
-    if (w.paused) await patchWorkload(ctx.kube, w.ref, { spec: { paused: false } }, MERGE);
-    const index = s.currentStepIndex ?? 0;
-    // Full promotion also clears the pause conditions, as Argo's controller does on promoteFull.
-    const status = p.full
-      ? { promoteFull: true, pauseConditions: null }
-      : (s.pauseConditions?.length ?? 0) > 0
-        ? { pauseConditions: null }
-        : { currentStepIndex: Math.min(index + 1, w.steps.length) };
-    await patchWorkload(ctx.kube, w.ref, { status }, MERGE, 'status');
-    return { before, after: { promoted: p.full ? 'full' : 'step', fromStep: index } };
+  async apply(ctx, p, intent) {
+    const { w, before, reconciled } = await observe(ctx, p, intent);
+    return applyIntent(reconciled, intent, async () => {
+      // What `kubectl argo rollouts promote` sends (see the emulator's README).
+      if (w.paused) await patchWorkload(ctx.kube, w.ref, { spec: { paused: false } }, MERGE);
+      const index = before.currentStepIndex ?? 0;
+      // Full promotion also clears the pause conditions, as Argo's controller does on promoteFull.
+      const status = p.full
+        ? { promoteFull: true, pauseConditions: null }
+        : before.pauseConditions.length > 0
+          ? { pauseConditions: null }
+          : { currentStepIndex: Math.min(index + 1, w.steps.length) };
+      await patchWorkload(ctx.kube, w.ref, { status }, MERGE, 'status');
+      return { promoted: p.full ? 'full' : 'step', fromStep: index };
+    });
+  },
+
+  async reconcile(ctx, p, intent) {
+    return (await observe(ctx, p, intent)).reconciled;
   },
 
   async verify(ctx, p, applied, options = {}) {

@@ -2,9 +2,10 @@ import type { WorkloadRef } from '../../adapters/kubernetes/types.ts';
 import { patchWorkload, readWorkload } from '../../adapters/kubernetes/workload.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
+import { applyIntent, classify } from '../intent.ts';
 import { parseBefore } from '../parse-before.ts';
 import { pollUntil } from '../poll-until.ts';
-import type { Action, ActionContext, VerifyOptions } from '../types.ts';
+import type { Action, ActionContext, Intent, VerifyOptions } from '../types.ts';
 import { readRollout } from './read-rollout.ts';
 import { PausedBefore, RolloutParams } from './schema.ts';
 
@@ -32,6 +33,16 @@ function waitPaused(
   });
 }
 
+/** The live Rollout and where spec.paused stands between the planned two. */
+async function observe(ctx: ActionContext, p: RolloutParams, intent: Intent) {
+  const before = parseBefore(PausedBefore, intent.before, 'argo.pause');
+  const after = parseBefore(PausedBefore, intent.after, 'argo.pause');
+  const w = await readWorkload(ctx.kube, before.workload);
+  const planned = { before: before.paused, after: after.paused };
+  const what = `${p.service}/${p.env} spec.paused`;
+  return { w, reconciled: classify(what, w.paused, planned, String) };
+}
+
 /** argo.pause and argo.resume: set spec.paused, each the other's revert. */
 export function definePausedAction(paused: boolean): Action<RolloutParams> {
   const name = paused ? 'argo.pause' : 'argo.resume';
@@ -45,6 +56,8 @@ export function definePausedAction(paused: boolean): Action<RolloutParams> {
 
     async plan(ctx, p) {
       const { t, w } = await readRollout(ctx, p, name);
+      const before = { workload: { ...w.ref }, paused: w.paused };
+      const intent = { before, after: { ...before, paused } };
       if (w.paused === paused) {
         const hint =
           !paused && w.status.phase === 'Paused'
@@ -54,19 +67,26 @@ export function definePausedAction(paused: boolean): Action<RolloutParams> {
           summary: `${t.label} is already ${paused ? 'paused' : 'not paused'}; nothing to change.${hint}`,
           diff: [],
           noop: true,
+          intent,
         };
       }
       return {
         summary: `${t.label} ${paused ? 'pause' : 'resume'} the rollout (${w.status.phase ?? 'unknown'} now)`,
         diff: [`- spec.paused: ${!paused}`, `+ spec.paused: ${paused}`],
+        intent,
       };
     },
 
-    async apply(ctx, p) {
-      const { w } = await readRollout(ctx, p, name);
-      const before = { workload: { ...w.ref }, paused: w.paused };
-      if (w.paused !== paused) await patchWorkload(ctx.kube, w.ref, { spec: { paused } }, MERGE);
-      return { before, after: { ...before, paused } };
+    async apply(ctx, p, intent) {
+      const { w, reconciled } = await observe(ctx, p, intent);
+      return applyIntent(reconciled, intent, async () => {
+        await patchWorkload(ctx.kube, w.ref, { spec: { paused } }, MERGE);
+        return undefined;
+      });
+    },
+
+    async reconcile(ctx, p, intent) {
+      return (await observe(ctx, p, intent)).reconciled;
     },
 
     async verify(ctx, p, _applied, options = {}) {

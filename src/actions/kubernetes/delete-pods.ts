@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import { deletePod, listWorkloadPods, type PodState } from '../../adapters/kubernetes/pods.ts';
 import { readWorkload } from '../../adapters/kubernetes/workload.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
+import { applyIntent } from '../intent.ts';
+import { parseBefore } from '../parse-before.ts';
 import { resolveTarget } from '../resolve-target.ts';
-import type { ActionContext } from '../types.ts';
+import type { ActionContext, Intent, Reconciled } from '../types.ts';
 import { pods } from './pod-template.ts';
-import { DeletePodsParams } from './schema.ts';
+import { DeletePodsParams, WorkloadRefJson } from './schema.ts';
 
 /** How many of `total` pods the params ask for: a count, or a share rounded up (≥ 1). */
 export function podsToDelete(p: DeletePodsParams, total: number): number {
@@ -25,6 +28,31 @@ async function victims(ctx: ActionContext, p: DeletePodsParams) {
   return { t, w, live, chosen };
 }
 
+const Victims = z.object({ workload: WorkloadRefJson, pods: z.array(z.string()) });
+
+/**
+ * Which of the planned pods still serve. None: applied. Some or all: not applied yet (a crash
+ * between two deletions leaves some; apply deletes the rest). The pods never come back, so a
+ * delete cannot drift.
+ */
+async function observe(ctx: ActionContext, p: DeletePodsParams, intent: Intent) {
+  const before = parseBefore(Victims, intent.before, 'k8s.delete-pods');
+  const w = await readWorkload(ctx.kube, before.workload);
+  const serving = new Set(
+    (await listWorkloadPods(ctx.kube, w)).filter((pod) => !pod.terminating).map((x) => x.name),
+  );
+  const left = before.pods.filter((name) => serving.has(name));
+  const label = `${p.service}/${p.env}`;
+  const reconciled: Reconciled =
+    left.length === 0
+      ? { state: 'applied', detail: `${label}: ${pods(before.pods.length)} deleted` }
+      : {
+          state: 'not_applied',
+          detail: `${label}: ${left.join(', ')} still running (${before.pods.length - left.length} of ${before.pods.length} deleted)`,
+        };
+  return { before, left, reconciled };
+}
+
 /**
  * `k8s.delete-pods`: deletes some pods of a service (a pod-kill drill), gracefully, so the
  * workload's controller replaces them. What was deleted cannot be brought back.
@@ -38,30 +66,33 @@ export const deletePods = defineAction<DeletePodsParams>({
 
   async plan(ctx, p) {
     const { t, w, live, chosen } = await victims(ctx, p);
+    const names = chosen.map((c) => c.name);
     return {
-      summary: `${t.label} delete ${pods(chosen.length)} of ${live.length} (${chosen.map((c) => c.name).join(', ')})`,
+      summary: `${t.label} delete ${pods(chosen.length)} of ${live.length} (${names.join(', ')})`,
       diff: chosen.map((c) => `- pod ${c.name}`),
       affected: `${chosen.length} of ${w.replicas} wanted replicas until replaced`,
       ...(chosen.length === live.length
         ? { warnings: [`Every pod of ${t.label} is deleted: it stops serving until replaced.`] }
         : {}),
+      // The pods are named here: a retry deletes what is left of these, never new victims.
+      intent: {
+        before: { workload: { ...w.ref }, replicas: w.replicas, pods: names },
+        after: { deleted: names },
+      },
     };
   },
 
-  async apply(ctx, p) {
-    const { t, w, chosen } = await victims(ctx, p);
-    for (const pod of chosen) {
-      await deletePod(
-        ctx.kube,
-        { context: t.workload.context, namespace: t.workload.namespace },
-        pod.name,
-      );
-    }
-    const deleted = chosen.map((c) => c.name);
-    return {
-      before: { workload: { ...w.ref }, replicas: w.replicas, pods: deleted },
-      after: { deleted },
-    };
+  async apply(ctx, p, intent) {
+    const { before, left, reconciled } = await observe(ctx, p, intent);
+    const where = { context: before.workload.context, namespace: before.workload.namespace };
+    return applyIntent(reconciled, intent, async () => {
+      for (const name of left) await deletePod(ctx.kube, where, name);
+      return undefined;
+    });
+  },
+
+  async reconcile(ctx, p, intent) {
+    return (await observe(ctx, p, intent)).reconciled;
   },
 
   async verify(ctx, p, applied) {

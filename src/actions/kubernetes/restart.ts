@@ -1,10 +1,13 @@
+import { z } from 'zod';
 import { patchWorkload, readWorkload } from '../../adapters/kubernetes/workload.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
+import { applyIntent, classify } from '../intent.ts';
+import { parseBefore } from '../parse-before.ts';
 import { resolveTarget } from '../resolve-target.ts';
-import type { ActionContext } from '../types.ts';
+import type { ActionContext, Intent } from '../types.ts';
 import { pods } from './pod-template.ts';
-import { RestartParams } from './schema.ts';
+import { RestartParams, WorkloadRefJson } from './schema.ts';
 import { waitForRollout } from './wait-for-rollout.ts';
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
@@ -27,6 +30,20 @@ async function restartable(ctx: ActionContext, p: RestartParams) {
   return { t, w };
 }
 
+const Stamp = z.object({ workload: WorkloadRefJson, restartedAt: z.string().nullable() });
+
+/** The live workload and where its restart stamp stands between the planned two. */
+async function observe(ctx: ActionContext, p: RestartParams, intent: Intent) {
+  const before = parseBefore(Stamp, intent.before, 'k8s.restart');
+  const after = parseBefore(Stamp.extend({ restartedAt: z.string() }), intent.after, 'k8s.restart');
+  const w = await readWorkload(ctx.kube, before.workload);
+  const live = w.template.metadata?.annotations?.[RESTARTED_AT] ?? null;
+  const show = (stamp: string | null) => stamp ?? '(never restarted)';
+  const what = `${p.service}/${p.env} ${RESTARTED_AT}`;
+  const planned = { before: before.restartedAt, after: after.restartedAt };
+  return { w, after, reconciled: classify(what, live, planned, show) };
+}
+
 /** `k8s.restart`: a rolling restart exactly as `kubectl rollout restart` does it. */
 export const restart = defineAction<RestartParams>({
   name: 'k8s.restart',
@@ -39,28 +56,35 @@ export const restart = defineAction<RestartParams>({
   async plan(ctx, p) {
     const { t, w } = await restartable(ctx, p);
     const last = w.template.metadata?.annotations?.[RESTARTED_AT];
-    return {
-      summary: `${t.label} rolling restart of ${pods(w.replicas)} (same image, new pods)`,
-      diff: [`~ template annotation ${RESTARTED_AT}: ${last ?? '(never restarted)'} → now`],
-      affected: pods(w.replicas),
-    };
-  },
-
-  async apply(ctx, p) {
-    const { w } = await restartable(ctx, p);
+    // The restart's stamp is fixed now, so a retry finds its own restart instead of a second one.
     const restartedAt = ctx
       .now()
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
-    const body = {
-      spec: { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } },
-    };
-    await patchWorkload(ctx.kube, w.ref, body, 'application/strategic-merge-patch+json');
-    const previous = w.template.metadata?.annotations?.[RESTARTED_AT] ?? null;
     return {
-      before: { restartedAt: previous, revision: w.revision ?? null },
-      after: { restartedAt },
+      summary: `${t.label} rolling restart of ${pods(w.replicas)} (same image, new pods)`,
+      diff: [`~ template annotation ${RESTARTED_AT}: ${last ?? '(never restarted)'} → now`],
+      affected: pods(w.replicas),
+      intent: {
+        before: { workload: { ...w.ref }, restartedAt: last ?? null, revision: w.revision ?? null },
+        after: { workload: { ...w.ref }, restartedAt },
+      },
     };
+  },
+
+  async apply(ctx, p, intent) {
+    const { w, after, reconciled } = await observe(ctx, p, intent);
+    return applyIntent(reconciled, intent, async () => {
+      const { w: live } = await restartable(ctx, p);
+      const annotations = { [RESTARTED_AT]: after.restartedAt };
+      const body = { spec: { template: { metadata: { annotations } } } };
+      await patchWorkload(ctx.kube, live.ref, body, 'application/strategic-merge-patch+json');
+      return { restartedAt: after.restartedAt, revision: w.revision ?? null };
+    });
+  },
+
+  async reconcile(ctx, p, intent) {
+    return (await observe(ctx, p, intent)).reconciled;
   },
 
   async verify(ctx, p, _applied, options = {}) {

@@ -3,12 +3,13 @@ import type { PodTemplate, Workload } from '../../adapters/kubernetes/types.ts';
 import { HASH_LABEL, patchWorkload, readWorkload } from '../../adapters/kubernetes/workload.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
+import { applyIntent } from '../intent.ts';
 import { asJson, parseBefore } from '../parse-before.ts';
 import { type ResolvedTarget, resolveTarget } from '../resolve-target.ts';
-import type { ActionContext } from '../types.ts';
+import type { ActionContext, Intent } from '../types.ts';
 import { pickRevision } from './pick-revision.ts';
 import { describeImages, pods, sameTemplate, withoutHashLabel } from './pod-template.ts';
-import { RolloutUndoBefore, RolloutUndoParams } from './schema.ts';
+import { RolloutUndoAfter, RolloutUndoBefore, RolloutUndoParams } from './schema.ts';
 import { undoAnnotations, undoPatch } from './undo-patch.ts';
 import { waitForRollout } from './wait-for-rollout.ts';
 
@@ -72,6 +73,51 @@ function diffLines(from: PodTemplate, to: PodTemplate): string[] {
   return lines;
 }
 
+/** What an undo puts in place: revision `revision`'s template and annotations, exactly. */
+function intentOf(u: Undo) {
+  const before = asJson({
+    workload: u.w.ref,
+    revision: u.current.revision,
+    template: u.w.template,
+    annotations: u.w.annotations,
+  });
+  const after = asJson({
+    workload: u.w.ref,
+    revision: u.target.revision,
+    replicaSet: u.target.name,
+    images: describeImages(u.template, u.t.container),
+    template: u.template,
+    annotations: u.target.annotations,
+  });
+  return { before, after };
+}
+
+/** The live workload and where its pod template stands between the planned two. */
+async function observe(ctx: ActionContext, p: RolloutUndoParams, intent: Intent) {
+  const before = parseBefore(RolloutUndoBefore, intent.before, 'k8s.rollout-undo');
+  const after = parseBefore(RolloutUndoAfter, intent.after, 'k8s.rollout-undo');
+  const w = await readWorkload(ctx.kube, before.workload);
+  const hash = HASH_LABEL[w.ref.kind];
+  const container = resolveTarget(ctx.catalog, p.service, p.env).container;
+  const images = describeImages(w.template, container);
+  const label = `${p.service}/${p.env}`;
+  const from = `revision ${before.revision ?? '?'} (\`${describeImages(before.template as PodTemplate, container)}\`)`;
+  const to = `revision ${after.revision} (\`${after.images}\`)`;
+  const live = w.template;
+  const state = sameTemplate(live, after.template as PodTemplate, hash)
+    ? ('applied' as const)
+    : sameTemplate(live, before.template as PodTemplate, hash)
+      ? ('not_applied' as const)
+      : ('drifted' as const);
+  const detail =
+    state === 'applied'
+      ? `${label} runs the template of ${to}`
+      : state === 'not_applied'
+        ? `${label} still runs ${from} (planned → ${to})`
+        : `${label} now runs revision ${w.revision ?? '?'} (\`${images}\`); the plan was ${from} → ${to}`;
+  return { w, after, reconciled: { state, detail } };
+}
+
 /** `k8s.rollout-undo`: kubectl rollout undo for Deployments and Argo Rollouts, conflict-safe. */
 export const rolloutUndo = defineAction<RolloutUndoParams>({
   name: 'k8s.rollout-undo',
@@ -82,12 +128,14 @@ export const rolloutUndo = defineAction<RolloutUndoParams>({
 
   async plan(ctx, p) {
     const u = await prepare(ctx, p);
+    const intent = intentOf(u);
     const to = `revision ${u.target.revision} (\`${describeImages(u.target.template, u.t.container)}\`)`;
     if (u.noop) {
       return {
         summary: `${u.t.label} already runs ${to}; nothing to roll back`,
         diff: [],
         noop: true,
+        intent,
       };
     }
     const from = `revision ${u.current.revision ?? '?'} (\`${u.current.images}\`)`;
@@ -95,31 +143,24 @@ export const rolloutUndo = defineAction<RolloutUndoParams>({
       summary: `${u.t.label} rollback: ${from} → ${to}, ${pods(u.w.replicas)}`,
       diff: diffLines(u.w.template, u.template),
       affected: `${pods(u.w.replicas)}; ReplicaSet ${u.target.name} is reused`,
+      intent,
     };
   },
 
-  async apply(ctx, p) {
-    const u = await prepare(ctx, p);
-    const before = asJson({
-      workload: u.w.ref,
-      revision: u.current.revision,
-      template: u.w.template,
-      annotations: u.w.annotations,
+  async apply(ctx, p, intent) {
+    const { w, after, reconciled } = await observe(ctx, p, intent);
+    return applyIntent(reconciled, intent, async () => {
+      refusePaused(`${p.service}/${p.env}`, w);
+      // The template planned, not "the revision before the current one" picked again now.
+      const annotations = undoAnnotations(w, after.annotations);
+      const patch = undoPatch(w, after.template as PodTemplate, annotations);
+      await patchWorkload(ctx.kube, w.ref, patch, 'application/json-patch+json');
+      return undefined;
     });
-    const after = {
-      revision: u.target.revision,
-      replicaSet: u.target.name,
-      images: describeImages(u.template, u.t.container),
-    };
-    if (u.noop) return { before, after: { ...after, skipped: true } };
-    const annotations = undoAnnotations(u.w, u.target.annotations);
-    await patchWorkload(
-      ctx.kube,
-      u.w.ref,
-      undoPatch(u.w, u.template, annotations),
-      'application/json-patch+json',
-    );
-    return { before, after };
+  },
+
+  async reconcile(ctx, p, intent) {
+    return (await observe(ctx, p, intent)).reconciled;
   },
 
   async verify(ctx, p, _applied, options = {}) {

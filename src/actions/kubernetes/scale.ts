@@ -3,10 +3,11 @@ import type { Workload, WorkloadRef } from '../../adapters/kubernetes/types.ts';
 import { readWorkload, scaleWorkload } from '../../adapters/kubernetes/workload.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
+import { applyIntent, classify } from '../intent.ts';
 import { parseBefore } from '../parse-before.ts';
 import { pollUntil } from '../poll-until.ts';
 import { resolveTarget } from '../resolve-target.ts';
-import type { ActionContext, VerifyOptions, VerifyResult } from '../types.ts';
+import type { ActionContext, Intent, VerifyOptions, VerifyResult } from '../types.ts';
 import { MAX_REPLICAS, ScaleBefore, ScaleParams } from './schema.ts';
 import { rolloutDeadlineMs } from './wait-for-rollout.ts';
 
@@ -51,6 +52,16 @@ function waitForReplicas(
   });
 }
 
+/** The live workload and where its replica count stands between the planned two. */
+async function observe(ctx: ActionContext, p: ScaleParams, intent: Intent) {
+  const before = parseBefore(ScaleBefore, intent.before, 'k8s.scale');
+  const after = parseBefore(ScaleBefore, intent.after, 'k8s.scale');
+  const w = await readWorkload(ctx.kube, before.workload);
+  const planned = { before: before.replicas, after: after.replicas };
+  const reconciled = classify(`${p.service}/${p.env} replicas`, w.replicas, planned, String);
+  return { w, after, reconciled };
+}
+
 /** `k8s.scale`: sets replicas (absolute or relative) through the scale subresource. */
 export const scale = defineAction<ScaleParams>({
   name: 'k8s.scale',
@@ -62,11 +73,17 @@ export const scale = defineAction<ScaleParams>({
     const t = resolveTarget(ctx.catalog, p.service, p.env);
     const w = await readWorkload(ctx.kube, t.workload);
     const wanted = targetCount(t.label, w.replicas, p.replicas);
+    // A relative change (+2) is pinned here: apply sets this count, not "+2 again".
+    const intent = {
+      before: { workload: { ...w.ref }, replicas: w.replicas },
+      after: { workload: { ...w.ref }, replicas: wanted },
+    };
     if (wanted === w.replicas) {
       return {
         summary: `${t.label} already has ${wanted} replicas; nothing to change`,
         diff: [],
         noop: true,
+        intent,
       };
     }
     const delta = wanted - w.replicas;
@@ -75,17 +92,20 @@ export const scale = defineAction<ScaleParams>({
       diff: [`- replicas: ${w.replicas}`, `+ replicas: ${wanted}`],
       affected: `${Math.abs(delta)} pod${Math.abs(delta) === 1 ? '' : 's'} ${delta > 0 ? 'started' : 'stopped'}`,
       ...(wanted === 0 ? { warnings: [`${t.label} will have no pods: it stops serving.`] } : {}),
+      intent,
     };
   },
 
-  async apply(ctx, p) {
-    const t = resolveTarget(ctx.catalog, p.service, p.env);
-    const w = await readWorkload(ctx.kube, t.workload);
-    const wanted = targetCount(t.label, w.replicas, p.replicas);
-    const before = { workload: { ...w.ref }, replicas: w.replicas };
-    if (wanted === w.replicas) return { before, after: before };
-    const now = await scaleWorkload(ctx.kube, w.ref, wanted, w.resourceVersion);
-    return { before, after: { workload: { ...w.ref }, replicas: now } };
+  async apply(ctx, p, intent) {
+    const { w, after, reconciled } = await observe(ctx, p, intent);
+    return applyIntent(reconciled, intent, async () => {
+      const now = await scaleWorkload(ctx.kube, w.ref, after.replicas, w.resourceVersion);
+      return { workload: { ...w.ref }, replicas: now };
+    });
+  },
+
+  async reconcile(ctx, p, intent) {
+    return (await observe(ctx, p, intent)).reconciled;
   },
 
   async verify(ctx, p, applied, options = {}) {

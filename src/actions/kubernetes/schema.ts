@@ -38,6 +38,16 @@ export const RolloutUndoBefore = z.object({
   annotations: z.record(z.string(), z.string()),
 });
 
+/** What an undo puts in place: the template and annotations of the planned revision. */
+export const RolloutUndoAfter = z.object({
+  workload: WorkloadRefJson,
+  revision: z.int(),
+  replicaSet: z.string(),
+  images: z.string(),
+  template: RolloutUndoBefore.shape.template,
+  annotations: z.record(z.string(), z.string()),
+});
+
 /** `6` (absolute), or `+2` / `-1` (relative to the live count). */
 export const ReplicaChange = z
   .union([z.number(), z.string()], {

@@ -1,12 +1,29 @@
 import { containerOf, readWorkload } from '../../adapters/kubernetes/workload.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
+import { applyIntent, classify } from '../intent.ts';
 import { parseBefore } from '../parse-before.ts';
 import { resolveTarget } from '../resolve-target.ts';
+import type { ActionContext, Intent } from '../types.ts';
 import { setContainerImage } from './container-image.ts';
 import { pods } from './pod-template.ts';
 import { SetImageBefore, SetImageParams } from './schema.ts';
 import { waitForRollout } from './wait-for-rollout.ts';
+
+/** The live workload and where its image stands against the intent. */
+async function observe(ctx: ActionContext, p: SetImageParams, intent: Intent) {
+  const before = parseBefore(SetImageBefore, intent.before, 'k8s.set-image');
+  const after = parseBefore(SetImageBefore, intent.after, 'k8s.set-image');
+  const w = await readWorkload(ctx.kube, before.workload);
+  const live = containerOf(w, before.container).container.image ?? '';
+  const label = `${p.service}/${p.env} image`;
+  const show = (image: string) => `\`${image || '(none)'}\``;
+  return {
+    w,
+    before,
+    reconciled: classify(label, live, { before: before.image, after: after.image }, show),
+  };
+}
 
 /** `k8s.set-image`: runs another image in the catalog container of a Deployment or Rollout. */
 export const setImage = defineAction<SetImageParams>({
@@ -19,7 +36,9 @@ export const setImage = defineAction<SetImageParams>({
   async plan(ctx, p) {
     const t = resolveTarget(ctx.catalog, p.service, p.env);
     const w = await readWorkload(ctx.kube, t.workload);
-    const from = containerOf(w, t.container).container.image ?? '(none)';
+    const from = containerOf(w, t.container).container.image ?? '';
+    const before = { workload: { ...w.ref }, container: t.container, image: from };
+    const intent = { before, after: { ...before, image: p.image } };
     const affected = `${pods(w.replicas)} of ${w.ref.kind} ${w.ref.namespace}/${w.ref.name} (${w.ref.context})`;
     if (from === p.image) {
       return {
@@ -27,6 +46,7 @@ export const setImage = defineAction<SetImageParams>({
         diff: [],
         affected,
         noop: true,
+        intent,
       };
     }
     const warnings: string[] = [];
@@ -37,22 +57,26 @@ export const setImage = defineAction<SetImageParams>({
         `${t.label} is an Argo Rollout with ${w.steps.length} canary steps; the thread follows them, with Promote and Abort at each pause.`,
       );
     }
+    const shown = from || '(none)';
     return {
-      summary: `${t.label} image \`${from}\` → \`${p.image}\`, ${pods(w.replicas)}`,
-      diff: [`- ${t.container}: ${from}`, `+ ${t.container}: ${p.image}`],
+      summary: `${t.label} image \`${shown}\` → \`${p.image}\`, ${pods(w.replicas)}`,
+      diff: [`- ${t.container}: ${shown}`, `+ ${t.container}: ${p.image}`],
       affected,
       ...(warnings.length ? { warnings } : {}),
+      intent,
     };
   },
 
-  async apply(ctx, p) {
-    const t = resolveTarget(ctx.catalog, p.service, p.env);
-    const w = await readWorkload(ctx.kube, t.workload);
-    const image = containerOf(w, t.container).container.image ?? '';
-    const before = { workload: { ...w.ref }, container: t.container, image };
-    if (image === p.image) return { before, after: { ...before } };
-    const updated = await setContainerImage(ctx, w, t.container, p.image);
-    return { before, after: { ...before, image: p.image, generation: updated.generation } };
+  async apply(ctx, p, intent) {
+    const { w, before, reconciled } = await observe(ctx, p, intent);
+    return applyIntent(reconciled, intent, async () => {
+      const updated = await setContainerImage(ctx, w, before.container, p.image);
+      return { ...before, image: p.image, generation: updated.generation };
+    });
+  },
+
+  async reconcile(ctx, p, intent) {
+    return (await observe(ctx, p, intent)).reconciled;
   },
 
   async verify(ctx, p, _applied, options = {}) {

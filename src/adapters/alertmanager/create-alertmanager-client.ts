@@ -29,6 +29,8 @@ export interface AlertmanagerClient {
   expireSilence(id: string): Promise<void>;
   /** The silence, or undefined when Alertmanager does not know the id. */
   getSilence(id: string): Promise<Silence | undefined>;
+  /** Every silence Alertmanager holds (active, pending and recently expired). */
+  listSilences(): Promise<Silence[]>;
   status(): Promise<AlertmanagerStatus>;
 }
 
@@ -80,6 +82,9 @@ export function createAlertmanagerClient(options: AlertmanagerClientOptions): Al
       const path = `/api/v2/silence/${encodeURIComponent(id)}`;
       const data = await call('GET', path, { allow: [404] });
       return data === undefined ? undefined : decode(Silence, data, `silence ${id}`);
+    },
+    async listSilences() {
+      return decode(z.array(Silence), await call('GET', '/api/v2/silences'), 'silences');
     },
     async status() {
       return decode(AlertmanagerStatus, await call('GET', '/api/v2/status'), 'status');

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Logger } from '../../telemetry/logger.ts';
 import { PagerDutyError } from './errors.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
@@ -27,6 +27,8 @@ export interface PagerDuty {
   acknowledge(id: string, actAs?: ActAs): Promise<PagerDutyIncident>;
   resolve(id: string, actAs?: ActAs): Promise<PagerDutyIncident>;
   addNote(id: string, content: string, actAs?: ActAs): Promise<PagerDutyNote>;
+  /** The notes on an incident's timeline, oldest first. */
+  listNotes(id: string): Promise<PagerDutyNote[]>;
   getService(id: string): Promise<PagerDutyService>;
 }
 
@@ -107,6 +109,10 @@ export function createPagerDutyClient(options: PagerDutyClientOptions): PagerDut
         note: { content },
       });
       return fetchParsed(send, request, 'note', PagerDutyNote);
+    },
+    async listNotes(id) {
+      const request = { method: 'GET' as const, path: `${incidentPath(id)}/notes` };
+      return fetchParsed(send, request, 'notes', z.array(PagerDutyNote));
     },
     getService: async (id) =>
       fetchParsed(

@@ -9,18 +9,24 @@ const canonicalize = canonicalizeModule as unknown as (input: unknown) => string
 export interface PlanIdentity {
   verb: string;
   target: { service: string; env: string };
-  steps: ReadonlyArray<{ action: string; params: unknown }>;
+  steps: ReadonlyArray<{ action: string; params: unknown; intent?: unknown }>;
 }
 
 /**
- * sha256 (hex) of the RFC 8785 canonical JSON of `{ verb, target, steps: [{ action, params }] }`:
- * what an Approve click re-checks. Key order never matters; throws on values JSON cannot carry.
+ * sha256 (hex) of the RFC 8785 canonical JSON of `{ verb, target, steps: [{ action, params,
+ * intent }] }`: what an Approve click re-checks. The intent is each step's resolved target
+ * (revision and template, image, replica count, ConfigMap value...), so an approval pins the
+ * exact change, not just the request. Key order never matters; throws on values JSON cannot carry.
  */
 export function planHash(plan: PlanIdentity): string {
   const identity = {
     verb: plan.verb,
     target: { service: plan.target.service, env: plan.target.env },
-    steps: plan.steps.map((step) => ({ action: step.action, params: step.params })),
+    steps: plan.steps.map((step) =>
+      step.intent === undefined
+        ? { action: step.action, params: step.params }
+        : { action: step.action, params: step.params, intent: step.intent },
+    ),
   };
   let text: string | undefined;
   try {

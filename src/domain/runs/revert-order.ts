@@ -17,11 +17,13 @@ export interface RevertPlan {
 
 /**
  * Whether a step may have changed the target: it succeeded (or its revert failed, so a
- * retry is due), or it failed or was cut off after apply() captured `before`.
+ * retry is due), it failed after apply() captured `before`, or it was cut off while running
+ * (a crash after the API took the change but before `before` was saved still changed it).
  */
 function touched(step: RunStep): boolean {
   if (step.state === 'succeeded' || step.state === 'revert_failed') return true;
-  return (step.state === 'failed' || step.state === 'running') && step.before !== undefined;
+  if (step.state === 'running') return true;
+  return step.state === 'failed' && step.before !== undefined;
 }
 
 /**

@@ -38,6 +38,11 @@ export const RunStep = z.strictObject({
   /** The human diff shown before anything happens: `image v1.4.2 → v1.4.1, 6 pods`. */
   plan: z.string().min(1),
   state: RunStepState,
+  /**
+   * The exact change, resolved when planned and stored before apply: `before` (the planned
+   * live state, what revert restores) and `after` (the target). Bound by the plan hash.
+   */
+  intent: z.strictObject({ before: z.unknown(), after: z.unknown() }).optional(),
   /** What apply() captured so revert() can restore it. */
   before: z.unknown().optional(),
   after: z.unknown().optional(),
@@ -59,7 +64,7 @@ export const Run = z
     requester: z.string().min(1),
     reason: z.string().optional(),
     state: RunState,
-    /** planHash() of verb, target and steps' actions and params: approvals bind to it. */
+    /** planHash() of verb, target and steps' actions, params and intents: approvals bind to it. */
     planHash: PlanHash,
     steps: z.array(RunStep).min(1, 'a run has at least one step'),
     createdAt: z.date(),

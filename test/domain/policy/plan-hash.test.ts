@@ -66,6 +66,28 @@ describe('domain/policy/plan-hash', () => {
       { ...ROLLBACK, steps: [{ ...SET_IMAGE, action: 'kubernetes.scale' }] },
     ],
     ['an extra step', ROLLBACK, WITH_NOTE],
+    [
+      'another resolved target (the revision picked from the live state)',
+      {
+        ...ROLLBACK,
+        steps: [{ ...SET_IMAGE, intent: { before: { revision: 2 }, after: { revision: 1 } } }],
+      },
+      {
+        ...ROLLBACK,
+        steps: [{ ...SET_IMAGE, intent: { before: { revision: 3 }, after: { revision: 2 } } }],
+      },
+    ],
+    [
+      'a replica count resolved from +2',
+      {
+        ...ROLLBACK,
+        steps: [{ ...SET_IMAGE, intent: { before: { replicas: 3 }, after: { replicas: 5 } } }],
+      },
+      {
+        ...ROLLBACK,
+        steps: [{ ...SET_IMAGE, intent: { before: { replicas: 4 }, after: { replicas: 6 } } }],
+      },
+    ],
     ['steps in another order', WITH_NOTE, { ...ROLLBACK, steps: [NOTE, ...ROLLBACK.steps] }],
   ])('changes with %s', (_name, base, changed) => {
     expect(planHash(changed)).not.toBe(planHash(base));
