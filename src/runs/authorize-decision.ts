@@ -30,30 +30,26 @@ export async function authorizeDecision(
   }
   const { roles, lookupError } = await rolesOf(core, actor.id);
   const approver = r.approvals.roles.some((role) => roles.has(role));
+  const what =
+    decision === 'promote' || decision === 'abort' ? `run ${run.id}'s canary` : `run ${run.id}`;
+  const env = `\`${run.target.env}\``;
   if (approver && !(isRequester && decision === 'promote')) return { ok: true, view };
-  if (isRequester) {
+  if (approver) {
     return {
       ok: false,
-      message: `You asked for run ${run.id}: in \`${run.target.env}\` someone else (${orList(r.approvals.roles)}) must promote it.`,
-    };
-  }
-  if (noApproval && decision !== 'promote') {
-    return {
-      ok: false,
-      message: lookupError ?? `Only <@${run.requester}> may ${decision} run ${run.id}.`,
+      message: `You asked for run ${run.id}: in ${env} someone else (${orList(r.approvals.roles)}) must promote its canary.`,
     };
   }
   if (decision === 'promote' && !noApproval) {
     return {
       ok: false,
       message:
-        lookupError ??
-        `Promoting run ${run.id} in \`${run.target.env}\` needs one of ${orList(r.approvals.roles)}.`,
+        lookupError ?? `Promoting ${what} in ${env} needs one of ${orList(r.approvals.roles)}.`,
     };
   }
-  const who = r.approvals.roles.length > 0 ? ` or ${orList(r.approvals.roles)}` : '';
-  return {
-    ok: false,
-    message: lookupError ?? `Only <@${run.requester}>${who} may ${decision} run ${run.id}.`,
-  };
+  const who =
+    r.approvals.roles.length > 0
+      ? `<@${run.requester}> or ${orList(r.approvals.roles)}`
+      : `<@${run.requester}>`;
+  return { ok: false, message: lookupError ?? `Only ${who} may ${decision} ${what}.` };
 }
