@@ -57,10 +57,12 @@ export function serveWatch(
   const initial = rvText === '' || rvText === '0' || query.get('sendInitialEvents') === 'true';
   const bookmarks = query.get('allowWatchBookmarks') === 'true';
   let replay: ChangeEvent[] = [];
+  // Headers go out at once: clients wait for them before reading events (client-node does).
+  res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+  res.flushHeaders();
   if (!initial) {
     const requested = Number(rvText);
     const found = Number.isFinite(requested) ? env.store.changes.since(requested) : undefined;
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     if (!found) {
       res.end(
         `${JSON.stringify({ type: 'ERROR', object: expired(requested, env.store.changes.oldest()) })}\n`,
@@ -68,8 +70,6 @@ export function serveWatch(
       return;
     }
     replay = found;
-  } else {
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
   }
   let first = true;
   const send = (type: WatchEventType | 'BOOKMARK', object: unknown) => {
