@@ -1,3 +1,4 @@
+import { openApiAt } from './openapi.ts';
 import { apiVersionOf, RESOURCES, type ResourceDef } from './resources.ts';
 
 /** The verbs a stored resource serves; `deletecollection` is not emulated, so it is not listed. */
@@ -63,6 +64,7 @@ function groupList() {
  */
 export function discoveryAt(segments: string[]): unknown {
   const [root, a, b] = segments;
+  if (root === 'openapi') return openApiAt(segments);
   if (root === 'version' && segments.length === 1) {
     return {
       major: '1',

@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { KubeUser } from './authn.ts';
 import { createClock } from './clock.ts';
 import { type Cluster, createCluster } from './cluster.ts';
 import { KubeError } from './errors.ts';
 import { createFaultPlan, type Fault, type RecordedRequest } from './faults.ts';
+import { decodeProtobuf } from './protobuf.ts';
 import { DEFAULT_CLUSTER, parseRoute } from './routes.ts';
+import { selfSignedCert } from './self-signed-cert.ts';
 import { serveRequest } from './serve-request.ts';
 import type { KubeObject, SeedObject } from './types.ts';
 
@@ -32,6 +35,11 @@ export interface KubeEmulatorOptions {
   watchCacheSize?: number;
   /** Real milliseconds between watch BOOKMARKs for clients that allow them (default 1000). */
   bookmarkMs?: number;
+  /**
+   * Serve https with a fresh self-signed certificate (default false: plain http). kubectl sends
+   * bearer tokens and `--as` only over TLS, so kubectl tests of RBAC need this.
+   */
+  tls?: boolean;
 }
 
 export interface KubeEmulator {
@@ -69,7 +77,13 @@ export interface KubeEmulator {
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  if (
+    req.headers['content-type']?.startsWith('application/vnd.kubernetes.protobuf') &&
+    raw.length > 0
+  )
+    return decodeProtobuf(raw);
+  const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
@@ -175,15 +189,16 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     send(res, status, body);
   }
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     serve(req, res).catch((error) => send(res, 500, new KubeError(500, String(error)).body));
-  });
+  };
+  const server = options.tls ? createTlsServer(selfSignedCert(), handler) : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   const tick = (count = 1) => {
     for (let i = 0; i < count; i++) {

@@ -247,6 +247,20 @@ export const PRINTERS: Record<string, Printer> = {
       age(cm, now),
     ],
   },
+  Secret: {
+    columns: [
+      NAME,
+      col('Type', 'string', 'The type of the secret'),
+      col('Data', 'integer', 'Number of data keys in the Secret.'),
+      AGE,
+    ],
+    cells: (s, now) => [
+      s.metadata.name,
+      String(s.type ?? 'Opaque'),
+      Object.keys(block(s.data)).length,
+      age(s, now),
+    ],
+  },
   Namespace: {
     columns: [NAME, col('Status', 'string', 'The status of the namespace'), AGE],
     cells: (ns, now) => [ns.metadata.name, String(block(ns.status).phase ?? ''), age(ns, now)],

@@ -77,6 +77,9 @@ export const RESOURCES: readonly ResourceDef[] = [
     categories: ['all'],
   }),
   def('', 'v1', 'configmaps', 'ConfigMap', { shortNames: ['cm'] }),
+  def('', 'v1', 'secrets', 'Secret'),
+  // Stored and listed (kubectl describe asks for them); no controller writes any.
+  def('', 'v1', 'events', 'Event', { shortNames: ['ev'] }),
   def('apps', 'v1', 'deployments', 'Deployment', {
     status: true,
     scale: true,

@@ -17,6 +17,18 @@ const FIELDS: Record<string, string[]> = {
   ],
   ReplicaSet: ['status.replicas'],
   Namespace: ['status.phase'],
+  Event: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'type',
+  ],
 };
 
 function fieldValue(obj: KubeObject, path: string): string {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerReview } from './access-review.ts';
 import { authenticate, impersonation, type KubeUser, type UserInfo } from './authn.ts';
 import type { Cluster } from './cluster.ts';
-import { unsupported } from './errors.ts';
+import { KubeError, unsupported } from './errors.ts';
 import { type ApiResponse, handleApiRequest, type ResourceRoute } from './handlers.ts';
 import { isObject } from './json.ts';
 import { type Attributes, authorize, forbidden } from './rbac.ts';
@@ -102,6 +102,10 @@ export function serveRequest(input: ServeInput): ApiResponse | undefined {
     const a = attributesOf(input);
     if (!authorize(cluster.store, user, a).allowed) throw forbidden(user, a);
   }
+  // kubectl tries OpenAPI v2 when v3 has no schema for a patch, then uses its own types: a
+  // plain 404 there is expected, not a gap in the emulator.
+  if (!route && input.path === '/openapi/v2')
+    throw new KubeError(404, 'the server could not find the requested resource', 'NotFound');
   if (!route) throw unsupported(404, 'the server could not find the requested resource');
   if (route.type === 'discovery') {
     if (method !== 'GET')

@@ -19,7 +19,8 @@ interface Table {
 describe('sandbox/kubernetes: discovery and server-side printing', () => {
   let kube: KubeClients & { emulator: KubeEmulator };
   beforeEach(async () => {
-    kube = await startKube({ autoTick: false });
+    // A whole-second start, so ages do not depend on the millisecond the test began.
+    kube = await startKube({ autoTick: false, startTime: new Date('2026-03-01T09:00:00Z') });
   });
   afterEach(async () => {
     await kube.emulator.close();
