@@ -31,7 +31,7 @@ export interface KubeEmulatorOptions {
   rbac?: boolean;
   /** Bearer tokens the emulator knows besides the admin's, and the users they stand for. */
   users?: KubeUser[];
-  /** Changes each cluster keeps for watches; a watch from an older resourceVersion is 410 (default 10 000). */
+  /** Changes each cluster keeps for watches; a watch from an older resourceVersion is 410 (default 1000). */
   watchCacheSize?: number;
   /** Real milliseconds between watch BOOKMARKs for clients that allow them (default 1000). */
   bookmarkMs?: number;

@@ -52,7 +52,7 @@ function specOf(resource: ResourceDef, obj: KubeObject): unknown {
 }
 
 /** Creates an empty store whose timestamps come from the given clock; `watchCacheSize` changes are kept for watches. */
-export function createStore(clock: Clock, watchCacheSize = 10_000): Store {
+export function createStore(clock: Clock, watchCacheSize = 1000): Store {
   const tables = new Map<string, Map<string, KubeObject>>();
   let counter = 1000;
   const changes = createWatchLog(watchCacheSize, counter);

@@ -1,4 +1,3 @@
-import { clone } from './json.ts';
 import type { ResourceDef } from './resources.ts';
 import type { KubeObject } from './types.ts';
 
@@ -37,10 +36,11 @@ export function createWatchLog(capacity: number, start: number): WatchLog {
   let floor = start;
   return {
     append(event) {
-      const kept = { ...event, object: clone(event.object) };
-      events.push(kept);
+      // The store never mutates an object it has stored (writes replace them), so the log can
+      // keep references rather than copies.
+      events.push(event);
       while (events.length > capacity) floor = events.shift()?.resourceVersion ?? floor;
-      for (const listener of listeners) listener(kept);
+      for (const listener of listeners) listener(event);
     },
     since(resourceVersion) {
       if (resourceVersion < floor) return undefined;

@@ -2,13 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubeEmulator, startKubeEmulator } from '../../../src/sandbox/kubernetes/index.ts';
+import {
+  type KubeEmulator,
+  kubeConfigFor,
+  startKubeEmulator,
+} from '../../../src/sandbox/kubernetes/index.ts';
 import { eventually } from '../../support/kube.ts';
 import {
   cells,
   fixturePath,
   type KubectlResult,
-  kubeconfigYaml,
   kubectl,
   kubectlMissing,
   recorded,
@@ -67,7 +70,7 @@ describe.skipIf(missing !== undefined && !required)('kubectl 1.32 against the em
     eventually(what, async () => (check() ? true : undefined), 20_000);
   const podsSettled = () =>
     settled('old pods gone', () =>
-      kube.list('Pod', 'default').every((p) => p.metadata.deletionTimestamp === undefined),
+      kube.list('Pod', 'default', 'prod').every((p) => p.metadata.deletionTimestamp === undefined),
     );
 
   beforeAll(async () => {
@@ -79,8 +82,15 @@ describe.skipIf(missing !== undefined && !required)('kubectl 1.32 against the em
       users: [{ token: 'jane-token', username: 'jane' }],
     });
     home = mkdtempSync(join(tmpdir(), 'kubectl-conformance-'));
-    writeFileSync(join(home, 'kubeconfig'), kubeconfigYaml(kube.url, 'kube-emulator-token'));
-    writeFileSync(join(home, 'jane'), kubeconfigYaml(kube.url, 'jane-token'));
+    // The kubeconfig the sandbox hands the bot, exported for kubectl: one cluster per context
+    // at /clusters/<context>, as `npm run sandbox` serves them.
+    const config = (token?: string) =>
+      kubeConfigFor(kube, ['prod'], {
+        clusterPerContext: true,
+        ...(token ? { token } : {}),
+      }).exportConfig();
+    writeFileSync(join(home, 'kubeconfig'), config());
+    writeFileSync(join(home, 'jane'), config('jane-token'));
   });
   afterAll(async () => {
     await kube?.close();
@@ -311,7 +321,7 @@ describe.skipIf(missing !== undefined && !required)('kubectl 1.32 against the em
     writeFileSync(join(home, 'rollout.json'), JSON.stringify(rollout));
     expect((await run(['create', '-f', join(home, 'rollout.json')])).code).toBe(0);
     await settled('rollout healthy', () => {
-      const status = kube.get('Rollout', 'default', 'rollouts-demo')?.status as {
+      const status = kube.get('Rollout', 'default', 'rollouts-demo', 'prod')?.status as {
         availableReplicas?: number;
       };
       return status?.availableReplicas === 5;

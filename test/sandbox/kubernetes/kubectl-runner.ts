@@ -35,32 +35,6 @@ export function kubectl(
   });
 }
 
-/** A kubeconfig for one user of the emulator, as `kubectl config` would write it. */
-export function kubeconfigYaml(server: string, token: string, namespace = 'default'): string {
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- name: emulator',
-    '  cluster:',
-    `    server: ${server}`,
-    // The emulator's certificate is self-signed and fresh on every start.
-    '    insecure-skip-tls-verify: true',
-    'users:',
-    '- name: user',
-    '  user:',
-    `    token: ${token}`,
-    'contexts:',
-    '- name: emulator',
-    '  context:',
-    '    cluster: emulator',
-    '    user: user',
-    `    namespace: ${namespace}`,
-    'current-context: emulator',
-    '',
-  ].join('\n');
-}
-
 /** A recorded real output: its command, exit code and text. */
 export interface Recorded {
   source: string;
