@@ -303,6 +303,30 @@ describe.skipIf(missing !== undefined && !required)('kubectl 1.32 against the em
     );
   });
 
+  it('lists what a user may do and who they are (auth can-i --list, auth whoami)', async () => {
+    const list = await run(['auth', 'can-i', '--list', '-n', 'dev'], 'jane');
+    const rows = cells(list.stdout, 'none');
+    expect(rows[0]).toEqual(['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs']);
+    expect(rows).toContainEqual(['deployments.apps', '[]', '[]', '[create]']);
+    expect(rows).toContainEqual([
+      'selfsubjectaccessreviews.authorization.k8s.io',
+      '[]',
+      '[]',
+      '[create]',
+    ]);
+    const elsewhere = cells(
+      (await run(['auth', 'can-i', '--list', '-n', 'prod'], 'jane')).stdout,
+      'none',
+    );
+    expect(elsewhere.map((r) => r[0])).not.toContain('deployments.apps');
+    const whoami = await run(['auth', 'whoami'], 'jane');
+    expect(cells(whoami.stdout, 'none')).toEqual([
+      ['ATTRIBUTE', 'VALUE'],
+      ['Groups', '[system:authenticated]'],
+      ['Username', 'jane'],
+    ]);
+  });
+
   it('prints Argo Rollouts with the CRD printer columns', async () => {
     const rollout = {
       apiVersion: 'argoproj.io/v1alpha1',

@@ -162,6 +162,87 @@ describe('sandbox/kubernetes: RBAC and access reviews', () => {
     expect(asBob.status.message).toContain('User "bob" cannot list resource "deployments"');
   });
 
+  it('grants cluster-wide through a ClusterRoleBinding, limited to resourceNames, to a ServiceAccount', async () => {
+    const rbac = as().makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createClusterRole({
+      body: {
+        metadata: { name: 'checkout-reader' },
+        rules: [
+          {
+            apiGroups: ['apps'],
+            resources: ['deployments', 'deployments/scale'],
+            resourceNames: ['checkout'],
+            verbs: ['get'],
+          },
+        ],
+      },
+    });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: 'bot-reads-checkout' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'checkout-reader',
+        },
+        subjects: [{ kind: 'ServiceAccount', name: 'mc', namespace: 'ops' }],
+      },
+    });
+    const admin = as().makeApiClient(AuthorizationV1Api);
+    const review = async (name: string, subresource?: string) =>
+      (
+        await admin.createSubjectAccessReview({
+          body: {
+            spec: {
+              user: 'system:serviceaccount:ops:mc',
+              resourceAttributes: {
+                namespace: 'payments',
+                verb: 'get',
+                group: 'apps',
+                resource: 'deployments',
+                name,
+                ...(subresource ? { subresource } : {}),
+              },
+            },
+          },
+        })
+      ).status;
+    expect(await review('checkout')).toEqual({
+      allowed: true,
+      reason:
+        'RBAC: allowed by ClusterRoleBinding "bot-reads-checkout" of ClusterRole "checkout-reader" to ServiceAccount "ops/mc"',
+    });
+    expect((await review('checkout', 'scale'))?.allowed).toBe(true);
+    expect((await review('payments'))?.allowed).toBe(false);
+    // A LocalSubjectAccessReview must ask about its own namespace.
+    const local = await failure(
+      admin.createNamespacedLocalSubjectAccessReview({
+        namespace: 'checkout',
+        body: {
+          metadata: { namespace: 'checkout' },
+          spec: {
+            user: 'bob',
+            resourceAttributes: { namespace: 'payments', verb: 'get', resource: 'pods' },
+          },
+        },
+      }),
+    );
+    expect(local).toMatchObject({ code: 422, status: { reason: 'Invalid' } });
+  });
+
+  it('answers SelfSubjectRulesReview with the rules of the bindings in the namespace', async () => {
+    await grantPatch({ kind: 'Group', name: 'deployers' });
+    const rules = async (namespace: string) =>
+      (
+        await as('alice-token')
+          .makeApiClient(AuthorizationV1Api)
+          .createSelfSubjectRulesReview({ body: { spec: { namespace } } })
+      ).status?.resourceRules ?? [];
+    const granted = { verbs: ['get', 'patch'], apiGroups: ['apps'], resources: ['deployments'] };
+    expect(await rules('checkout')).toContainEqual(expect.objectContaining(granted));
+    expect(await rules('payments')).not.toContainEqual(expect.objectContaining(granted));
+  });
+
   it('allows everything, and says so in access reviews, when RBAC is off (the default)', async () => {
     const open = await startKubeEmulator({ autoTick: false });
     const review = await kubeConfigFor(open, ['test'], { token: 'any-token' })
