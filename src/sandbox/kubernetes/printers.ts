@@ -1,48 +1,19 @@
-import { humanDuration } from './human-duration.ts';
-import { isObject } from './json.ts';
 import { selectorString } from './label-selector.ts';
-import type { Condition, Container, KubeObject, LabelSelector } from './types.ts';
+import { POD_PRINTER } from './pod-printer.ts';
+import {
+  AGE,
+  age,
+  block,
+  type Cell,
+  col,
+  NAME,
+  num,
+  type Printer,
+  WORKLOAD_WIDE,
+} from './print-helpers.ts';
+import type { Container, KubeObject, LabelSelector } from './types.ts';
 
-/** One column of a server-side Table (meta.k8s.io/v1 TableColumnDefinition). */
-export interface Column {
-  name: string;
-  type: 'string' | 'integer' | 'date';
-  format: string;
-  description: string;
-  /** 0 is shown by `kubectl get`; 1 only with `-o wide`. */
-  priority: number;
-}
-
-export type Cell = string | number | null;
-
-export interface Printer {
-  columns: Column[];
-  cells(obj: KubeObject, now: number): Cell[];
-}
-
-function col(name: string, type: Column['type'], description: string, priority = 0): Column {
-  return { name, type, format: name === 'Name' ? 'name' : '', description, priority };
-}
-
-const NAME = col('Name', 'string', 'Name must be unique within a namespace.');
-const AGE = col(
-  'Age',
-  'string',
-  'CreationTimestamp is a timestamp representing the server time when this object was created.',
-);
-const WORKLOAD_WIDE = [
-  col('Containers', 'string', 'Names of each container in the template.', 1),
-  col('Images', 'string', 'Images referenced by each container in the template.', 1),
-  col('Selector', 'string', 'Label selector for pods.', 1),
-];
-
-type Loose = Record<string, unknown>;
-const block = (value: unknown): Loose => (isObject(value) ? value : {});
-const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
-
-function age(obj: KubeObject, now: number): string {
-  return humanDuration(now - Date.parse(obj.metadata.creationTimestamp));
-}
+export type { Cell, Column, Printer } from './print-helpers.ts';
 
 function templateCells(obj: KubeObject): string[] {
   const spec = block(obj.spec);
@@ -51,60 +22,6 @@ function templateCells(obj: KubeObject): string[] {
     containers.map((c) => c.name).join(','),
     containers.map((c) => c.image ?? '').join(','),
     selectorString(spec.selector as LabelSelector | undefined),
-  ];
-}
-
-interface ContainerStatus {
-  ready?: boolean;
-  restartCount?: number;
-  state?: Record<string, Loose>;
-  lastState?: { terminated?: { finishedAt?: string } };
-}
-
-/** READY, STATUS and RESTARTS the way the API server's pod printer derives them. */
-function podCells(pod: KubeObject, now: number): Cell[] {
-  const spec = block(pod.spec);
-  const status = block(pod.status);
-  const statuses = (status.containerStatuses ?? []) as ContainerStatus[];
-  let reason = String(status.reason ?? status.phase ?? '');
-  let restarts = 0;
-  let ready = 0;
-  let lastRestart = 0;
-  for (const c of [...statuses].reverse()) {
-    restarts += c.restartCount ?? 0;
-    const finished = Date.parse(c.lastState?.terminated?.finishedAt ?? '');
-    if (finished > lastRestart) lastRestart = finished;
-    const waiting = c.state?.waiting;
-    const terminated = c.state?.terminated;
-    if (waiting?.reason) reason = String(waiting.reason);
-    else if (terminated?.reason) reason = String(terminated.reason);
-    else if (terminated) reason = `ExitCode:${num(terminated.exitCode)}`;
-    else if (c.ready && c.state?.running) ready++;
-  }
-  const phase = String(status.phase ?? '');
-  if (pod.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed')
-    reason = 'Terminating';
-  const restartText =
-    restarts > 0 && lastRestart > 0
-      ? `${restarts} (${humanDuration(now - lastRestart)} ago)`
-      : String(restarts);
-  const containers = (spec.containers ?? []) as Container[];
-  const gates = (spec.readinessGates ?? []) as { conditionType: string }[];
-  const conditions = (status.conditions ?? []) as Condition[];
-  const gatesMet = gates.filter((g) =>
-    conditions.some((c) => c.type === g.conditionType && c.status === 'True'),
-  ).length;
-  const podIP = ((status.podIPs ?? []) as { ip: string }[])[0]?.ip ?? status.podIP;
-  return [
-    pod.metadata.name,
-    `${ready}/${containers.length}`,
-    reason,
-    restartText,
-    age(pod, now),
-    String(podIP || '<none>'),
-    String(spec.nodeName || '<none>'),
-    String(status.nominatedNodeName || '<none>'),
-    gates.length > 0 ? `${gatesMet}/${gates.length}` : '<none>',
   ];
 }
 
@@ -152,34 +69,7 @@ const ROLE: Printer = {
 
 /** The columns the 1.32 API server prints per kind (pkg/printers/internalversion), and Argo's CRD columns. */
 export const PRINTERS: Record<string, Printer> = {
-  Pod: {
-    columns: [
-      NAME,
-      col('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
-      col('Status', 'string', 'The aggregate status of the containers in this pod.'),
-      col(
-        'Restarts',
-        'string',
-        'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
-      ),
-      AGE,
-      col('IP', 'string', 'podIP address allocated to the pod.', 1),
-      col('Node', 'string', 'NodeName indicates in which node this pod is scheduled.', 1),
-      col(
-        'Nominated Node',
-        'string',
-        'nominatedNodeName is set when this pod preempts other pods on the node.',
-        1,
-      ),
-      col(
-        'Readiness Gates',
-        'string',
-        'If specified, all readiness gates will be evaluated for pod readiness.',
-        1,
-      ),
-    ],
-    cells: podCells,
-  },
+  Pod: POD_PRINTER,
   Deployment: {
     columns: [
       NAME,
