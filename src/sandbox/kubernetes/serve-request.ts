@@ -44,8 +44,8 @@ function attributesOf(input: ServeInput): Attributes {
       verb: method === 'GET' ? 'get' : (VERBS[method] ?? method.toLowerCase()),
       path: input.path,
     };
-  const read =
-    route.name !== undefined ? 'get' : isWatch(input.url.searchParams) ? 'watch' : 'list';
+  const watch = isWatch(input.url.searchParams) && !route.subresource;
+  const read = watch ? 'watch' : route.name !== undefined ? 'get' : 'list';
   return {
     verb: method === 'GET' ? read : (VERBS[method] ?? method.toLowerCase()),
     group: route.resource.group,

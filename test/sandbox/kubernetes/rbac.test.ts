@@ -11,6 +11,7 @@ import {
   startKubeEmulator,
 } from '../../../src/sandbox/kubernetes/index.ts';
 import { deploymentSeed, failure } from './fixtures.ts';
+import { openWatch } from './watch-stream.ts';
 
 const USERS = [
   { token: 'alice-token', username: 'alice', groups: ['deployers'] },
@@ -241,6 +242,16 @@ describe('sandbox/kubernetes: RBAC and access reviews', () => {
     const granted = { verbs: ['get', 'patch'], apiGroups: ['apps'], resources: ['deployments'] };
     expect(await rules('checkout')).toContainEqual(expect.objectContaining(granted));
     expect(await rules('payments')).not.toContainEqual(expect.objectContaining(granted));
+  });
+
+  it('needs the watch verb to watch one object: get alone is refused with 403', async () => {
+    await grantPatch({ kind: 'User', name: 'bob' });
+    const stream = await openWatch(
+      as('bob-token'),
+      '/apis/apps/v1/namespaces/checkout/deployments/checkout',
+    );
+    expect(await stream.ended).toMatchObject({ statusCode: 403 });
+    expect(kube.requests.at(-1)).toMatchObject({ status: 403, query: { watch: 'true' } });
   });
 
   it('allows everything, and says so in access reviews, when RBAC is off (the default)', async () => {
