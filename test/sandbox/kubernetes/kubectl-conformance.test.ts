@@ -233,6 +233,43 @@ describe.skipIf(missing !== undefined && !required)('kubectl 1.32 against the em
     expect(replicas.stdout).toBe('10');
   });
 
+  it('pauses (no new revision while paused), resumes and restarts as the docs show', async () => {
+    await run(['create', 'deployment', 'paused', '--image=nginx:1.14.2']);
+    await run(['rollout', 'status', 'deployment/paused']);
+    const name = (fixture: string) =>
+      recorded(fixture)
+        .command.split(' ')
+        .slice(1)
+        .map((a) => a.replace('nginx-deployment', 'paused'));
+    const pause = await replay('rollout-pause', name('rollout-pause'));
+    expect(pause.result.stdout.trim()).toBe(
+      pause.real.output.trim().replace('nginx-deployment', 'paused'),
+    );
+    // `create deployment` names the container after the image: nginx.
+    const image = await run(['set', 'image', 'deployment/paused', 'nginx=nginx:1.16.1']);
+    expect(image.stdout.trim()).toBe('deployment.apps/paused image updated');
+    const limits = ['--limits=cpu=200m,memory=512Mi'];
+    const resources = await run(['set', 'resources', 'deployment/paused', '-c=nginx', ...limits]);
+    expect(resources.stdout.trim()).toBe('deployment.apps/paused resource requirements updated');
+    const history = await replay('rollout-history-paused', name('rollout-history-paused'));
+    expect(revisions(history.result.stdout)).toEqual(revisions(history.real.output));
+    const resume = await replay('rollout-resume', name('rollout-resume'));
+    expect(resume.result.stdout.trim()).toBe(
+      resume.real.output.trim().replace('nginx-deployment', 'paused'),
+    );
+    await run(['rollout', 'status', 'deployment/paused']);
+    const after = await run(['rollout', 'history', 'deployment/paused']);
+    expect(revisions(after.stdout).map(([revision]) => revision)).toEqual(['1', '2']);
+    const restart = await replay('rollout-restart', name('rollout-restart'));
+    expect(restart.result.stdout.trim()).toBe(
+      restart.real.output.trim().replace('nginx-deployment', 'paused'),
+    );
+    const status = await run(['rollout', 'status', 'deployment/paused']);
+    expect(status.stdout.trim().split('\n').at(-1)).toBe(
+      'deployment "paused" successfully rolled out',
+    );
+  });
+
   it('selects by label and field, and answers a missing name with NotFound and exit 1', async () => {
     const running = await run([
       'get',
