@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { apiVersionOf, RESOURCES, type ResourceDef } from './resources.ts';
+import { RESOURCES, type ResourceDef } from './resources.ts';
 
 /** Query parameters the API server documents on writes; kubectl looks for `fieldValidation`. */
 const WRITE_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation'].map((name) => ({
@@ -34,7 +34,6 @@ function groupVersionDocument(path: string) {
     paths[base] = { post: operation(r, 'post') };
     paths[`${base}/{name}`] = { put: operation(r, 'put'), patch: operation(r, 'patch') };
   }
-  const [first] = served;
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'v1.31.0-kube-emulator' },
@@ -42,7 +41,6 @@ function groupVersionDocument(path: string) {
     // No schemas: kubectl validates through the server (fieldValidation) and builds
     // apply patches for built-in kinds from its own types.
     components: { schemas: {} },
-    ...(first ? { 'x-kube-emulator-group-version': apiVersionOf(first) } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { UserInfo } from './authn.ts';
-import { KubeError, qualifiedName } from './errors.ts';
+import { KubeError } from './errors.ts';
 import { isObject } from './json.ts';
 import { resourceFor } from './resources.ts';
 import type { Store } from './store.ts';
@@ -154,8 +154,8 @@ export function forbidden(user: UserInfo, a: Attributes): KubeError {
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : (a.resource ?? '');
   const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
   const why = `User "${user.username}" cannot ${a.verb} resource "${resource}" in API group "${a.group ?? ''}" ${scope}`;
-  const def = { group: a.group ?? '', plural: a.resource ?? '' };
-  const subject = qualifiedName(def as Parameters<typeof qualifiedName>[0]);
+  // `deployments.apps`, `pods`: how the API server names the resource in the message.
+  const subject = a.group ? `${a.resource ?? ''}.${a.group}` : (a.resource ?? '');
   const named = a.name ? `${subject} "${a.name}"` : subject;
   return new KubeError(403, `${named} is forbidden: ${why}`, 'Forbidden', {
     ...(a.name ? { name: a.name } : {}),

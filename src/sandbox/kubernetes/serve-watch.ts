@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { KubeError } from './errors.ts';
+import { badRequest, KubeError } from './errors.ts';
 import type { ResourceRoute } from './handlers.ts';
 import { apiVersionOf } from './resources.ts';
 import { objectFilter } from './selectors.ts';
@@ -56,13 +56,17 @@ export function serveWatch(
   const rvText = query.get('resourceVersion') ?? '';
   const initial = rvText === '' || rvText === '0' || query.get('sendInitialEvents') === 'true';
   const bookmarks = query.get('allowWatchBookmarks') === 'true';
+  if (!initial && !/^\d+$/.test(rvText))
+    throw badRequest(
+      `invalid resource version: strconv.ParseUint: parsing "${rvText}": invalid syntax`,
+    );
   let replay: ChangeEvent[] = [];
   // Headers go out at once: clients wait for them before reading events (client-node does).
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
   res.flushHeaders();
   if (!initial) {
     const requested = Number(rvText);
-    const found = Number.isFinite(requested) ? env.store.changes.since(requested) : undefined;
+    const found = env.store.changes.since(requested);
     if (!found) {
       res.end(
         `${JSON.stringify({ type: 'ERROR', object: expired(requested, env.store.changes.oldest()) })}\n`,

@@ -78,6 +78,13 @@ describe('sandbox/kubernetes: watch', () => {
     expect(await stream.ended).toBeNull();
   });
 
+  it('refuses a resourceVersion that is not a number with 400, before streaming', async () => {
+    kube = await startKube({ autoTick: false });
+    const stream = await watch(CMS, { resourceVersion: 'yesterday' });
+    expect(await stream.ended).toMatchObject({ statusCode: 400 });
+    expect(stream.events).toEqual([]);
+  });
+
   it('sends DELETED when an object stops matching the label selector and ADDED when it starts', async () => {
     kube = await startKube({ autoTick: false });
     await kube.core.createNamespacedConfigMap({
