@@ -21,8 +21,8 @@ export interface Cluster extends ControllerEnv {
 }
 
 /** Creates an empty cluster sharing the emulator's clock. */
-export function createCluster(name: string, clock: Clock): Cluster {
-  const store: Store = createStore(clock);
+export function createCluster(name: string, clock: Clock, watchCacheSize?: number): Cluster {
+  const store: Store = createStore(clock, watchCacheSize);
   const env: ControllerEnv = { store, clock };
   for (const ns of ['default', 'kube-system']) {
     store.create(

@@ -12,6 +12,26 @@ function defaultContainer(container: JsonObject): void {
   setDefault(container, 'terminationMessagePath', '/dev/termination-log');
   setDefault(container, 'terminationMessagePolicy', 'File');
   setDefault(container, 'resources', {});
+  // Ports get protocol TCP, as describe's `Port: 80/TCP` shows.
+  if (Array.isArray(container.ports))
+    for (const port of container.ports.filter(isObject)) setDefault(port, 'protocol', 'TCP');
+}
+
+/**
+ * Removes null fields, as decoding into Go types does for built-in kinds: kubectl sends
+ * `creationTimestamp: null` in templates, and the stored object must not keep it (it would make
+ * an undone template differ from the ReplicaSet it came from).
+ */
+export function dropNulls(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) dropNulls(item);
+    return;
+  }
+  if (!isObject(value)) return;
+  for (const [key, child] of Object.entries(value)) {
+    if (child === null) delete value[key];
+    else dropNulls(child);
+  }
 }
 
 /** Fills the pod spec defaults the API server adds, so stored templates look (and compare) real. */

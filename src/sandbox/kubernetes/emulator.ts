@@ -1,11 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { KubeUser } from './authn.ts';
 import { createClock } from './clock.ts';
 import { type Cluster, createCluster } from './cluster.ts';
-import { KubeError, unsupported } from './errors.ts';
+import { KubeError } from './errors.ts';
 import { createFaultPlan, type Fault, type RecordedRequest } from './faults.ts';
-import { handleApiRequest } from './handlers.ts';
+import { decodeProtobuf } from './protobuf.ts';
 import { DEFAULT_CLUSTER, parseRoute } from './routes.ts';
+import { selfSignedCert } from './self-signed-cert.ts';
+import { serveRequest } from './serve-request.ts';
 import type { KubeObject, SeedObject } from './types.ts';
 
 export interface KubeEmulatorOptions {
@@ -19,6 +23,23 @@ export interface KubeEmulatorOptions {
   strict?: boolean;
   /** Start of the emulated clock (default: now). */
   startTime?: Date;
+  /**
+   * Enforce RBAC (default false: every request is allowed, whatever its token). When on, the
+   * admin token (`kubeConfigFor`'s) is group system:masters, `users` are who they say, other
+   * tokens are 401, and Roles/ClusterRoles and their bindings decide the rest.
+   */
+  rbac?: boolean;
+  /** Bearer tokens the emulator knows besides the admin's, and the users they stand for. */
+  users?: KubeUser[];
+  /** Changes each cluster keeps for watches; a watch from an older resourceVersion is 410 (default 1000). */
+  watchCacheSize?: number;
+  /** Real milliseconds between watch BOOKMARKs for clients that allow them (default 1000). */
+  bookmarkMs?: number;
+  /**
+   * Serve https with a fresh self-signed certificate (default false: plain http). kubectl sends
+   * bearer tokens and `--as` only over TLS, so kubectl tests of RBAC need this.
+   */
+  tls?: boolean;
 }
 
 export interface KubeEmulator {
@@ -56,7 +77,13 @@ export interface KubeEmulator {
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  if (
+    req.headers['content-type']?.startsWith('application/vnd.kubernetes.protobuf') &&
+    raw.length > 0
+  )
+    return decodeProtobuf(raw);
+  const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
@@ -90,12 +117,18 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   const cluster = (name = DEFAULT_CLUSTER) => {
     let found = clusters.get(name);
     if (!found) {
-      found = createCluster(name, clock);
+      found = createCluster(name, clock, options.watchCacheSize);
       clusters.set(name, found);
     }
     return found;
   };
   cluster();
+  const access = { rbac: options.rbac ?? false, users: options.users ?? [] };
+  const watches = new Set<() => void>();
+  const track = (stop: () => void) => {
+    watches.add(stop);
+    return () => watches.delete(stop);
+  };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -125,22 +158,24 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
         record.injected = true;
         throw injected;
       }
-      if (!route) throw unsupported(404, 'the server could not find the requested resource');
-      if (route.type === 'discovery') {
-        if (method !== 'GET')
-          throw unsupported(405, 'the server does not allow this method on the requested resource');
-        body = route.body;
-      } else {
-        const answer = handleApiRequest(cluster(clusterName), {
-          method,
-          route,
-          query: url.searchParams,
-          contentType: record.contentType,
-          body: record.body,
-        });
-        status = answer.status;
-        body = answer.body;
+      const answer = serveRequest({
+        req,
+        res,
+        method,
+        path,
+        url,
+        route,
+        cluster: cluster(clusterName),
+        body: record.body,
+        access,
+        watch: { bookmarkMs: options.bookmarkMs ?? 1000, track },
+      });
+      if (!answer) {
+        record.status = 200;
+        return;
       }
+      status = answer.status;
+      body = answer.body;
     } catch (error) {
       const kubeError =
         error instanceof KubeError
@@ -154,15 +189,16 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     send(res, status, body);
   }
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     serve(req, res).catch((error) => send(res, 500, new KubeError(500, String(error)).body));
-  });
+  };
+  const server = options.tls ? createTlsServer(selfSignedCert(), handler) : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   const tick = (count = 1) => {
     for (let i = 0; i < count; i++) {
@@ -207,6 +243,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     assertNoUnexpected,
     async close() {
       if (timer) clearInterval(timer);
+      for (const stop of [...watches]) stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

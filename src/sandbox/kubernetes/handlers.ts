@@ -2,10 +2,10 @@ import { applyPatch, patchTypeOf } from './apply-patch.ts';
 import { badRequest, conflict, type KubeError, notFound, unsupported } from './errors.ts';
 import { handleDelete } from './handle-delete.ts';
 import { isObject, type Json } from './json.ts';
-import { matchesSelector, parseSelector } from './label-selector.ts';
 import { apiVersionOf } from './resources.ts';
 import type { Route } from './routes.ts';
 import { applyScale, scaleOf } from './scale.ts';
+import { objectFilter } from './selectors.ts';
 import { checkSameObject } from './store.ts';
 import type { KubeObject, SeedObject } from './types.ts';
 import { applyDefaults, validate } from './validate.ts';
@@ -42,37 +42,11 @@ function bodyObject(body: unknown): SeedObject {
   return body as unknown as SeedObject;
 }
 
-function fieldMatches(obj: KubeObject, selector: string | null): boolean {
-  if (!selector) return true;
-  return selector.split(',').every((term) => {
-    const [field, value] = term.split(/!?=+/);
-    const negate = term.includes('!=');
-    const actual =
-      field === 'metadata.name'
-        ? obj.metadata.name
-        : field === 'metadata.namespace'
-          ? obj.metadata.namespace
-          : field === 'status.phase'
-            ? (obj.status as { phase?: string } | undefined)?.phase
-            : undefined;
-    if (actual === undefined && field !== 'status.phase')
-      throw badRequest(`field label not supported: ${field}`);
-    return negate ? actual !== value : actual === value;
-  });
-}
-
 function list(env: ControllerEnv, route: ResourceRoute, query: URLSearchParams): ApiResponse {
-  if (query.get('watch') === 'true' || query.get('watch') === '1')
-    throw unsupported(400, 'kube emulator: watch is not supported');
-  const selector = query.get('labelSelector');
-  const labels = selector ? parseSelector(selector) : undefined;
   const { resource } = route;
   const items = env.store
     .list(resource, route.namespace)
-    .filter(
-      (o) =>
-        matchesSelector(o.metadata.labels, labels) && fieldMatches(o, query.get('fieldSelector')),
-    )
+    .filter(objectFilter(resource, query))
     // Built-in lists carry kind/apiVersion once, on the list; custom resources keep them per item.
     .map((o) => (resource.custom ? o : (({ kind: _k, apiVersion: _a, ...rest }) => rest)(o)));
   const body = {

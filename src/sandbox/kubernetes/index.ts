@@ -1,3 +1,4 @@
+export type { KubeUser } from './authn.ts';
 export type { Cluster } from './cluster.ts';
 export { type KubeEmulator, type KubeEmulatorOptions, startKubeEmulator } from './emulator.ts';
 export type { StatusBody } from './errors.ts';

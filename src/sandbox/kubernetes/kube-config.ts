@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { ADMIN_TOKEN } from './authn.ts';
 import type { KubeEmulator } from './emulator.ts';
 
 export interface KubeConfigForOptions {
@@ -9,6 +10,8 @@ export interface KubeConfigForOptions {
   clusterPerContext?: boolean;
   /** Namespace set on every context (default `default`). */
   namespace?: string;
+  /** Bearer token of the user (default the admin's; pick one of the emulator's `users` to test RBAC). */
+  token?: string;
 }
 
 /** A real client-node KubeConfig with one context per name, all pointing at the emulator. */
@@ -18,7 +21,7 @@ export function kubeConfigFor(
   options: KubeConfigForOptions = {},
 ): KubeConfig {
   if (contexts.length === 0) throw new Error('kubeConfigFor: name at least one context');
-  const user = { name: 'kube-emulator', token: 'kube-emulator-token' };
+  const user = { name: 'kube-emulator', token: options.token ?? ADMIN_TOKEN };
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: contexts.map((name) => ({

@@ -1,4 +1,5 @@
-import { RESOURCES, type ResourceDef, resourceByPath } from './resources.ts';
+import { discoveryAt } from './discovery.ts';
+import { type ResourceDef, resourceByPath } from './resources.ts';
 
 export const DEFAULT_CLUSTER = 'default';
 
@@ -14,77 +15,6 @@ export type Route =
     }
   | { type: 'discovery'; cluster: string; body: unknown };
 
-function resourceList(groupVersion: string, resources: ResourceDef[]) {
-  const verbs = ['create', 'delete', 'get', 'list', 'patch', 'update'];
-  return {
-    kind: 'APIResourceList',
-    apiVersion: 'v1',
-    groupVersion,
-    resources: resources.flatMap((r) => [
-      { name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs },
-      ...(r.status
-        ? [
-            {
-              name: `${r.plural}/status`,
-              singularName: '',
-              namespaced: r.namespaced,
-              kind: r.kind,
-              verbs: ['get', 'patch', 'update'],
-            },
-          ]
-        : []),
-      ...(r.scale
-        ? [
-            {
-              name: `${r.plural}/scale`,
-              singularName: '',
-              namespaced: r.namespaced,
-              group: 'autoscaling',
-              version: 'v1',
-              kind: 'Scale',
-              verbs: ['get', 'patch', 'update'],
-            },
-          ]
-        : []),
-    ]),
-  };
-}
-
-function discovery(segments: string[]): unknown {
-  const [root, a, b] = segments;
-  if (root === 'version' && segments.length === 1) {
-    return {
-      major: '1',
-      minor: '31',
-      gitVersion: 'v1.31.0-kube-emulator',
-      platform: 'linux/amd64',
-    };
-  }
-  if (root === 'api' && segments.length === 1) return { kind: 'APIVersions', versions: ['v1'] };
-  if (root === 'apis' && segments.length === 1) {
-    const groups = [
-      ...new Set(RESOURCES.filter((r) => r.group).map((r) => `${r.group}/${r.version}`)),
-    ];
-    return {
-      kind: 'APIGroupList',
-      apiVersion: 'v1',
-      groups: groups.map((gv) => {
-        const version = { groupVersion: gv, version: gv.split('/')[1] };
-        return { name: gv.split('/')[0], versions: [version], preferredVersion: version };
-      }),
-    };
-  }
-  const group = root === 'api' ? '' : a;
-  const version = root === 'api' ? a : b;
-  const wanted = root === 'api' ? 2 : 3;
-  if ((root === 'api' || root === 'apis') && segments.length === wanted) {
-    const served = RESOURCES.filter((r) => r.group === group && r.version === version);
-    if (served.length > 0)
-      return resourceList(group ? `${group}/${version}` : `${version}`, served);
-  }
-  return undefined;
-}
-
 /** Parses `[/clusters/NAME]/api/v1/...` or `/apis/GROUP/VERSION/...`; undefined when unknown. */
 export function parseRoute(pathname: string): Route | undefined {
   let segments = pathname
@@ -96,7 +26,7 @@ export function parseRoute(pathname: string): Route | undefined {
     cluster = segments[1];
     segments = segments.slice(2);
   }
-  const body = discovery(segments);
+  const body = discoveryAt(segments);
   if (body !== undefined) return { type: 'discovery', cluster, body };
   let group: string;
   let version: string | undefined;

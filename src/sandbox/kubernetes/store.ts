@@ -4,6 +4,7 @@ import { alreadyExists, badRequest, conflict, invalid, notFound } from './errors
 import { clone, deepEqual } from './json.ts';
 import { apiVersionOf, type ResourceDef, resourceFor } from './resources.ts';
 import type { KubeObject, SeedObject } from './types.ts';
+import { createWatchLog, type WatchLog } from './watch-log.ts';
 
 export interface WriteOptions {
   /** Compute and answer the result without persisting it (`?dryRun=All`). */
@@ -28,6 +29,8 @@ export interface Store {
   markDeleting(resource: ResourceDef, obj: KubeObject): KubeObject;
   /** The latest resourceVersion handed out (lists carry it). */
   resourceVersion(): string;
+  /** Recent changes, for watches. */
+  readonly changes: WatchLog;
 }
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -48,10 +51,11 @@ function specOf(resource: ResourceDef, obj: KubeObject): unknown {
   return rest;
 }
 
-/** Creates an empty store whose timestamps come from the given clock. */
-export function createStore(clock: Clock): Store {
+/** Creates an empty store whose timestamps come from the given clock; `watchCacheSize` changes are kept for watches. */
+export function createStore(clock: Clock, watchCacheSize = 1000): Store {
   const tables = new Map<string, Map<string, KubeObject>>();
   let counter = 1000;
+  const changes = createWatchLog(watchCacheSize, counter);
   const table = (resource: ResourceDef) => {
     let found = tables.get(resource.plural);
     if (!found) {
@@ -105,6 +109,7 @@ export function createStore(clock: Clock): Store {
     if (meta.namespace) ensureNamespace(meta.namespace);
     meta.resourceVersion = nextVersion();
     rows.set(keyOf(meta.namespace, meta.name), obj);
+    changes.append({ type: 'ADDED', resource, object: obj, resourceVersion: counter });
     return clone(obj);
   }
 
@@ -147,6 +152,8 @@ export function createStore(clock: Clock): Store {
     if (deepEqual(next, existing) || options.dryRun) return clone(next);
     next.metadata.resourceVersion = nextVersion();
     table(resource).set(keyOf(namespace, name), next);
+    const change = { resource, object: next, previous: existing, resourceVersion: counter };
+    changes.append({ type: 'MODIFIED', ...change });
     return clone(next);
   }
 
@@ -156,6 +163,12 @@ export function createStore(clock: Clock): Store {
     const existing = rows.get(key);
     if (!existing) throw notFound(resource, name);
     rows.delete(key);
+    const resourceVersion = Number(nextVersion());
+    const last = {
+      ...existing,
+      metadata: { ...existing.metadata, resourceVersion: String(resourceVersion) },
+    };
+    changes.append({ type: 'DELETED', resource, object: last, resourceVersion });
     return clone(existing);
   }
 
@@ -172,10 +185,19 @@ export function createStore(clock: Clock): Store {
       resourceVersion: nextVersion(),
     };
     table(resource).set(key, next);
+    const resourceVersion = Number(next.metadata.resourceVersion);
+    changes.append({
+      type: 'MODIFIED',
+      resource,
+      object: next,
+      previous: existing,
+      resourceVersion,
+    });
     return clone(next);
   }
 
   return {
+    changes,
     markDeleting,
     get: (resource, namespace, name) => {
       const found = table(resource).get(keyOf(resource.namespaced ? namespace : undefined, name));

@@ -1,12 +1,13 @@
-import { defaultPodSpec, defaultWorkload } from './defaults.ts';
+import { defaultPodSpec, defaultWorkload, dropNulls } from './defaults.ts';
 import { invalid } from './errors.ts';
 import { deepEqual, isObject } from './json.ts';
 import { matchesSelector } from './label-selector.ts';
-import type { ResourceDef } from './resources.ts';
+import { RESOURCES, type ResourceDef } from './resources.ts';
 import type { KubeObject } from './types.ts';
 import { specOf } from './workloads.ts';
 
 const WORKLOADS = new Set(['Deployment', 'ReplicaSet']);
+const CUSTOM_KINDS = new Set(RESOURCES.filter((r) => r.custom).map((r) => r.kind));
 
 /** MicroTime as the API server writes it: RFC 3339 with exactly six fractional digits. */
 function microTime(value: unknown): unknown {
@@ -19,8 +20,10 @@ function microTime(value: unknown): unknown {
 
 /** API-server defaulting and normalising on write, for the kinds where it shows. */
 export function applyDefaults(obj: KubeObject): void {
+  if (!CUSTOM_KINDS.has(obj.kind)) dropNulls(obj);
   if (WORKLOADS.has(obj.kind)) defaultWorkload(obj);
   if (obj.kind === 'Pod') defaultPodSpec(obj.spec);
+  if (obj.kind === 'Secret' && obj.type === undefined) obj.type = 'Opaque';
   if (obj.kind === 'Lease' && isObject(obj.spec)) {
     for (const field of ['acquireTime', 'renewTime']) {
       if (obj.spec[field] !== undefined) obj.spec[field] = microTime(obj.spec[field]) as string;

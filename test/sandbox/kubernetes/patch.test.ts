@@ -48,7 +48,8 @@ describe('sandbox/kubernetes: patch types through client-node', () => {
     const [app] = await container();
     expect(app?.image).toBe('reg/checkout:v2');
     expect(app?.env).toEqual([{ name: 'FEATURE_X', value: '1' }]);
-    expect(app?.ports).toEqual([{ containerPort: 8080 }]); // untouched sibling field survives
+    // The untouched sibling field survives, with the protocol the API server defaults.
+    expect(app?.ports).toEqual([{ containerPort: 8080, protocol: 'TCP' }]);
     expect(kube.emulator.requests.at(-2)?.contentType).toBe(
       'application/strategic-merge-patch+json',
     );
