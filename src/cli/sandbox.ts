@@ -56,6 +56,7 @@ export const runSandbox: CliCommand = async (argv, io) => {
       ...sandbox.users.map((u) => `    ${u.name.padEnd(width)}  ${u.id}  ${u.title}`),
       '',
       '  Try: /mc status checkout, /mc rollback checkout --env staging, or a scenario on the right.',
+      `  kubectl sees the same clusters: KUBECONFIG=${sandbox.kubeconfigPath} kubectl get deploy -A --context <catalog context>`,
       '  Press Ctrl+C to stop (the sandbox data is wiped at the next start).',
       '',
     ].join('\n'),

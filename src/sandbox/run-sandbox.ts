@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Bot, createBot } from '../bot.ts';
 import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
@@ -53,6 +54,8 @@ export interface Sandbox {
   users: SandboxUser[];
   channels: ChannelDef[];
   dataDir: string;
+  /** A kubeconfig of the emulated clusters, one context per catalog context, for kubectl. */
+  kubeconfigPath: string;
   bot: Bot;
   slack: SlackEmulator;
   kube: KubeEmulator;
@@ -160,6 +163,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
     const kubeConfig = kubeConfigFor(kube, catalogContexts(catalog), { clusterPerContext: true });
     assertLoopback(settings, kubeConfig, host);
+    // The same clusters for kubectl: `KUBECONFIG=<dataDir>/kubeconfig kubectl get deploy -A`.
+    const kubeconfigPath = path.join(dataDir, 'kubeconfig');
+    await writeFile(kubeconfigPath, kubeConfig.exportConfig(), { mode: 0o600 });
     const bot = await createBot({
       settings,
       config: loaded.config,
@@ -220,6 +226,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       users: SANDBOX_USERS,
       channels,
       dataDir,
+      kubeconfigPath,
       bot,
       slack,
       kube,

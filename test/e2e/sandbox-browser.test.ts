@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/run-sandbox.ts';
+import { kubectl, kubectlMissing } from '../sandbox/kubernetes/kubectl-runner.ts';
 import { REPO_ROOT } from '../support/slack.ts';
 import { CHROMIUM_PATH, chromiumMissing } from './sandbox-chromium.ts';
 
@@ -86,6 +87,21 @@ describe.skipIf(chromiumMissing())('npm run sandbox in a real browser (headless 
     await press(plan.getByRole('button', { name: 'Approve', exact: true }));
     await actAs(ENGINEER);
   }
+
+  it.skipIf(kubectlMissing() !== undefined && process.env.CI !== 'true')(
+    'writes a kubeconfig so kubectl sees the same emulated clusters',
+    async () => {
+      const home = path.dirname(sandbox.kubeconfigPath);
+      const listed = await kubectl(
+        home,
+        ['--context', 'gke_acme-staging_europe-west1_main', 'get', 'deploy', '-n', 'checkout'],
+        path.basename(sandbox.kubeconfigPath),
+      );
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);
+      expect(listed.stdout).toMatch(/\ncheckout\s+\d+\/\d+\s+\d+\s+\d+/);
+    },
+  );
 
   it('rolls checkout back in staging from /mc, and the evidence page opens', async () => {
     onTestFailed(shoot('sandbox-rollback'));
