@@ -1,4 +1,5 @@
 import type { Signal } from '../triage/schema.ts';
+import { changeLabel, returnWarning } from '../triage/suspect-change.ts';
 import { encodeTriageButton, TRIAGE_ACTIONS } from './triage-actions.ts';
 import { fields, notes, person, time } from './triage-notes.ts';
 import {
@@ -44,13 +45,16 @@ const isActive = (s: Signal) => s.status === 'firing' || s.status === 'acknowled
 /** One signal as a line: state, name, severity, since when, a link to look at. */
 export function signalLine(signal: Signal): Line {
   if (signal.source === 'deploy' && signal.deploy) {
-    const { from, to, by } = signal.deploy;
-    return [
-      `${EMOJI.recorded} deploy \`${from}\` → \`${to}\` by `,
+    const { from, to, by, kind } = signal.deploy;
+    const line: Line = [
+      `${EMOJI.recorded} ${changeLabel(kind)} \`${from}\` → \`${to}\` by `,
       person(by),
       ' at ',
       { time: new Date(signal.at) },
     ];
+    const warning = returnWarning(signal);
+    if (warning) line.push(` · :warning: ${warning}`);
+    return line;
   }
   const line: Line = [`${EMOJI[signal.status]} *${signal.name}*`];
   if (signal.severity) line.push(` · ${signal.severity}`);
