@@ -1,3 +1,4 @@
+import { liveImageReader } from '../deploys/live-image.ts';
 import { createWebhookRoutes } from '../http/webhooks/create-webhook-routes.ts';
 import { createInboxWorker } from '../http/webhooks/inbox-worker.ts';
 import { splitSecrets } from '../http/webhooks/pagerduty-route.ts';
@@ -32,6 +33,7 @@ export function triageFeature(options: TriageFeatureOptions = {}): FeatureFactor
       alertmanager: parts.alertmanager,
       pagerduty: parts.pagerduty,
       deployLog: parts.deployLog,
+      liveImage: liveImageReader(parts.config.catalog, parts.kube),
       clock: parts.clock,
       ackPagerDutyOnClick: env.MC_TRIAGE_ACK_PAGERDUTY,
       ...(options.minPostIntervalMs !== undefined

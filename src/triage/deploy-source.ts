@@ -12,11 +12,16 @@ const DAY_MS = 24 * 60 * 60_000;
  */
 export function deployLogSource(
   log: Pick<DeployLog, 'recentDeploys'>,
-  options: { historyDays?: number } = {},
+  options: {
+    historyDays?: number;
+    /** Runs first: records changes made outside mc that the cluster shows (createChangeDetector). */
+    detect?: (service: string) => Promise<void>;
+  } = {},
 ): DeploySource {
   const historyMs = (options.historyDays ?? 30) * DAY_MS;
   return {
     async recent(service, since) {
+      await options.detect?.(service);
       const from = new Date(since.getTime() - historyMs);
       const records = await log.recentDeploys({ service, since: from, limit: 200 });
       const images = records.filter((r) => (r.what ?? 'image') === 'image');

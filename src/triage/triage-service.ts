@@ -122,10 +122,17 @@ export function createTriageService(options: TriageServiceOptions): TriageServic
       });
       const saved: StoredIncident[] = [];
       const acked: StoredIncident[] = [];
+      // Provisional ids of incidents opened in this batch, as stored (a `follows` may name one).
+      const ids = new Map<string, string>();
       for (const change of outcome.changed) {
-        const incident = change.isNew
-          ? { ...change.incident, id: await store.nextId(q) }
-          : change.incident;
+        let incident = change.incident;
+        if (change.isNew) {
+          const id = await store.nextId(q);
+          ids.set(incident.id, id);
+          incident = { ...incident, id };
+        }
+        const follows = incident.follows && ids.get(incident.follows);
+        if (follows) incident = { ...incident, follows };
         const triage = rankIncident(incident, options.playbooks, now);
         let stored = change.isNew
           ? await store.insert(q, incident, triage)

@@ -109,7 +109,7 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
     expect(recorder.published).toHaveLength(1);
   });
 
-  it('resolves the incident when its alerts resolve, and survives a restart', async () => {
+  it('resolves the incident when its alerts resolve; a signal after that opens a new one, across a restart', async () => {
     let consumer = build();
     const startsAt = ago(10);
     await consumer.alertmanager(
@@ -128,13 +128,22 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
 
     await db.reopen();
     consumer = build();
-    // It fires again soon after: the same incident reopens instead of a new one.
+    // It fires again soon after: a NEW incident (a new message, which notifies), linked to the
+    // resolved one, which is left as it was.
     await consumer.alertmanager(
       amWebhook([{ name: 'QueueBacklog', fingerprint: 'q1', startsAt: ago(0.5) }]),
       meta(3),
     );
     const live = await db.incidents.live();
-    expect(live.map((i) => [i.id, i.state])).toEqual([[resolvedIncident?.id, 'open']]);
+    const again = live.find((i) => i.id !== resolvedIncident?.id);
+    expect(live.map((i) => [i.id, i.state]).sort()).toEqual(
+      [
+        [resolvedIncident?.id, 'resolved'],
+        [again?.id, 'open'],
+      ].sort(),
+    );
+    expect(again?.incident.follows).toBe(resolvedIncident?.id);
+    expect((await db.incidents.get(resolvedIncident?.id ?? ''))?.version).toBe(2);
   });
 
   it('serializes concurrent deliveries of one service into one incident', async () => {

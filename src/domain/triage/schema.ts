@@ -110,8 +110,10 @@ export interface Incident {
   firstSignalAt: string;
   /** Latest state of each alert and PagerDuty signal, in arrival order. */
   signals: Signal[];
-  /** Deploys of this service and environment near the incident. */
+  /** Changes (deploys, rollbacks...) of this service and environment near the incident. */
   deploys: Signal[];
+  /** The closed incident this one follows: its signals resolved, then came back. */
+  follows?: string;
 }
 
 export type IncidentChange = 'opened' | 'updated' | 'resolved' | 'closed' | 'ignored';

@@ -2,6 +2,7 @@ import type { AlertmanagerClient } from '../../adapters/alertmanager/create-aler
 import type { PagerDuty } from '../../adapters/pagerduty/client.ts';
 import type { LoadedConfig } from '../../config/load-config.ts';
 import type { DeployLog } from '../../deploys/deploy-log.ts';
+import type { LiveImage } from '../../deploys/live-image.ts';
 import type { BookOptions } from '../../domain/triage/incident-book.ts';
 import type { Ledger } from '../../evidence/ledger/create-ledger.ts';
 import type { WebhookConsumer } from '../../http/webhooks/consumer.ts';
@@ -10,6 +11,7 @@ import type { Db } from '../../store/db.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import { deployLogSource } from '../../triage/deploy-source.ts';
+import { createChangeDetector } from '../../triage/detect-changes.ts';
 import { createIncidentStore, type IncidentStore } from '../../triage/incident-store.ts';
 import { createTriageConsumer } from '../../triage/triage-consumer.ts';
 import { type TriageMetrics, triageMetrics } from '../../triage/triage-metrics.ts';
@@ -26,7 +28,7 @@ export interface TriageOptions {
   ledger: Pick<Ledger, 'append'>;
   config: Pick<LoadedConfig, 'catalog' | 'playbooks'>;
   /** The run engine: Run asks it for a `triage` run; it enforces policy. */
-  engine: Pick<RunEngine, 'request'>;
+  engine: Pick<RunEngine, 'request'> & Partial<Pick<RunEngine, 'active'>>;
   /** Build it with `rejectRateLimitedCalls: true`: the poster honours Retry-After itself. */
   slackClient: SlackWebClient;
   log: Logger;
@@ -35,8 +37,10 @@ export interface TriageOptions {
   alertmanager?: Pick<AlertmanagerClient, 'alerts' | 'url'> | undefined;
   /** PAGERDUTY_TOKEN's client; absent: no PagerDuty reads or acks. */
   pagerduty?: Pick<PagerDuty, 'listOpenIncidents' | 'getIncident' | 'acknowledge'> | undefined;
-  /** Deploys join incidents as signals when given. */
-  deployLog?: Pick<DeployLog, 'recentDeploys'> | undefined;
+  /** Changes join incidents as signals when given. */
+  deployLog?: Pick<DeployLog, 'recentDeploys' | 'lastDeploy' | 'recordDeploy'> | undefined;
+  /** With it (and the engine's active runs), images changed outside mc are recorded first. */
+  liveImage?: LiveImage | undefined;
   /** Acknowledge the linked PagerDuty incidents on Run and Dismiss. Default true. */
   ackPagerDutyOnClick?: boolean;
   /** Least time between two triage calls in one Slack channel. Default 1000 ms. */
@@ -63,6 +67,28 @@ export interface Triage {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/** The change log as triage reads it, detecting changes made outside mc when it can. */
+function changeSource(
+  deployLog: NonNullable<TriageOptions['deployLog']>,
+  options: TriageOptions,
+  clock: () => Date,
+) {
+  const { liveImage, engine } = options;
+  const active = engine.active?.bind(engine);
+  const detect =
+    liveImage && active
+      ? createChangeDetector({
+          catalog: options.config.catalog,
+          deployLog,
+          liveImage,
+          active,
+          clock,
+          log: options.log,
+        })
+      : undefined;
+  return deployLogSource(deployLog, detect ? { detect } : {});
+}
+
 /** Builds the incident store, triage service, Slack poster, consumer and handlers. */
 export function createTriage(options: TriageOptions): Triage {
   const { log, config } = options;
@@ -84,7 +110,7 @@ export function createTriage(options: TriageOptions): Triage {
     catalog: config.catalog,
     playbooks: config.playbooks,
     publisher: poster,
-    ...(options.deployLog ? { deploys: deployLogSource(options.deployLog) } : {}),
+    ...(options.deployLog ? { deploys: changeSource(options.deployLog, options, clock) } : {}),
     metrics,
     clock,
     log,
