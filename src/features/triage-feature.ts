@@ -32,6 +32,7 @@ export function triageFeature(options: TriageFeatureOptions = {}): FeatureFactor
       metrics: parts.metrics,
       alertmanager: parts.alertmanager,
       pagerduty: parts.pagerduty,
+      prometheus: parts.prometheus,
       deployLog: parts.deployLog,
       liveImage: liveImageReader(parts.config.catalog, parts.kube),
       clock: parts.clock,

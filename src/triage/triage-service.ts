@@ -1,10 +1,12 @@
 import type { Catalog } from '../config/schema.ts';
+import type { TriageView } from '../domain/findings/triage-subject.ts';
 import type { Playbook } from '../domain/playbooks/schema.ts';
 import { deploySignal } from '../domain/triage/deploy-signal.ts';
 import type { BookOptions } from '../domain/triage/incident-book.ts';
-import type { Deploy, Signal } from '../domain/triage/schema.ts';
+import type { Deploy, Incident, Signal } from '../domain/triage/schema.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { applyToPartition, type PartitionOutcome, rankIncident } from './apply-signals.ts';
+import type { ConditionChecker } from './check-conditions.ts';
 import type { IncidentRef, IncidentStore, StoredIncident } from './incident-store.ts';
 import { createKeyedQueue } from './keyed-queue.ts';
 import { createPartitionCache } from './partition-cache.ts';
@@ -32,6 +34,8 @@ export interface TriageServiceOptions {
   book?: BookOptions;
   /** A resolved incident is closed for good this long after resolving. Default 120. */
   closeAfterMinutes?: number;
+  /** Measures playbooks' `confirm` conditions before they are suggested; absent: not shown. */
+  checkConditions?: ConditionChecker;
 }
 
 export interface IngestResult {
@@ -108,6 +112,19 @@ export function createTriageService(options: TriageServiceOptions): TriageServic
     }
   }
 
+  /** Ranks, then measures the conditions of the playbooks that fit and ranks with them. */
+  async function rank(incident: Incident, now: Date): Promise<TriageView> {
+    const first = rankIncident(incident, options.playbooks, now);
+    const check = options.checkConditions;
+    if (!check || incident.status !== 'open') return first;
+    const fit = first.candidates.filter((c) => c.eligible).map((c) => c.playbook);
+    if (fit.length === 0) return first;
+    const checks = await check(incident, fit.slice(0, 5));
+    return Object.keys(checks).length > 0
+      ? rankIncident(incident, options.playbooks, now, checks)
+      : first;
+  }
+
   async function ingestPartition(partition: string, signals: Signal[]) {
     const now = clock();
     const deploys = await deploysOf(partition, now);
@@ -133,7 +150,7 @@ export function createTriageService(options: TriageServiceOptions): TriageServic
         }
         const follows = incident.follows && ids.get(incident.follows);
         if (follows) incident = { ...incident, follows };
-        const triage = rankIncident(incident, options.playbooks, now);
+        const triage = await rank(incident, now);
         let stored = change.isNew
           ? await store.insert(q, incident, triage)
           : await store.update(q, incident, triage);

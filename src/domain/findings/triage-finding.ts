@@ -3,6 +3,7 @@ import { changeLabel, returnWarning } from '../triage/suspect-change.ts';
 import { encodeTriageButton, TRIAGE_ACTIONS } from './triage-actions.ts';
 import { fields, notes, person, time } from './triage-notes.ts';
 import {
+  line,
   runnable,
   type TriagePlanFinding,
   type TriageSuggestionLine,
@@ -105,13 +106,7 @@ export function triageFinding(
     fields: fields(subject),
     signals: ordered.slice(0, max).map(signalLine),
     moreSignals: Math.max(0, ordered.length - max),
-    suggestions: suggestions.map((s, i) => ({
-      rank: i + 1,
-      playbook: s.playbook,
-      title: s.title,
-      score: s.score,
-      reasons: [...s.reasons],
-    })),
+    suggestions: suggestions.map((s, i) => line(s, i + 1)),
     notes: notes(subject),
     buttons: open ? buttons(subject) : [],
     footer: [

@@ -1,5 +1,6 @@
 import type { AlertmanagerClient } from '../../adapters/alertmanager/create-alertmanager-client.ts';
 import type { PagerDuty } from '../../adapters/pagerduty/client.ts';
+import type { PrometheusClient } from '../../adapters/prometheus/create-prometheus-client.ts';
 import type { LoadedConfig } from '../../config/load-config.ts';
 import type { DeployLog } from '../../deploys/deploy-log.ts';
 import type { LiveImage } from '../../deploys/live-image.ts';
@@ -10,6 +11,7 @@ import type { RunEngine } from '../../runs/types.ts';
 import type { Db } from '../../store/db.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
+import { createConditionChecker } from '../../triage/check-conditions.ts';
 import { deployLogSource } from '../../triage/deploy-source.ts';
 import { createChangeDetector } from '../../triage/detect-changes.ts';
 import { createIncidentStore, type IncidentStore } from '../../triage/incident-store.ts';
@@ -45,6 +47,9 @@ export interface TriageOptions {
   ackPagerDutyOnClick?: boolean;
   /** Least time between two triage calls in one Slack channel. Default 1000 ms. */
   minPostIntervalMs?: number;
+  /** PROMETHEUS_URL's client: playbooks' `confirm` conditions are measured with it. Absent:
+   * every condition shows as unverified. */
+  prometheus?: Pick<PrometheusClient, 'query'> | undefined;
   clock?: () => Date;
   book?: BookOptions;
 }
@@ -115,6 +120,11 @@ export function createTriage(options: TriageOptions): Triage {
     clock,
     log,
     ...(options.book ? { book: options.book } : {}),
+    checkConditions: createConditionChecker({
+      playbooks: config.playbooks,
+      prometheus: options.prometheus,
+      clock,
+    }),
   });
   const consumer = createTriageConsumer({ service, catalog: config.catalog });
   const triage = createTriageCommand({
