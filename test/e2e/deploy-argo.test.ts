@@ -182,7 +182,7 @@ describe.skipIf(!prometheusBin)(
       ]);
     }, 30_000);
 
-    it("Argo's own abort (failed analysis) is reported and recorded as an Argo abort on the deployer's behalf", async () => {
+    it("Argo's own abort (failed analysis) is reported and recorded as an automatic rollback", async () => {
       await world.bot.engine.idle();
       const message = await plan('deploy checkout 1.4.6-bad --env prod --reason canary test');
       await world.click(message, 'run.approve', LEAD);
@@ -197,8 +197,8 @@ describe.skipIf(!prometheusBin)(
       );
       expect(records).toMatchObject([
         {
-          kind: 'argo-abort',
-          by: 'argo-rollouts',
+          kind: 'auto-rollback',
+          by: 'mc',
           onBehalfOf: ONCALL,
           fromImage: 'shop/checkout:1.4.6-bad',
           toImage: 'shop/checkout:1.4.2',
