@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TRIAGE_ACTIONS } from '../../../src/domain/findings/triage-actions.ts';
 import { amWebhook } from '../../triage/world.ts';
-import { buttonValue, readable, startTriageWorld, type TriageWorld } from './world.ts';
+import {
+  buttonValue,
+  CHECKOUT_CHANNEL,
+  readable,
+  startTriageWorld,
+  type TriageWorld,
+} from './world.ts';
 
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
@@ -88,6 +94,14 @@ describe('src/slack/triage (webhook → inbox → consumer → ONE Slack message
     await world.triage.poster.idle();
     expect(world.posts()[0]?.edits).toBe(edits);
     expect(readable(world.posts()[0]!)).toMatch(/— resolved/);
+    // The old message says where its signals went, in its thread.
+    const replies = world.slack
+      .messages(CHECKOUT_CHANNEL)
+      .filter((m) => m.threadTs === resolved.ts);
+    const secondId = /incident `(inc-\d+)`/.exec(readable(second!))?.[1];
+    expect(replies.map((m) => m.text)).toEqual([
+      `:arrows_counterclockwise: Signals came back after this incident was resolved: see ${secondId}.`,
+    ]);
   });
 
   it('keeps one message per incident under a burst, coalescing updates at ≤ 1 call/s', async () => {
