@@ -6,8 +6,17 @@ const MINUTE = 60_000;
 
 /** Kinds that move a workload forward to new code: a suspect when symptoms follow them. */
 const FORWARD: ReadonlySet<DeployKind> = new Set(['deploy', 'external']);
-/** Kinds that never take a workload away from a bad version (forward, or not mc's undo). */
-const NOT_AN_UNDO: ReadonlySet<DeployKind> = new Set(['deploy', 'external']);
+/**
+ * Kinds that take a version out when they move away from it. A drill's fault and restore do
+ * not: they exercise a release, they pass no judgement on it.
+ */
+const UNDO: ReadonlySet<DeployKind> = new Set([
+  'rollback',
+  'auto-rollback',
+  'argo-abort',
+  'revert',
+  'triage',
+]);
 /** Outcomes that mean the version of a deploy was taken out again. */
 const UNDONE = new Set(['rolled-back', 'failed', 'aborted']);
 
@@ -47,7 +56,7 @@ export function flagReturns(changes: DeployInput[]): Deploy[] {
       .reverse()
       .find(
         (e) =>
-          (e.from === c.to && !NOT_AN_UNDO.has(e.kind)) ||
+          (e.from === c.to && UNDO.has(e.kind)) ||
           (e.to === c.to &&
             e.kind === 'deploy' &&
             e.outcome !== undefined &&
@@ -87,8 +96,8 @@ export function describeChangeSignal(change: Signal): string {
 /**
  * The change to suspect for symptoms that began at `firstSignalAt`: the target's latest change
  * (as of `now`), when it landed 0..withinMinutes before the first signal and is a deploy, a
- * change made outside mc, or brings back a version rolled back earlier. A rollback, a Revert
- * or a run of the bot is never a suspect, and neither is an older deploy a later change has
+ * change made outside mc, or a Revert that brings back a version taken out earlier. A
+ * rollback, another Revert or a run of the bot (triage, drills) is never a suspect, and neither is an older deploy a later change has
  * already superseded: rolling "back" from there would re-ship what was taken out.
  * `changes` must be one target's (service and environment).
  */
@@ -112,7 +121,8 @@ export function suspectChange(
   }
   if (before > withinMinutes * MINUTE) return {};
   const kind = latest.deploy.kind ?? 'deploy';
-  if (!FORWARD.has(kind) && !latest.deploy.returnsTo) {
+  // A Revert that brings back a version taken out earlier re-ships it: that one is a suspect.
+  if (!FORWARD.has(kind) && !(kind === 'revert' && latest.deploy.returnsTo)) {
     return {
       why: `the latest change is a ${describeChangeSignal(latest)}, not a deploy to roll back`,
     };

@@ -104,6 +104,15 @@ describe('domain/triage/suspect-change', () => {
         'needs a deploy of checkout/prod within 30 min before the first signal: the latest change, rollback `1.4.2` → `1.4.1` by @bob, came after the first signal',
     },
     {
+      name: 'a rollback rehearsal restored just before is not a suspect, nor flagged',
+      changes: [
+        change('deploy', '1.4.1', '1.4.2', '01:00'),
+        change('drill-fault', '1.4.2', '1.4.1', '03:00'),
+        change('drill-restore', '1.4.1', '1.4.2', '03:05'),
+      ],
+      top: 'pod-crashloop',
+    },
+    {
       name: 'a deploy to staging does not explain prod',
       changes: [change('deploy', '1.4.1', '1.4.2', '03:10', { env: 'staging' })],
       top: 'pod-crashloop',
@@ -161,6 +170,14 @@ describe('domain/triage/suspect-change', () => {
         change('deploy', '1.4.1', '1.4.2', '02:00'),
       ],
       flagged: [false, true],
+    },
+    {
+      name: 'a drill restore back to the release the drill rolled back',
+      changes: [
+        change('drill-fault', '1.4.2', '1.4.1', '01:00'),
+        change('drill-restore', '1.4.1', '1.4.2', '01:05'),
+      ],
+      flagged: [false, false],
     },
     {
       name: 'deploys moving forward',
