@@ -214,6 +214,45 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
     expect(incident?.triage.suggestions[0]?.playbook).toBe('deploy-regression');
   });
 
+  it('after an approved prod rollback 1.4.2 → 1.4.1, an alert storm never offers to roll "back" to 1.4.2', async () => {
+    const consumer = build();
+    const log = createDeployLog({ db: db.store.db, ledger: createLedger(db.store.db) });
+    const prod = { service: 'checkout', env: 'prod', outcome: 'succeeded' } as const;
+    await log.recordDeploy({
+      ...prod,
+      fromImage: 'shop/checkout:1.4.1',
+      toImage: 'shop/checkout:1.4.2',
+      kind: 'deploy',
+      by: 'U01ALICE01',
+      at: new Date(Date.now() - 40 * 60_000),
+    });
+    await log.recordDeploy({
+      ...prod,
+      fromImage: 'shop/checkout:1.4.2',
+      toImage: 'shop/checkout:1.4.1',
+      kind: 'rollback',
+      by: 'U02BOBBY02',
+      at: new Date(Date.now() - 6 * 60_000),
+    });
+    await consumer.alertmanager(
+      amWebhook([
+        { name: 'KubePodCrashLooping', fingerprint: 's1', startsAt: ago(3) },
+        { name: 'TargetDown', fingerprint: 's2', startsAt: ago(3) },
+      ]),
+      meta(1),
+    );
+    const [incident] = await db.incidents.live();
+    expect(incident?.incident.deploys.map((d) => d.deploy?.kind)).toEqual(['deploy', 'rollback']);
+    const steps = incident?.triage.suggestions.flatMap((s) => s.plan.steps) ?? [];
+    expect(steps.map((s) => s.description ?? '').join('\n')).not.toMatch(/back from 1\.4\.1/);
+    expect(incident?.triage.suggestions.map((s) => s.playbook)).not.toContain('deploy-regression');
+    expect(
+      incident?.triage.candidates.find((c) => c.playbook === 'deploy-regression')?.reasons,
+    ).toContain(
+      'needs a deploy of checkout/prod within 30 min before the first signal: the latest change is a rollback `1.4.2` → `1.4.1` by U02BOBBY02, not a deploy to roll back',
+    );
+  });
+
   it('records MTTA once: a PagerDuty acknowledgement, not via the bot', async () => {
     const consumer = build();
     const triggered = pagerdutyEvent('webhook-incident-triggered-manual.json', {
