@@ -55,6 +55,11 @@ export interface TriageService {
   ): Promise<StoredIncident | undefined>;
   /** Publishes every incident whose message is behind (start-up, after a crash). */
   recover(): Promise<number>;
+  /**
+   * Measures the conditions of open incidents again (a 5xx ratio still climbing when the
+   * incident opened) and stores and publishes those whose verdict changed; how many did.
+   */
+  recheck(): Promise<number>;
   setPublisher(publisher: IncidentPublisher): void;
   /** Waits for ingests in hand (tests, shutdown). */
   idle(): Promise<void>;
@@ -62,6 +67,13 @@ export interface TriageService {
 
 const MINUTE = 60_000;
 const isAck = (s: Signal) => s.source === 'pagerduty' && s.status === 'acknowledged';
+
+/** What people act on in a ranking: the suggestions in order and each measured verdict. */
+function verdict(view: TriageView): string {
+  const line = (c: { playbook: string; check?: { status: string } }) =>
+    `${c.playbook}:${c.check?.status ?? '-'}`;
+  return `${view.suggestions.map(line).join(',')}|${view.candidates.map(line).join(',')}`;
+}
 
 /** What a publisher needs to route an incident's message. */
 export function refOf(stored: StoredIncident): IncidentRef {
@@ -214,6 +226,27 @@ export function createTriageService(options: TriageServiceOptions): TriageServic
       if (due.length > 0)
         log.info({ incidents: due.length }, 'triage: messages behind, republishing');
       return due.length;
+    },
+    async recheck() {
+      if (!options.checkConditions) return 0;
+      const open = (await store.live()).filter((s) => s.state === 'open');
+      let changed = 0;
+      for (const live of open) {
+        const saved = await queue.run(live.partition, () =>
+          store.withPartition(live.partition, async (q) => {
+            const current = await store.get(live.id, q);
+            if (current?.state !== 'open') return undefined;
+            const triage = await rank(current.incident, clock());
+            if (verdict(triage) === verdict(current.triage)) return undefined;
+            return store.update(q, current.incident, triage);
+          }),
+        );
+        if (saved) {
+          changed += 1;
+          publishIfBehind(saved);
+        }
+      }
+      return changed;
     },
     setPublisher(next) {
       publisher = next;

@@ -4,8 +4,10 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PagerDutyWebhook } from '../../src/adapters/pagerduty/schema.ts';
 import { createDeployLog } from '../../src/deploys/deploy-log.ts';
 import type { Playbook } from '../../src/domain/playbooks/schema.ts';
+import type { ConditionCheck } from '../../src/domain/triage/condition-check.ts';
 import { createLedger } from '../../src/evidence/ledger/create-ledger.ts';
 import type { DeliveryMeta } from '../../src/http/webhooks/consumer.ts';
+import type { ConditionChecker } from '../../src/triage/check-conditions.ts';
 import { deployLogSource } from '../../src/triage/deploy-source.ts';
 import { createTriageConsumer } from '../../src/triage/triage-consumer.ts';
 import { createTriageService, type TriageService } from '../../src/triage/triage-service.ts';
@@ -251,6 +253,66 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
     ).toContain(
       'needs a deploy of checkout/prod within 30 min before the first signal: the latest change is a rollback `1.4.2` → `1.4.1` by U02BOBBY02, not a deploy to roll back',
     );
+  });
+
+  it('measures conditions again: a suggestion demoted when the incident opened comes back once its condition holds', async () => {
+    let status: ConditionCheck['status'] = 'fails';
+    const checkConditions: ConditionChecker = async (_incident, ids) =>
+      Object.fromEntries(
+        ids
+          .filter((id) => id === 'deploy-regression')
+          .map((id) => [
+            id,
+            {
+              status,
+              text:
+                status === 'fails'
+                  ? '5xx ratio is 0.004, not > 0.01'
+                  : '5xx ratio is 0.05 (> 0.01)',
+              checkedAt: new Date().toISOString(),
+            },
+          ]),
+      );
+    build();
+    service = createTriageService({
+      store: db.incidents,
+      catalog: CATALOG,
+      playbooks,
+      publisher: recorder.publisher,
+      deploys: deployLogSource(
+        createDeployLog({ db: db.store.db, ledger: createLedger(db.store.db) }),
+      ),
+      metrics,
+      log: silentLog,
+      checkConditions,
+    });
+    const consumer = createTriageConsumer({ service, catalog: CATALOG });
+    await createDeployLog({ db: db.store.db, ledger: createLedger(db.store.db) }).recordDeploy({
+      service: 'checkout',
+      env: 'prod',
+      fromImage: 'shop/checkout:1.4.1',
+      toImage: 'shop/checkout:1.4.2',
+      kind: 'deploy',
+      by: 'U01ALICE01',
+      at: new Date(Date.now() - 6 * 60_000),
+    });
+    await consumer.alertmanager(
+      amWebhook([{ name: 'KubePodCrashLooping', fingerprint: 'fp1', startsAt: ago(3) }]),
+      meta(1),
+    );
+    const [opened] = await db.incidents.live();
+    expect(opened?.triage.suggestions[0]?.playbook).toBe('pod-crashloop');
+    expect(await service.recheck()).toBe(0);
+
+    status = 'holds';
+    expect(await service.recheck()).toBe(1);
+    const [again] = await db.incidents.live();
+    expect(again?.version).toBe((opened?.version ?? 0) + 1);
+    expect(again?.triage.suggestions[0]).toMatchObject({
+      playbook: 'deploy-regression',
+      check: { status: 'holds', text: '5xx ratio is 0.05 (> 0.01)' },
+    });
+    expect(recorder.published.map((r) => r.id)).toEqual([opened?.id, opened?.id]);
   });
 
   it('records MTTA once: a PagerDuty acknowledgement, not via the bot', async () => {

@@ -47,6 +47,8 @@ export interface TriageOptions {
   ackPagerDutyOnClick?: boolean;
   /** Least time between two triage calls in one Slack channel. Default 1000 ms. */
   minPostIntervalMs?: number;
+  /** Between re-measurements of open incidents' conditions. Default 60 s. */
+  recheckMs?: number;
   /** PROMETHEUS_URL's client: playbooks' `confirm` conditions are measured with it. Absent:
    * every condition shows as unverified. */
   prometheus?: Pick<PrometheusClient, 'query'> | undefined;
@@ -127,6 +129,7 @@ export function createTriage(options: TriageOptions): Triage {
     }),
   });
   const consumer = createTriageConsumer({ service, catalog: config.catalog });
+  let timer: NodeJS.Timeout | undefined;
   const triage = createTriageCommand({
     gather: {
       alertmanager: options.alertmanager,
@@ -158,8 +161,14 @@ export function createTriage(options: TriageOptions): Triage {
     actionHandlers,
     async start() {
       await service.recover();
+      timer ??= setInterval(() => {
+        service.recheck().catch((error) => log.error({ err: error }, 'triage: recheck failed'));
+      }, options.recheckMs ?? 60_000);
+      timer.unref();
     },
     async stop(timeoutMs = 10_000) {
+      if (timer) clearInterval(timer);
+      timer = undefined;
       await service.idle();
       await poster.idle(timeoutMs);
       poster.close();
