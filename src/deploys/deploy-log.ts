@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { DeployKind, DeployOutcome, DeployRecord } from '../domain/deploys/deploy-record.ts';
+import type {
+  ChangeWhat,
+  DeployKind,
+  DeployOutcome,
+  DeployRecord,
+} from '../domain/deploys/deploy-record.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
 import type { Db, Queryable } from '../store/db.ts';
 
@@ -15,7 +20,10 @@ export interface DeployFinish {
   evidenceUrl?: string;
 }
 
-/** The deploy log: recorded changes of running images, each one also a ledger entry. */
+/**
+ * The change log (it grew from the deploy log, hence the names): every recorded change to a
+ * workload, whatever made it, each one also a ledger entry.
+ */
 export interface DeployLog {
   /** Inserts the record and appends `deploy.recorded`, in `options.tx` or a transaction of its own. */
   recordDeploy(deploy: NewDeploy, options?: { tx?: Queryable }): Promise<DeployRecord>;
@@ -73,10 +81,13 @@ interface DeployRow {
   outcome: DeployOutcome;
   at: Date;
   on_behalf_of: string | null;
+  what: ChangeWhat;
+  from_value: string | null;
+  to_value: string | null;
 }
 
 const COLUMNS =
-  'id, service, env, from_image, to_image, from_revision, to_revision, kind, by_user, run_id, evidence_url, outcome, at, on_behalf_of';
+  'id, service, env, from_image, to_image, from_revision, to_revision, kind, by_user, run_id, evidence_url, outcome, at, on_behalf_of, what, from_value, to_value';
 
 function fromRow(row: DeployRow): DeployRecord {
   return {
@@ -85,6 +96,9 @@ function fromRow(row: DeployRow): DeployRecord {
     env: row.env,
     ...(row.from_image === null ? {} : { fromImage: row.from_image }),
     toImage: row.to_image,
+    ...(row.what === 'image' ? {} : { what: row.what }),
+    ...(row.from_value === null ? {} : { fromValue: row.from_value }),
+    ...(row.to_value === null ? {} : { toValue: row.to_value }),
     ...(row.from_revision === null ? {} : { fromRevision: Number(row.from_revision) }),
     ...(row.to_revision === null ? {} : { toRevision: Number(row.to_revision) }),
     kind: row.kind,
@@ -103,7 +117,7 @@ function ledgerData(record: DeployRecord): Record<string, unknown> {
   return { ...rest, at: at.toISOString() };
 }
 
-/** The deploy log over a database where migration 030 is applied. */
+/** The change log over a database where migrations 007 and 015 are applied. */
 export function createDeployLog(options: DeployLogOptions): DeployLog {
   const { db, ledger } = options;
   const clock = options.clock ?? (() => new Date());
@@ -113,15 +127,18 @@ export function createDeployLog(options: DeployLogOptions): DeployLog {
 
   return {
     recordDeploy(deploy, recordOptions = {}) {
+      const { what, ...rest } = deploy;
       const record: DeployRecord = {
-        ...deploy,
+        ...rest,
+        // `image` is the default, left out as reads leave it out.
+        ...(what && what !== 'image' ? { what } : {}),
         id: newId(),
         outcome: deploy.outcome ?? 'verifying',
         at: deploy.at ?? clock(),
       };
       return inTx(recordOptions.tx, async (q) => {
         await q.query(
-          `INSERT INTO deploys (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+          `INSERT INTO deploys (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
           [
             record.id,
             record.service,
@@ -137,6 +154,9 @@ export function createDeployLog(options: DeployLogOptions): DeployLog {
             record.outcome,
             record.at,
             record.onBehalfOf ?? null,
+            record.what ?? 'image',
+            record.fromValue ?? null,
+            record.toValue ?? null,
           ],
         );
         const subject = `deploy:${record.id}`;

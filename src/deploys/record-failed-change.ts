@@ -1,6 +1,5 @@
 import type { DeployKind, DeployRecord } from '../domain/deploys/deploy-record.ts';
-import type { RunObserver, RunView } from '../runs/types.ts';
-import type { Logger } from '../telemetry/logger.ts';
+import type { RunView } from '../runs/types.ts';
 import type { DeployLog } from './deploy-log.ts';
 
 type Log = Pick<DeployLog, 'recordDeploy' | 'deploysOfRun'>;
@@ -13,23 +12,26 @@ function text(value: unknown): string | undefined {
 }
 
 /**
- * Records that `change` was undone: by mc on its requester's behalf (`auto-rollback`), or by
- * `by` (a person's Abort: `rollback`). From what the change brought to what it replaced,
- * `succeeded` when the run ended `reverted`, else `failed`.
+ * Records that `change` was undone: by mc on its requester's behalf (`auto-rollback`), or an
+ * Argo canary abort (`argo-abort`, by `abort.by` who clicked Abort, else by Argo's analysis).
+ * From what the change brought to what it replaced, `succeeded` when the run ended
+ * `reverted`, else `failed`.
  */
 export async function recordAutoRollback(
   deployLog: Pick<DeployLog, 'recordDeploy'>,
   change: Pick<DeployRecord, 'service' | 'env' | 'fromImage' | 'toImage' | 'by' | 'runId'>,
   view: RunView | undefined,
-  by?: string,
+  abort?: { by?: string },
 ): Promise<DeployRecord> {
   return deployLog.recordDeploy({
     service: change.service,
     env: change.env,
     fromImage: change.toImage,
     toImage: change.fromImage ?? '(unknown)',
-    ...(by
-      ? { kind: 'rollback' as const, by }
+    ...(abort
+      ? abort.by
+        ? { kind: 'argo-abort' as const, by: abort.by }
+        : { kind: 'argo-abort' as const, by: 'argo-rollouts', onBehalfOf: change.by }
       : { kind: 'auto-rollback' as const, by: 'mc', onBehalfOf: change.by }),
     ...(change.runId ? { runId: change.runId } : {}),
     outcome: view?.run.state === 'reverted' ? 'succeeded' : 'failed',
@@ -66,25 +68,4 @@ export async function recordFailedChange(deployLog: Log, view: RunView): Promise
     ...(view.evidenceUrl ? { evidenceUrl: view.evidenceUrl } : {}),
   });
   if (run.state === 'reverted') await recordAutoRollback(deployLog, change, view);
-}
-
-/** `observer` that also records failed changes; a failure to record is logged, never thrown. */
-export function withFailedChanges(
-  observer: RunObserver,
-  deployLog: Log,
-  log: Pick<Logger, 'error'>,
-): RunObserver {
-  return {
-    async changed(view) {
-      try {
-        await recordFailedChange(deployLog, view);
-      } catch (error) {
-        log.error(
-          { err: error, run: view.run.id },
-          'recording a failed change in the deploy log failed',
-        );
-      }
-      await observer.changed(view);
-    },
-  };
 }

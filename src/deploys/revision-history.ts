@@ -50,7 +50,14 @@ export async function revisionHistory(input: {
   } catch (error) {
     deployLogUnavailable = `the deploy log could not be read: ${error instanceof Error ? error.message : String(error)}`;
   }
-  const rows = joinRevisions({ history, container: target.container, deploys, now: input.now });
+  // A scale or a config change names the image it left running: it deployed no revision.
+  const images = deploys.filter((d) => (d.what ?? 'image') === 'image');
+  const rows = joinRevisions({
+    history,
+    container: target.container,
+    deploys: images,
+    now: input.now,
+  });
   return {
     label: target.label,
     rows,

@@ -4,6 +4,7 @@ import { rolloutStatus } from '../adapters/kubernetes/rollout-status.ts';
 import type { Workload } from '../adapters/kubernetes/types.ts';
 import { readWorkload } from '../adapters/kubernetes/workload.ts';
 import { type Catalog, unknownName } from '../config/schema.ts';
+import type { DeployRecord } from '../domain/deploys/deploy-record.ts';
 import { activeFreeze } from '../domain/deploys/freeze.ts';
 import type {
   ActiveRunSummary,
@@ -14,6 +15,7 @@ import type {
 } from '../domain/deploys/status-model.ts';
 import type { RunEngine, RunView } from '../runs/types.ts';
 import type { DeployLog } from './deploy-log.ts';
+import { detectExternalChange } from './detect-external-change.ts';
 import { type AlertSources, firingAlerts } from './firing-alerts.ts';
 
 /** What status reads; alerts come from `alertmanager`, else `prometheus`, else are left out. */
@@ -24,7 +26,8 @@ export interface ServiceStatusInput extends AlertSources {
   catalog: Catalog;
   kube: KubeClients;
   engine: Pick<RunEngine, 'active'>;
-  deployLog: Pick<DeployLog, 'lastDeploy'>;
+  /** With `recordDeploy`, an image no record explains is recorded as a change made outside mc. */
+  deployLog: Pick<DeployLog, 'lastDeploy'> & Partial<Pick<DeployLog, 'recordDeploy'>>;
   now?: () => Date;
   /** Bound on each source; a slow one becomes "unavailable". Default 5 s. */
   timeoutMs?: number;
@@ -91,6 +94,43 @@ function runSummary(view: RunView): ActiveRunSummary {
   };
 }
 
+function sameTarget(view: RunView, service: string, env: string): boolean {
+  return view.run.target.service === service && view.run.target.env === env;
+}
+
+/**
+ * The newest change of the target as status shows it: when the cluster runs an image the
+ * change log does not explain, the change made outside mc is recorded first, so status and the
+ * log agree with the cluster. A failure to record is shown as the log being unavailable.
+ */
+async function withExternalChange(
+  input: ServiceStatusInput,
+  env: string,
+  read: {
+    workload: Sourced<Workload>;
+    lastDeploy: Sourced<DeployRecord | undefined>;
+    busy: boolean;
+    container: string;
+  },
+): Promise<Sourced<DeployRecord | undefined>> {
+  const record = input.deployLog.recordDeploy;
+  if (!record || !read.workload.ok || !read.lastDeploy.ok) return read.lastDeploy;
+  const live = summarize(read.workload.value, read.container).image;
+  try {
+    const external = await detectExternalChange({
+      deployLog: { recordDeploy: record.bind(input.deployLog) },
+      last: read.lastDeploy.value,
+      service: input.service,
+      env,
+      liveImage: live,
+      busy: read.busy,
+    });
+    return external ? { ok: true, value: external } : read.lastDeploy;
+  } catch (error) {
+    return { ok: false, unavailable: describeError(error) };
+  }
+}
+
 /**
  * `/mc status <service> [--env E]`: per environment the running revision and image, rollout
  * health, active runs (the lock), the last deploy and firing alerts. Every source is read
@@ -139,6 +179,12 @@ export async function serviceStatus(input: ServiceStatusInput): Promise<ServiceS
         ),
         source('the deploy log', timeoutMs, () => input.deployLog.lastDeploy(input.service, env)),
       ]);
+      const lastChange = await withExternalChange(input, env, {
+        workload,
+        lastDeploy,
+        busy: !runs.ok || runs.value.some((v) => sameTarget(v, input.service, env)),
+        container: target.container,
+      });
       const freeze = activeFreeze(catalog, env, at);
       const status: EnvironmentStatus = {
         env,
@@ -151,12 +197,10 @@ export async function serviceStatus(input: ServiceStatusInput): Promise<ServiceS
         runs: runs.ok
           ? {
               ok: true,
-              value: runs.value
-                .filter((v) => v.run.target.service === input.service && v.run.target.env === env)
-                .map(runSummary),
+              value: runs.value.filter((v) => sameTarget(v, input.service, env)).map(runSummary),
             }
           : runs,
-        lastDeploy,
+        lastDeploy: lastChange,
         ...(alerts
           ? {
               alerts: alerts.ok

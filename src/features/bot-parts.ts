@@ -11,7 +11,8 @@ import { createPrometheusClient } from '../adapters/prometheus/create-prometheus
 import type { Settings } from '../config/env.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
 import { createDeployLog } from '../deploys/deploy-log.ts';
-import { withFailedChanges } from '../deploys/record-failed-change.ts';
+import { liveImageReader } from '../deploys/live-image.ts';
+import { withChangeLog } from '../deploys/record-run-changes.ts';
 import { createRoleDirectory } from '../domain/policy/index.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
 import type { Evidence } from '../evidence/record-evidence.ts';
@@ -143,11 +144,19 @@ export function buildBotParts(input: PartsInput): BotParts {
     commands,
     playbooks: input.config.playbooks,
     roles,
-    observer: adoptPausedRuns(withFailedChanges(runMessages.observer, deployLog, log), {
-      pauses,
-      engine: ready,
-      log,
-    }),
+    observer: adoptPausedRuns(
+      withChangeLog(runMessages.observer, {
+        deployLog,
+        catalog,
+        liveImage: liveImageReader(catalog, kube),
+        log,
+      }),
+      {
+        pauses,
+        engine: ready,
+        log,
+      },
+    ),
     clock,
     log,
     // A random instance id per process start: never a PID, which every container's bot shares.

@@ -1,3 +1,4 @@
+import { liveImageReader } from '../deploys/live-image.ts';
 import { createWebhookRoutes } from '../http/webhooks/create-webhook-routes.ts';
 import { createInboxWorker } from '../http/webhooks/inbox-worker.ts';
 import { splitSecrets } from '../http/webhooks/pagerduty-route.ts';
@@ -31,7 +32,9 @@ export function triageFeature(options: TriageFeatureOptions = {}): FeatureFactor
       metrics: parts.metrics,
       alertmanager: parts.alertmanager,
       pagerduty: parts.pagerduty,
+      prometheus: parts.prometheus,
       deployLog: parts.deployLog,
+      liveImage: liveImageReader(parts.config.catalog, parts.kube),
       clock: parts.clock,
       ackPagerDutyOnClick: env.MC_TRIAGE_ACK_PAGERDUTY,
       ...(options.minPostIntervalMs !== undefined

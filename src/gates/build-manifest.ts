@@ -2,6 +2,7 @@ import { resolveTarget } from '../actions/resolve-target.ts';
 import type { KubeClients } from '../adapters/kubernetes/create-kube-clients.ts';
 import { type RolloutRevision, rolloutHistory } from '../adapters/kubernetes/replica-sets.ts';
 import type { Catalog } from '../config/schema.ts';
+import { type ChangeWhat, describeChange } from '../domain/deploys/deploy-record.ts';
 import type { GateDecision, SignOff, Waiver } from '../domain/gates/decide-gate.ts';
 import {
   GATE_DECISION_EVIDENCE,
@@ -135,7 +136,10 @@ function rollbackPlan(
   };
 }
 
-/** Deploys and rollbacks of the service recorded since its previous release decision. */
+/**
+ * Every change to the service recorded in the change log since its previous release decision
+ * (deploys, rollbacks, Reverts, triage runs, drills, Argo aborts, changes made outside mc).
+ */
 async function changesSincePreviousRelease(
   sources: ManifestSources,
   run: GateRun,
@@ -170,7 +174,10 @@ async function changesSincePreviousRelease(
     runId: deploy.runId ?? deploy.id,
     verb: deploy.kind,
     env: deploy.env,
-    summary: `${deploy.fromImage ?? '(none)'} → ${deploy.toImage}`,
+    summary:
+      (deploy.what ?? 'image') === 'image'
+        ? `${deploy.fromImage ?? '(none)'} → ${deploy.toImage}`
+        : describeChange(deploy),
     by: deploy.by,
     at: deploy.at,
     outcome: outcome.get(deploy.id) ?? deploy.outcome,
@@ -185,6 +192,9 @@ interface DeployData {
   kind: string;
   fromImage?: string;
   toImage: string;
+  what?: ChangeWhat;
+  fromValue?: string;
+  toValue?: string;
   by: string;
   runId?: string;
   outcome: string;

@@ -263,7 +263,9 @@ export function createVerification(options: VerificationOptions): Verification {
                 outcome: 'rolled-back',
                 ...(view?.evidenceUrl ? { evidenceUrl: view.evidenceUrl } : {}),
               });
-              await recordAutoRollback(options.deployLog, record, view, canary.by);
+              await recordAutoRollback(options.deployLog, record, view, {
+                ...(canary.by ? { by: canary.by } : {}),
+              });
             },
           };
       }

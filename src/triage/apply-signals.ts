@@ -1,5 +1,6 @@
 import type { TriageView } from '../domain/findings/triage-subject.ts';
 import type { Playbook, TriagePlaybook } from '../domain/playbooks/schema.ts';
+import type { ConditionCheck } from '../domain/triage/condition-check.ts';
 import {
   type Applied,
   applySignal,
@@ -93,10 +94,21 @@ export function applyToPartition(input: PartitionInput): PartitionOutcome {
   return { changed, touched: [...touched], ignored };
 }
 
-/** Ranks the triage playbooks for an incident and renders the suggested ones' steps. */
-export function rankIncident(incident: Incident, playbooks: Playbook[], now: Date): TriageView {
+/**
+ * Ranks the triage playbooks for an incident and renders the suggested ones' steps; `checks`
+ * (measured `confirm` conditions) demote the playbooks whose condition fails.
+ */
+export function rankIncident(
+  incident: Incident,
+  playbooks: Playbook[],
+  now: Date,
+  checks?: Record<string, ConditionCheck>,
+): TriageView {
   const rankedAt = now.toISOString();
-  const ranking = rankPlaybooks(incident, playbooks, { now: rankedAt });
+  const ranking = rankPlaybooks(incident, playbooks, {
+    now: rankedAt,
+    ...(checks ? { checks } : {}),
+  });
   const byId = new Map(
     playbooks.filter((p): p is TriagePlaybook => p.kind === 'triage').map((p) => [p.id, p]),
   );

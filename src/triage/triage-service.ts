@@ -1,10 +1,12 @@
 import type { Catalog } from '../config/schema.ts';
+import type { TriageView } from '../domain/findings/triage-subject.ts';
 import type { Playbook } from '../domain/playbooks/schema.ts';
 import { deploySignal } from '../domain/triage/deploy-signal.ts';
 import type { BookOptions } from '../domain/triage/incident-book.ts';
-import type { Deploy, Signal } from '../domain/triage/schema.ts';
+import type { Deploy, Incident, Signal } from '../domain/triage/schema.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { applyToPartition, type PartitionOutcome, rankIncident } from './apply-signals.ts';
+import type { ConditionChecker } from './check-conditions.ts';
 import type { IncidentRef, IncidentStore, StoredIncident } from './incident-store.ts';
 import { createKeyedQueue } from './keyed-queue.ts';
 import { createPartitionCache } from './partition-cache.ts';
@@ -32,6 +34,8 @@ export interface TriageServiceOptions {
   book?: BookOptions;
   /** A resolved incident is closed for good this long after resolving. Default 120. */
   closeAfterMinutes?: number;
+  /** Measures playbooks' `confirm` conditions before they are suggested; absent: not shown. */
+  checkConditions?: ConditionChecker;
 }
 
 export interface IngestResult {
@@ -51,6 +55,11 @@ export interface TriageService {
   ): Promise<StoredIncident | undefined>;
   /** Publishes every incident whose message is behind (start-up, after a crash). */
   recover(): Promise<number>;
+  /**
+   * Measures the conditions of open incidents again (a 5xx ratio still climbing when the
+   * incident opened) and stores and publishes those whose verdict changed; how many did.
+   */
+  recheck(): Promise<number>;
   setPublisher(publisher: IncidentPublisher): void;
   /** Waits for ingests in hand (tests, shutdown). */
   idle(): Promise<void>;
@@ -58,6 +67,13 @@ export interface TriageService {
 
 const MINUTE = 60_000;
 const isAck = (s: Signal) => s.source === 'pagerduty' && s.status === 'acknowledged';
+
+/** What people act on in a ranking: the suggestions in order and each measured verdict. */
+function verdict(view: TriageView): string {
+  const line = (c: { playbook: string; check?: { status: string } }) =>
+    `${c.playbook}:${c.check?.status ?? '-'}`;
+  return `${view.suggestions.map(line).join(',')}|${view.candidates.map(line).join(',')}`;
+}
 
 /** What a publisher needs to route an incident's message. */
 export function refOf(stored: StoredIncident): IncidentRef {
@@ -108,6 +124,19 @@ export function createTriageService(options: TriageServiceOptions): TriageServic
     }
   }
 
+  /** Ranks, then measures the conditions of the playbooks that fit and ranks with them. */
+  async function rank(incident: Incident, now: Date): Promise<TriageView> {
+    const first = rankIncident(incident, options.playbooks, now);
+    const check = options.checkConditions;
+    if (!check || incident.status !== 'open') return first;
+    const fit = first.candidates.filter((c) => c.eligible).map((c) => c.playbook);
+    if (fit.length === 0) return first;
+    const checks = await check(incident, fit.slice(0, 5));
+    return Object.keys(checks).length > 0
+      ? rankIncident(incident, options.playbooks, now, checks)
+      : first;
+  }
+
   async function ingestPartition(partition: string, signals: Signal[]) {
     const now = clock();
     const deploys = await deploysOf(partition, now);
@@ -122,11 +151,18 @@ export function createTriageService(options: TriageServiceOptions): TriageServic
       });
       const saved: StoredIncident[] = [];
       const acked: StoredIncident[] = [];
+      // Provisional ids of incidents opened in this batch, as stored (a `follows` may name one).
+      const ids = new Map<string, string>();
       for (const change of outcome.changed) {
-        const incident = change.isNew
-          ? { ...change.incident, id: await store.nextId(q) }
-          : change.incident;
-        const triage = rankIncident(incident, options.playbooks, now);
+        let incident = change.incident;
+        if (change.isNew) {
+          const id = await store.nextId(q);
+          ids.set(incident.id, id);
+          incident = { ...incident, id };
+        }
+        const follows = incident.follows && ids.get(incident.follows);
+        if (follows) incident = { ...incident, follows };
+        const triage = await rank(incident, now);
         let stored = change.isNew
           ? await store.insert(q, incident, triage)
           : await store.update(q, incident, triage);
@@ -190,6 +226,27 @@ export function createTriageService(options: TriageServiceOptions): TriageServic
       if (due.length > 0)
         log.info({ incidents: due.length }, 'triage: messages behind, republishing');
       return due.length;
+    },
+    async recheck() {
+      if (!options.checkConditions) return 0;
+      const open = (await store.live()).filter((s) => s.state === 'open');
+      let changed = 0;
+      for (const live of open) {
+        const saved = await queue.run(live.partition, () =>
+          store.withPartition(live.partition, async (q) => {
+            const current = await store.get(live.id, q);
+            if (current?.state !== 'open') return undefined;
+            const triage = await rank(current.incident, clock());
+            if (verdict(triage) === verdict(current.triage)) return undefined;
+            return store.update(q, current.incident, triage);
+          }),
+        );
+        if (saved) {
+          changed += 1;
+          publishIfBehind(saved);
+        }
+      }
+      return changed;
     },
     setPublisher(next) {
       publisher = next;

@@ -95,6 +95,9 @@ function suite(open: () => Promise<TestStore>) {
       to: '1.4.2',
       by: 'U01ALICE01',
       at: '2026-11-22T03:10:02.000Z',
+      kind: 'deploy',
+      outcome: 'verifying',
+      runId: 'r_abcdefghijkl',
     });
   });
 
@@ -144,6 +147,30 @@ function suite(open: () => Promise<TestStore>) {
     ).toHaveLength(1);
     expect(await log.recentDeploys({ since: T('2026-11-23T00:00:00Z') })).toEqual([]);
     expect(await log.lastDeploy('cart', 'prod')).toBeUndefined();
+  });
+
+  it('records a change other than an image (a triage run scaling) with its values and the image it left', async () => {
+    const record = await log.recordDeploy({
+      service: 'payments',
+      env: 'prod',
+      fromImage: 'shop/payments:2.7.0',
+      toImage: 'shop/payments:2.7.0',
+      what: 'replicas',
+      fromValue: '3',
+      toValue: '5',
+      kind: 'triage',
+      by: 'U01ALICE01',
+      runId: 'r_bcdefghijklm',
+      outcome: 'succeeded',
+    });
+    expect(await log.lastDeploy('payments', 'prod')).toEqual(record);
+    expect(record).toMatchObject({
+      what: 'replicas',
+      fromValue: '3',
+      toValue: '5',
+      kind: 'triage',
+    });
+    expect(await log.deploysOfRun('r_bcdefghijklm')).toEqual([record]);
   });
 
   it('rejects a kind the table does not know, writing nothing to the ledger', async () => {

@@ -154,7 +154,7 @@ describe.skipIf(!prometheusBin)(
       expect(entries.find((e) => e.kind === 'run.verification')).toBeDefined();
     }, 30_000);
 
-    it('Abort sends traffic back to stable, restores the image and is recorded as a rollback', async () => {
+    it('Abort sends traffic back to stable, restores the image and is recorded as an Argo abort', async () => {
       await world.bot.engine.idle();
       const { message, paused } = await deployToCanary('1.4.4');
       await world.click(paused, 'run.canary-abort', ONCALL);
@@ -172,7 +172,7 @@ describe.skipIf(!prometheusBin)(
       });
       expect(records.slice(0, 2)).toMatchObject([
         {
-          kind: 'rollback',
+          kind: 'argo-abort',
           by: ONCALL,
           fromImage: 'shop/checkout:1.4.4',
           toImage: 'shop/checkout:1.4.2',

@@ -98,7 +98,7 @@ describe.skipIf(!prometheusBin)(
       expect(last?.evidenceUrl).toMatch(/^https:\/\/mc\.test\/evidence\//);
     }, 60_000);
 
-    it('/mc status shows the revision, image and last deploy, to the requester only', async () => {
+    it('/mc status shows the revision, image and last change, to the requester only', async () => {
       const sent = await world.command('status checkout --env staging', ONCALL2);
       const [answer] = await world.until(
         'the status answer',
@@ -108,7 +108,7 @@ describe.skipIf(!prometheusBin)(
       expect(answer).toMatchObject({ response_type: 'ephemeral' });
       expect(text).toContain('checkout in staging');
       expect(text).toContain('rev 4 · `shop/checkout:1.4.3`');
-      expect(text).toMatch(/deploy 1\.4\.3 by <@U0ONCALL01>.* · succeeded/);
+      expect(text).toMatch(/deploy 1\.4\.2 → 1\.4\.3 by <@U0ONCALL01>.* · succeeded/);
       const all = await world.command('status', ONCALL2);
       const [lines] = await world.until(
         'the overview',

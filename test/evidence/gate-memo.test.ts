@@ -147,7 +147,7 @@ describe('src/evidence/http/render-gate-memo', () => {
   it('shows a NO-GO in red with its risks, missing roles and no changes', () => {
     const memo = memoOf(page(gateManifest()));
     expect(memo).toContain('<p class="decision nogo">NO-GO</p>');
-    expect(memo).toContain('No deploys since the last release decision.');
+    expect(memo).toContain('No changes since the last release decision.');
     expect(memo).toContain('No waivers.');
     expect(memo).toContain('Image is signed, <span class="s-failed">failed</span>');
     expect(memo).toContain(

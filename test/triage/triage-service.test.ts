@@ -4,8 +4,10 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PagerDutyWebhook } from '../../src/adapters/pagerduty/schema.ts';
 import { createDeployLog } from '../../src/deploys/deploy-log.ts';
 import type { Playbook } from '../../src/domain/playbooks/schema.ts';
+import type { ConditionCheck } from '../../src/domain/triage/condition-check.ts';
 import { createLedger } from '../../src/evidence/ledger/create-ledger.ts';
 import type { DeliveryMeta } from '../../src/http/webhooks/consumer.ts';
+import type { ConditionChecker } from '../../src/triage/check-conditions.ts';
 import { deployLogSource } from '../../src/triage/deploy-source.ts';
 import { createTriageConsumer } from '../../src/triage/triage-consumer.ts';
 import { createTriageService, type TriageService } from '../../src/triage/triage-service.ts';
@@ -109,7 +111,7 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
     expect(recorder.published).toHaveLength(1);
   });
 
-  it('resolves the incident when its alerts resolve, and survives a restart', async () => {
+  it('resolves the incident when its alerts resolve; a signal after that opens a new one, across a restart', async () => {
     let consumer = build();
     const startsAt = ago(10);
     await consumer.alertmanager(
@@ -128,13 +130,22 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
 
     await db.reopen();
     consumer = build();
-    // It fires again soon after: the same incident reopens instead of a new one.
+    // It fires again soon after: a NEW incident (a new message, which notifies), linked to the
+    // resolved one, which is left as it was.
     await consumer.alertmanager(
       amWebhook([{ name: 'QueueBacklog', fingerprint: 'q1', startsAt: ago(0.5) }]),
       meta(3),
     );
     const live = await db.incidents.live();
-    expect(live.map((i) => [i.id, i.state])).toEqual([[resolvedIncident?.id, 'open']]);
+    const again = live.find((i) => i.id !== resolvedIncident?.id);
+    expect(live.map((i) => [i.id, i.state]).sort()).toEqual(
+      [
+        [resolvedIncident?.id, 'resolved'],
+        [again?.id, 'open'],
+      ].sort(),
+    );
+    expect(again?.incident.follows).toBe(resolvedIncident?.id);
+    expect((await db.incidents.get(resolvedIncident?.id ?? ''))?.version).toBe(2);
   });
 
   it('serializes concurrent deliveries of one service into one incident', async () => {
@@ -203,6 +214,105 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
     const [incident] = await db.incidents.live();
     expect(incident?.incident.deploys.map((d) => d.deploy?.to)).toEqual(['1.4.2']);
     expect(incident?.triage.suggestions[0]?.playbook).toBe('deploy-regression');
+  });
+
+  it('after an approved prod rollback 1.4.2 → 1.4.1, an alert storm never offers to roll "back" to 1.4.2', async () => {
+    const consumer = build();
+    const log = createDeployLog({ db: db.store.db, ledger: createLedger(db.store.db) });
+    const prod = { service: 'checkout', env: 'prod', outcome: 'succeeded' } as const;
+    await log.recordDeploy({
+      ...prod,
+      fromImage: 'shop/checkout:1.4.1',
+      toImage: 'shop/checkout:1.4.2',
+      kind: 'deploy',
+      by: 'U01ALICE01',
+      at: new Date(Date.now() - 40 * 60_000),
+    });
+    await log.recordDeploy({
+      ...prod,
+      fromImage: 'shop/checkout:1.4.2',
+      toImage: 'shop/checkout:1.4.1',
+      kind: 'rollback',
+      by: 'U02BOBBY02',
+      at: new Date(Date.now() - 6 * 60_000),
+    });
+    await consumer.alertmanager(
+      amWebhook([
+        { name: 'KubePodCrashLooping', fingerprint: 's1', startsAt: ago(3) },
+        { name: 'TargetDown', fingerprint: 's2', startsAt: ago(3) },
+      ]),
+      meta(1),
+    );
+    const [incident] = await db.incidents.live();
+    expect(incident?.incident.deploys.map((d) => d.deploy?.kind)).toEqual(['deploy', 'rollback']);
+    const steps = incident?.triage.suggestions.flatMap((s) => s.plan.steps) ?? [];
+    expect(steps.map((s) => s.description ?? '').join('\n')).not.toMatch(/back from 1\.4\.1/);
+    expect(incident?.triage.suggestions.map((s) => s.playbook)).not.toContain('deploy-regression');
+    expect(
+      incident?.triage.candidates.find((c) => c.playbook === 'deploy-regression')?.reasons,
+    ).toContain(
+      'needs a deploy of checkout/prod within 30 min before the first signal: the latest change is a rollback `1.4.2` → `1.4.1` by U02BOBBY02, not a deploy to roll back',
+    );
+  });
+
+  it('measures conditions again: a suggestion demoted when the incident opened comes back once its condition holds', async () => {
+    let status: ConditionCheck['status'] = 'fails';
+    const checkConditions: ConditionChecker = async (_incident, ids) =>
+      Object.fromEntries(
+        ids
+          .filter((id) => id === 'deploy-regression')
+          .map((id) => [
+            id,
+            {
+              status,
+              text:
+                status === 'fails'
+                  ? '5xx ratio is 0.004, not > 0.01'
+                  : '5xx ratio is 0.05 (> 0.01)',
+              checkedAt: new Date().toISOString(),
+            },
+          ]),
+      );
+    build();
+    service = createTriageService({
+      store: db.incidents,
+      catalog: CATALOG,
+      playbooks,
+      publisher: recorder.publisher,
+      deploys: deployLogSource(
+        createDeployLog({ db: db.store.db, ledger: createLedger(db.store.db) }),
+      ),
+      metrics,
+      log: silentLog,
+      checkConditions,
+    });
+    const consumer = createTriageConsumer({ service, catalog: CATALOG });
+    await createDeployLog({ db: db.store.db, ledger: createLedger(db.store.db) }).recordDeploy({
+      service: 'checkout',
+      env: 'prod',
+      fromImage: 'shop/checkout:1.4.1',
+      toImage: 'shop/checkout:1.4.2',
+      kind: 'deploy',
+      by: 'U01ALICE01',
+      at: new Date(Date.now() - 6 * 60_000),
+    });
+    await consumer.alertmanager(
+      amWebhook([{ name: 'KubePodCrashLooping', fingerprint: 'fp1', startsAt: ago(3) }]),
+      meta(1),
+    );
+    const [opened] = await db.incidents.live();
+    expect(opened?.triage.suggestions[0]?.playbook).toBe('pod-crashloop');
+    expect(await service.recheck()).toBe(0);
+
+    status = 'holds';
+    expect(await service.recheck()).toBe(1);
+    const [again] = await db.incidents.live();
+    expect(again?.version).toBe((opened?.version ?? 0) + 1);
+    expect(again?.triage.suggestions[0]).toMatchObject({
+      playbook: 'deploy-regression',
+      check: { status: 'holds', text: '5xx ratio is 0.05 (> 0.01)' },
+    });
+    expect(recorder.published.map((r) => r.id)).toEqual([opened?.id, opened?.id]);
   });
 
   it('records MTTA once: a PagerDuty acknowledgement, not via the bot', async () => {

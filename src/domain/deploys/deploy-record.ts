@@ -1,7 +1,24 @@
 import type { Deploy } from '../triage/schema.ts';
 
-/** What changed the running version: a deploy, a person's rollback, or the bot's own. */
-export type DeployKind = 'deploy' | 'rollback' | 'auto-rollback';
+/**
+ * What made a change to a workload: a deploy, a person's rollback, the bot's own rollback, a
+ * Revert of an earlier run, a triage run, a drill's fault and its restore, an Argo canary abort,
+ * a change seen on the cluster that no mc run made (`external`), or a run of another verb.
+ */
+export type DeployKind =
+  | 'deploy'
+  | 'rollback'
+  | 'auto-rollback'
+  | 'revert'
+  | 'triage'
+  | 'drill-fault'
+  | 'drill-restore'
+  | 'argo-abort'
+  | 'external'
+  | 'run';
+
+/** The part of the workload a change touched. */
+export type ChangeWhat = 'image' | 'replicas' | 'config' | 'pods' | 'restart' | 'canary';
 
 /** `verifying` until the verification window (or the rollout) has decided. */
 export type DeployOutcome =
@@ -13,7 +30,26 @@ export type DeployOutcome =
   | 'aborted';
 
 /** Every kind and outcome, as the database CHECK constraints list them. */
-export const DEPLOY_KINDS: readonly DeployKind[] = ['deploy', 'rollback', 'auto-rollback'];
+export const DEPLOY_KINDS: readonly DeployKind[] = [
+  'deploy',
+  'rollback',
+  'auto-rollback',
+  'revert',
+  'triage',
+  'drill-fault',
+  'drill-restore',
+  'argo-abort',
+  'external',
+  'run',
+];
+export const CHANGE_WHATS: readonly ChangeWhat[] = [
+  'image',
+  'replicas',
+  'config',
+  'pods',
+  'restart',
+  'canary',
+];
 export const DEPLOY_OUTCOMES: readonly DeployOutcome[] = [
   'verifying',
   'succeeded',
@@ -23,7 +59,11 @@ export const DEPLOY_OUTCOMES: readonly DeployOutcome[] = [
   'aborted',
 ];
 
-/** One row of the deploy log: a change of the running image of one service in one env. */
+/**
+ * One row of the change log: a change to the workload of one service in one env. For an
+ * `image` change, fromImage → toImage is the change; for any other, fromValue → toValue is,
+ * and toImage is the image that runs after it, so the newest record names what runs.
+ */
 export interface DeployRecord {
   id: string;
   service: string;
@@ -31,6 +71,11 @@ export interface DeployRecord {
   /** Absent for the first deploy the bot knows of. */
   fromImage?: string;
   toImage: string;
+  /** Default `image`. */
+  what?: ChangeWhat;
+  /** `3` replicas, `off`, `checkout-flags/dependency-fallback=off`... (what is not `image`). */
+  fromValue?: string;
+  toValue?: string;
   fromRevision?: number;
   toRevision?: number;
   kind: DeployKind;
@@ -56,7 +101,7 @@ export function shortImage(image: string): string {
   return colon >= 0 ? name.slice(colon + 1) : 'latest';
 }
 
-/** The record as triage's deploy input (`{ service, env, from, to, by, at }`), versions short. */
+/** The record as triage's change input (`{ service, env, from, to, by, at, kind }`), versions short. */
 export function toTriageDeploy(record: DeployRecord): Deploy {
   return {
     service: record.service,
@@ -65,5 +110,21 @@ export function toTriageDeploy(record: DeployRecord): Deploy {
     to: shortImage(record.toImage),
     by: record.by,
     at: record.at.toISOString(),
+    kind: record.kind,
+    outcome: record.outcome,
+    ...(record.runId ? { runId: record.runId } : {}),
   };
+}
+
+/** `1.4.2 → 1.4.1`, `replicas 3 → 5`, `pods 2 deleted`: the change as people read it. */
+export function describeChange(
+  record: Pick<DeployRecord, 'what' | 'fromImage' | 'toImage' | 'fromValue' | 'toValue'>,
+): string {
+  const what = record.what ?? 'image';
+  if (what === 'image') {
+    const from = record.fromImage ? shortImage(record.fromImage) : '(none)';
+    return `${from} → ${shortImage(record.toImage)}`;
+  }
+  if (record.fromValue === undefined) return `${what} ${record.toValue ?? '?'}`;
+  return `${what} ${record.fromValue} → ${record.toValue ?? '?'}`;
 }

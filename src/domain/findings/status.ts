@@ -1,4 +1,4 @@
-import { shortImage } from '../deploys/deploy-record.ts';
+import { describeChange } from '../deploys/deploy-record.ts';
 import { formatUtc } from '../deploys/freeze.ts';
 import type { EnvironmentStatus, ServiceStatus, Sourced } from '../deploys/status-model.ts';
 import type { Finding, FindingField, Inline, Line } from './types.ts';
@@ -44,14 +44,12 @@ function fields(env: EnvironmentStatus): FindingField[] {
         { time: run.since },
       ];
     }),
-    field('Last deploy', env.lastDeploy, (d) => {
+    field('Last change', env.lastDeploy, (d) => {
       if (!d) return ['none recorded'];
-      const line: Line = [
-        `${d.kind} ${shortImage(d.toImage)} by `,
-        who(d.by),
-        ' · ',
-        { time: d.at },
-      ];
+      const by: Line = d.kind === 'external' ? ['(outside mc: seen on the cluster)'] : [who(d.by)];
+      if (d.onBehalfOf) by.push(' for ', who(d.onBehalfOf));
+      const line: Line = [`${d.kind} ${describeChange(d)} by `, ...by, ' · ', { time: d.at }];
+      if (d.runId) line.push(` · run ${d.runId}`);
       line.push(` · ${d.outcome}`);
       if (d.evidenceUrl) line.push(' · ', { link: d.evidenceUrl, text: 'evidence' });
       return line;
@@ -97,7 +95,7 @@ export function statusFindings(status: ServiceStatus): Finding[] {
       notes,
       buttons: [],
       links: [
-        ...(deploy?.evidenceUrl ? [{ text: 'Last deploy evidence', url: deploy.evidenceUrl }] : []),
+        ...(deploy?.evidenceUrl ? [{ text: 'Last change evidence', url: deploy.evidenceUrl }] : []),
         ...alerts.filter((a) => a.link).map((a) => ({ text: a.name, url: a.link ?? '' })),
       ],
       footer: [`${env.protected ? 'protected' : 'not protected'} · as of `, { time: status.at }],

@@ -1,7 +1,9 @@
 import type { Signal } from '../triage/schema.ts';
+import { changeLabel, returnWarning } from '../triage/suspect-change.ts';
 import { encodeTriageButton, TRIAGE_ACTIONS } from './triage-actions.ts';
 import { fields, notes, person, time } from './triage-notes.ts';
 import {
+  line,
   runnable,
   type TriagePlanFinding,
   type TriageSuggestionLine,
@@ -51,13 +53,16 @@ const isActive = (s: Signal) => s.status === 'firing' || s.status === 'acknowled
 /** One signal as a line: state, name, severity, since when, a link to look at. */
 export function signalLine(signal: Signal): Line {
   if (signal.source === 'deploy' && signal.deploy) {
-    const { from, to, by } = signal.deploy;
-    return [
-      `${EMOJI.recorded} deploy \`${from}\` → \`${to}\` by `,
+    const { from, to, by, kind } = signal.deploy;
+    const line: Line = [
+      `${EMOJI.recorded} ${changeLabel(kind)} \`${from}\` → \`${to}\` by `,
       person(by),
       ' at ',
       { time: new Date(signal.at) },
     ];
+    const warning = returnWarning(signal);
+    if (warning) line.push(` · :warning: ${warning}`);
+    return line;
   }
   const line: Line = [`${EMOJI[signal.status]} *${signal.name}*`];
   if (signal.severity) line.push(` · ${signal.severity}`);
@@ -108,13 +113,7 @@ export function triageFinding(
     fields: fields(subject),
     signals: ordered.slice(0, max).map(signalLine),
     moreSignals: Math.max(0, ordered.length - max),
-    suggestions: suggestions.map((s, i) => ({
-      rank: i + 1,
-      playbook: s.playbook,
-      title: s.title,
-      score: s.score,
-      reasons: [...s.reasons],
-    })),
+    suggestions: suggestions.map((s, i) => line(s, i + 1)),
     notes: notes(subject),
     buttons: open ? buttons(subject, options.needsApproval) : [],
     footer: [

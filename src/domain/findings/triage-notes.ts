@@ -24,6 +24,12 @@ export function fields(subject: TriageSubject): FindingField[] {
     out.push({ label: 'PagerDuty', value: links });
   }
   if (incident.closedAt) out.push({ label: 'Resolved', value: [time(incident.closedAt)] });
+  if (incident.follows) {
+    out.push({
+      label: 'Follows',
+      value: [`\`${incident.follows}\` (resolved; signals came back)`],
+    });
+  }
   return out;
 }
 

@@ -1,3 +1,4 @@
+import type { ConditionCheck } from '../triage/condition-check.ts';
 import type { RankedPlaybook } from '../triage/rank-playbooks.ts';
 import type { Suggestion } from '../triage/replay.ts';
 import type { TriageSubject } from './triage-subject.ts';
@@ -24,8 +25,10 @@ export interface TriagePlanFinding {
   /** Variables required steps lack: the plan cannot run while non-empty. */
   missing: string[];
   evidence: { title: string; query?: string; url?: string }[];
-  /** `error_ratio < 0.01`: what confirms the plan worked, when the playbook says. */
+  /** `error_ratio > 0.01`: the condition the playbook's diagnosis rests on, when it says. */
   confirm?: string;
+  /** That condition as measured before the suggestion was offered. */
+  check?: Pick<ConditionCheck, 'status' | 'text'>;
 }
 
 /** A ranked playbook as a person reads it in a list. */
@@ -37,6 +40,8 @@ export interface TriageSuggestionLine {
   reasons: string[];
   /** Why it is listed but not suggested (a required rule missed, under the threshold). */
   notSuggested?: string;
+  /** Its `confirm` condition as measured: holds, fails (demoted) or unverified. */
+  check?: Pick<ConditionCheck, 'status' | 'text'>;
 }
 
 /** `service=checkout env=prod replicas=+2`: params in their written order, objects as JSON. */
@@ -71,6 +76,9 @@ export function triagePlanFinding(suggestion: Suggestion): TriagePlanFinding {
   if (plan.confirm) {
     const { query, comparison, threshold } = plan.confirm;
     finding.confirm = `${query} ${comparison} ${threshold}`;
+    finding.check = suggestion.check
+      ? { status: suggestion.check.status, text: suggestion.check.text }
+      : { status: 'unverified', text: 'condition not measured' };
   }
   return finding;
 }
@@ -104,17 +112,22 @@ export function otherSuggestions(subject: TriageSubject): TriageSuggestionLine[]
   return lines;
 }
 
-function line(ranked: Omit<RankedPlaybook, 'eligible'>, rank: number): TriageSuggestionLine {
+/** A ranked playbook as a line, with its measured condition when there is one. */
+export function line(ranked: Omit<RankedPlaybook, 'eligible'>, rank: number): TriageSuggestionLine {
   return {
     rank,
     playbook: ranked.playbook,
     title: ranked.title,
     score: ranked.score,
     reasons: [...ranked.reasons],
+    ...(ranked.check ? { check: { status: ranked.check.status, text: ranked.check.text } } : {}),
   };
 }
 
 function whyNot(candidate: RankedPlaybook): string {
+  if (candidate.check?.status === 'fails') {
+    return `its condition does not hold: ${candidate.check.text}`;
+  }
   return candidate.eligible
     ? 'under the score threshold or past the top 3'
     : 'a required rule did not match';

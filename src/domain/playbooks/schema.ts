@@ -100,10 +100,16 @@ export const Evidence = z
   .refine((e) => e.url || e.query, 'must set url or query');
 export type Evidence = z.infer<typeof Evidence>;
 
+/**
+ * The condition a triage playbook's diagnosis rests on: evaluated against Prometheus before the
+ * suggestion is offered (`query comparison threshold` must hold), its value shown. `name` is
+ * how the message names the measured value ("5xx ratio is 0.0004, not > 0.01").
+ */
 export const Confirm = z.strictObject({
   query: Text,
   comparison: z.enum(['<', '<=', '>', '>=']),
   threshold: z.number(),
+  name: z.string().trim().min(1).max(40).optional(),
   description: Text.optional(),
 });
 export type Confirm = z.infer<typeof Confirm>;

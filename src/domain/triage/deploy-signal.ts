@@ -1,13 +1,27 @@
 import { isoOr } from './normalize-alertmanager.ts';
-import type { Deploy, Signal } from './schema.ts';
+import type { DeployInput, Signal } from './schema.ts';
 
-/** A recorded deploy as a signal: it explains symptoms that follow it, it never pages. */
-export function deploySignal(deploy: Deploy): Signal {
+const NAMES: Record<string, string> = {
+  deploy: 'Deploy',
+  rollback: 'Rollback',
+  'auto-rollback': 'Automatic rollback',
+  revert: 'Revert',
+  triage: 'Triage run',
+  'drill-fault': 'Drill fault',
+  'drill-restore': 'Drill restore',
+  'argo-abort': 'Argo abort',
+  external: 'Change outside mc',
+  run: 'Run',
+};
+
+/** A recorded change as a signal: it explains symptoms that follow it, it never pages. */
+export function deploySignal(deploy: DeployInput): Signal {
   const at = isoOr(deploy.at, new Date(0).toISOString());
+  const kind = deploy.kind ?? 'deploy';
   return {
     source: 'deploy',
     id: `${deploy.service}/${deploy.env}@${deploy.to}@${at}`,
-    name: 'Deploy',
+    name: NAMES[kind] ?? 'Deploy',
     title: `${deploy.service} ${deploy.from} → ${deploy.to} by ${deploy.by}`,
     service: deploy.service,
     env: deploy.env,
@@ -16,7 +30,13 @@ export function deploySignal(deploy: Deploy): Signal {
     annotations: {},
     startedAt: at,
     at,
-    deploy: { from: deploy.from, to: deploy.to, by: deploy.by },
+    deploy: {
+      from: deploy.from,
+      to: deploy.to,
+      by: deploy.by,
+      kind,
+      ...(deploy.returnsTo ? { returnsTo: deploy.returnsTo } : {}),
+    },
   };
 }
 

@@ -13,8 +13,6 @@ export interface IncidentBook {
 }
 
 export interface BookOptions {
-  /** A closed incident takes back signals of its service that start within this (default 30). */
-  windowMinutes?: number;
   /** Deploys this long before an incident's first signal join it (default 120). */
   deployLookbackMinutes?: number;
   /** Closed incidents are forgotten this long after closing (default 1440). */
@@ -57,10 +55,12 @@ function groupKeys(signal: Signal): string[] {
 }
 
 /**
- * Adds one signal to the book and says what happened to which incident. Signals join an
+ * Adds one signal to the book and says what happened to which incident. Signals join an OPEN
  * incident by identity (fingerprint, PagerDuty id), then by service and environment, then,
  * when one side names no service, by Alertmanager group key (PagerDuty incident keys
- * included); else they open one. Noise,
+ * included); else they open one. An incident whose signals all resolved is closed for good:
+ * a signal firing after that (even the same alert again) opens a new incident that `follows`
+ * the closed one, so people are told anew. Noise,
  * repeats, stale updates and resolutions of unknown signals are `ignored`. Deploys are kept
  * and attached to incidents of their service, never opening one.
  */
@@ -69,23 +69,20 @@ export function applySignal(
   signal: Signal,
   options: BookOptions = {},
 ): Applied {
-  const window = (options.windowMinutes ?? 30) * MINUTE;
   const clock = ms(signal.at) > ms(book.clock) ? signal.at : book.clock;
   const ticked = prune({ ...book, clock }, options);
   if (signal.source === 'deploy') return applyDeploy(ticked, signal, options);
   const noise = noiseReason(signal);
   if (noise) return { book: ticked, change: 'ignored', reason: noise };
-  const recent = (i: Incident) =>
-    i.status === 'open' || ms(signal.at) - ms(i.closedAt ?? i.updatedAt) <= window;
-
   const known = [...ticked.incidents]
     .reverse()
     .find((i) => i.signals.some((s) => s.source === signal.source && s.id === signal.id));
-  if (known && (isActive(signal) ? recent(known) : true)) {
-    const previous = known.signals.find((s) => s.source === signal.source && s.id === signal.id);
-    if (previous && ms(signal.at) < ms(previous.at)) {
-      return { book: ticked, change: 'ignored', reason: 'older than the state already known' };
-    }
+  const previous = known?.signals.find((s) => s.source === signal.source && s.id === signal.id);
+  if (previous && ms(signal.at) < ms(previous.at)) {
+    return { book: ticked, change: 'ignored', reason: 'older than the state already known' };
+  }
+  // A closed incident stays closed: a signal firing after it opens a new one (below).
+  if (known && (known.status === 'open' || !isActive(signal))) {
     if (
       previous &&
       previous.status === signal.status &&
@@ -109,18 +106,26 @@ export function applySignal(
     };
   }
   const keys = new Set(groupKeys(signal));
+  const open = ticked.incidents.filter((i) => i.status === 'open');
   const target =
-    (signal.service
-      ? (ticked.incidents.find((i) => i.status === 'open' && sameTarget(i, signal)) ??
-        ticked.incidents.find((i) => recent(i) && sameTarget(i, signal)))
-      : undefined) ??
-    ticked.incidents.find(
+    (signal.service ? open.find((i) => sameTarget(i, signal)) : undefined) ??
+    open.find(
       (i) =>
-        recent(i) &&
         (!i.service || !signal.service) &&
         i.signals.some((s) => groupKeys(s).some((k) => keys.has(k))),
     );
   if (target) return settle(ticked, target, [...target.signals, signal], signal, options);
+  // The closed incident this one follows: where the signal was seen before, else the latest
+  // of the same target (or alert group, for signals no service claims).
+  const follows =
+    known ??
+    [...ticked.incidents]
+      .reverse()
+      .find((i) =>
+        signal.service
+          ? sameTarget(i, signal)
+          : i.signals.some((s) => groupKeys(s).some((k) => keys.has(k))),
+      );
 
   const seq = ticked.seq + 1;
   const incident: Incident = {
@@ -134,6 +139,7 @@ export function applySignal(
   };
   if (signal.service) incident.service = signal.service;
   if (signal.env) incident.env = signal.env;
+  if (follows) incident.follows = follows.id;
   incident.deploys = deploysFor(ticked.deploys, incident, options);
   return {
     book: { ...ticked, seq, incidents: [...ticked.incidents, incident] },
@@ -142,7 +148,7 @@ export function applySignal(
   };
 }
 
-/** Replaces an incident's signals and works out whether it is now resolved, closed or reopened. */
+/** Replaces an incident's signals and works out whether it is now resolved or closed. */
 function settle(
   book: IncidentBook,
   incident: Incident,

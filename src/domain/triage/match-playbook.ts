@@ -8,6 +8,7 @@ import { DEFAULT_WEIGHTS, type RuleName, type TriagePlaybook } from '../playbook
 import { mention } from './deploy-signal.ts';
 import { titleText } from './normalize-pagerduty.ts';
 import type { Signal } from './schema.ts';
+import { changeLabel, returnWarning, suspectChange } from './suspect-change.ts';
 
 export interface RuleMatch {
   rule: RuleName;
@@ -23,7 +24,7 @@ export interface PlaybookMatch {
   primary: boolean;
   /** The first signal an alerts or pagerduty rule matched: its labels fill templates. */
   signal?: Signal;
-  /** The deploy the recentDeploy rule matched. */
+  /** The suspect change the recentDeploy rule matched (see suspectChange). */
   deploy?: Signal;
 }
 
@@ -67,17 +68,6 @@ function short(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** The latest deploy 0..withinMinutes before the first signal, if any. */
-export function recentDeploy(deploys: Signal[], firstSignalAt: string, withinMinutes: number) {
-  const first = Date.parse(firstSignalAt);
-  return deploys
-    .filter((d) => {
-      const before = first - Date.parse(d.at);
-      return before >= 0 && before <= withinMinutes * MINUTE;
-    })
-    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
-}
-
 /**
  * Evaluates a playbook's rules against an incident's signals (the caller picks which: usually
  * the active ones) and its deploys. Each matched rule carries its weight and the reasons a
@@ -86,7 +76,15 @@ export function recentDeploy(deploys: Signal[], firstSignalAt: string, withinMin
 export function matchPlaybook(
   playbook: TriagePlaybook,
   signals: Signal[],
-  context: { deploys: Signal[]; firstSignalAt: string; service?: string; env?: string },
+  context: {
+    /** The target's changes (one service and environment). */
+    deploys: Signal[];
+    firstSignalAt: string;
+    service?: string;
+    env?: string;
+    /** Changes after it are not known yet (replays). */
+    now?: string;
+  },
 ): PlaybookMatch {
   const { match } = playbook;
   const c = compiled(playbook);
@@ -142,16 +140,25 @@ export function matchPlaybook(
     add('severity', found.length ? [`severity \`${found.join('`, `')}\``] : []);
   }
   let deploy: Signal | undefined;
+  let noSuspect: string | undefined;
   if (match.recentDeploy) {
     const within = match.recentDeploy.withinMinutes;
-    deploy = recentDeploy(context.deploys, context.firstSignalAt, within);
+    const verdict = suspectChange(context.deploys, context.firstSignalAt, within, context.now);
+    deploy = verdict.suspect;
+    noSuspect = verdict.why;
     if (deploy?.deploy) {
       const minutes = Math.round(
         (Date.parse(context.firstSignalAt) - Date.parse(deploy.at)) / MINUTE,
       );
       const when = minutes < 1 ? 'less than a minute' : `${minutes} min`;
+      const what =
+        deploy.deploy.kind === 'external'
+          ? 'change made outside mc to'
+          : changeLabel(deploy.deploy.kind);
+      const warning = returnWarning(deploy);
       add('recentDeploy', [
-        `deploy \`${deploy.deploy.to}\` by ${mention(deploy.deploy.by)} ${when} before first signal`,
+        `${what} \`${deploy.deploy.to}\` by ${mention(deploy.deploy.by)} ${when} before first signal`,
+        ...(warning ? [warning] : []),
       ]);
     }
   }
@@ -162,7 +169,7 @@ export function matchPlaybook(
       : 'this service';
     missing.push(
       rule === 'recentDeploy'
-        ? `needs a deploy of ${target} within ${match.recentDeploy?.withinMinutes} min before the first signal: none`
+        ? `needs a deploy of ${target} within ${match.recentDeploy?.withinMinutes} min before the first signal: ${noSuspect ?? 'none'}`
         : `needs its ${rule} rule to match`,
     );
   }

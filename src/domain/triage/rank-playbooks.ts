@@ -1,4 +1,5 @@
 import type { Playbook, TriagePlaybook } from '../playbooks/schema.ts';
+import type { ConditionCheck } from './condition-check.ts';
 import { matchPlaybook } from './match-playbook.ts';
 import { noiseReason } from './noise.ts';
 import type { Incident, Signal } from './schema.ts';
@@ -11,6 +12,8 @@ export interface RankedPlaybook {
   reasons: string[];
   /** False when a required rule did not match: listed for insight, never suggested. */
   eligible: boolean;
+  /** Its `confirm` condition as measured, when it was (see ConditionCheck). */
+  check?: ConditionCheck;
 }
 
 export interface Ranking {
@@ -30,6 +33,8 @@ export interface RankOptions {
   threshold?: number;
   /** How many suggestions (default 3). */
   limit?: number;
+  /** Measured `confirm` conditions by playbook id: one that fails is demoted. */
+  checks?: Record<string, ConditionCheck>;
 }
 
 export const DEFAULT_THRESHOLD = 40;
@@ -42,7 +47,8 @@ function byScore(a: RankedPlaybook & { rules: number }, b: RankedPlaybook & { ru
 /**
  * Scores every triage playbook against an incident: the sum of the weights of its matched
  * rules, with one reason per match. Candidates need an alerts or pagerduty match; suggestions
- * also need every required rule and the threshold. A closed incident, or one whose active
+ * also need every required rule and the threshold, and a `confirm` condition that was not
+ * measured to fail (`options.checks`). A closed incident, or one whose active
  * signals are all noise, gets no suggestion.
  */
 export function rankPlaybooks(
@@ -78,7 +84,10 @@ export function rankPlaybooks(
     })
     .filter((r) => r.primary)
     .sort(byScore);
-  const candidates = ranked.map(({ primary: _p, rules: _r, ...r }) => r);
+  const candidates = ranked.map(({ primary: _p, rules: _r, ...r }): RankedPlaybook => {
+    const check = options.checks?.[r.playbook];
+    return check ? { ...r, check } : r;
+  });
   let note: string | undefined;
   if (incident.status === 'closed' || active.length === 0) {
     note =
@@ -87,8 +96,14 @@ export function rankPlaybooks(
         : 'every signal is resolved: nothing to do';
   }
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const fit = candidates.filter((c) => c.eligible && c.score >= threshold);
+  // A playbook whose condition was measured not to hold is demoted: never suggested.
   const suggestions = note
     ? []
-    : candidates.filter((c) => c.eligible && c.score >= threshold).slice(0, options.limit ?? 3);
+    : fit.filter((c) => c.check?.status !== 'fails').slice(0, options.limit ?? 3);
+  const demoted = fit.filter((c) => c.check?.status === 'fails');
+  if (!note && suggestions.length === 0 && demoted.length > 0) {
+    note = `no suggestion: ${demoted.map((c) => `\`${c.playbook}\` is demoted, ${c.check?.text}`).join('; ')}`;
+  }
   return note ? { suggestions, candidates, note } : { suggestions, candidates };
 }

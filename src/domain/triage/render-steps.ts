@@ -1,7 +1,8 @@
 import type { Confirm, Evidence, TriagePlaybook } from '../playbooks/schema.ts';
 import { type Lookup, renderDeep, renderTemplate } from '../playbooks/template.ts';
-import { matchPlaybook, recentDeploy } from './match-playbook.ts';
+import { matchPlaybook } from './match-playbook.ts';
 import type { Incident, Signal } from './schema.ts';
+import { suspectChange } from './suspect-change.ts';
 
 export interface RenderedStep {
   action: string;
@@ -39,8 +40,11 @@ export function incidentLookup(incident: Incident, playbook?: TriagePlaybook): L
     pool.find((s) => s.source === 'alertmanager') ??
     matched?.signal ??
     pool[0];
-  const deploy = matched?.deploy ?? recentDeploy(incident.deploys, incident.firstSignalAt, 24 * 60);
-  const pd = pool.find((s) => s.pagerduty) ?? incident.signals.find((s) => s.pagerduty);
+  // Only a suspect change fills deploy.*: a rollback's versions would undo the rollback.
+  const deploy =
+    matched?.deploy ?? suspectChange(incident.deploys, incident.firstSignalAt, 24 * 60).suspect;
+  // Only an active PagerDuty incident takes notes: a resolved one is never annotated.
+  const pd = pool.find((s) => s.pagerduty && isActive(s));
   const values: Record<string, string | undefined> = {
     service: incident.service,
     env: incident.env,

@@ -7,6 +7,7 @@ import { pagerdutySignal } from './normalize-pagerduty.ts';
 import { type RankedPlaybook, rankPlaybooks } from './rank-playbooks.ts';
 import { type RenderedPlaybook, renderSteps } from './render-steps.ts';
 import type { Incident, Signal, TriageInput } from './schema.ts';
+import { flagReturns } from './suspect-change.ts';
 
 export interface Suggestion extends Omit<RankedPlaybook, 'eligible'> {
   plan: RenderedPlaybook;
@@ -39,7 +40,7 @@ const SOURCE_ORDER: Record<Signal['source'], number> = { deploy: 0, alertmanager
 /** Every signal of a replay bundle, in the order they happened (deploys first on a tie). */
 export function inputSignals(input: TriageInput, catalog: Catalog): Signal[] {
   const signals = [
-    ...input.deploys.map(deploySignal),
+    ...flagReturns(input.deploys).map(deploySignal),
     ...input.alertmanager.flatMap((webhook) => alertmanagerSignals(webhook, catalog)),
     ...input.pagerduty.flatMap((body) => pagerdutySignal(body.event, catalog) ?? []),
   ];

@@ -2,11 +2,19 @@ import { z } from 'zod';
 import { AlertmanagerWebhook } from '../../adapters/alertmanager/schema.ts';
 import { PagerDutyWebhook } from '../../adapters/pagerduty/schema.ts';
 import { Slug } from '../commands/schema.ts';
+import { DEPLOY_KINDS, type DeployKind } from '../deploys/deploy-record.ts';
 
 const Time = z.iso.datetime({ offset: true });
 const StringMap = z.record(z.string(), z.string());
 
-/** A deploy recorded by the deploy flow (or replayed): a signal that explains, never one that pages. */
+/** What made a change, as the change log names it (`deploy` when a replay leaves it out). */
+export const ChangeKind = z.enum(DEPLOY_KINDS as [DeployKind, ...DeployKind[]]);
+
+/**
+ * An image change from the change log (or replayed): a signal that explains, never one that
+ * pages. Only a `deploy`, an `external` change, or a change back to a version rolled back
+ * earlier is a suspect to roll back; rollbacks, reverts and the bot's own runs are not.
+ */
 export const Deploy = z.strictObject({
   service: Slug,
   env: Slug,
@@ -14,8 +22,16 @@ export const Deploy = z.strictObject({
   to: z.string().min(1),
   by: z.string().min(1),
   at: Time,
+  kind: ChangeKind.default('deploy'),
+  outcome: z.string().min(1).optional(),
+  runId: z.string().min(1).optional(),
+  /** Set by flagReturns(): `to` was rolled back (or its deploy failed) earlier. */
+  returnsTo: z
+    .strictObject({ kind: ChangeKind, by: z.string(), at: Time, outcome: z.string().optional() })
+    .optional(),
 });
-export type Deploy = z.infer<typeof Deploy>;
+export type Deploy = z.output<typeof Deploy>;
+export type DeployInput = z.input<typeof Deploy>;
 
 export const SignalSource = z.enum(['alertmanager', 'pagerduty', 'deploy']);
 export type SignalSource = z.infer<typeof SignalSource>;
@@ -55,7 +71,18 @@ export const Signal = z.object({
   pagerduty: z
     .object({ id: z.string(), number: z.number(), serviceId: z.string(), url: z.string() })
     .optional(),
-  deploy: z.object({ from: z.string(), to: z.string(), by: z.string() }).optional(),
+  deploy: z
+    .object({
+      from: z.string(),
+      to: z.string(),
+      by: z.string(),
+      kind: ChangeKind.optional(),
+      /** The version `to` was rolled back earlier: a change back to it is flagged. */
+      returnsTo: z
+        .object({ kind: ChangeKind, by: z.string(), at: Time, outcome: z.string().optional() })
+        .optional(),
+    })
+    .optional(),
 });
 export type Signal = z.infer<typeof Signal>;
 
@@ -83,8 +110,10 @@ export interface Incident {
   firstSignalAt: string;
   /** Latest state of each alert and PagerDuty signal, in arrival order. */
   signals: Signal[];
-  /** Deploys of this service and environment near the incident. */
+  /** Changes (deploys, rollbacks...) of this service and environment near the incident. */
   deploys: Signal[];
+  /** The closed incident this one follows: its signals resolved, then came back. */
+  follows?: string;
 }
 
 export type IncidentChange = 'opened' | 'updated' | 'resolved' | 'closed' | 'ignored';

@@ -48,9 +48,9 @@ function table(head: string[], rows: string[][]): string {
 }
 
 function changes(m: MemoManifest): string {
-  if (m.changes.length === 0) return '<p>No deploys since the last release decision.</p>';
+  if (m.changes.length === 0) return '<p>No changes since the last release decision.</p>';
   return table(
-    ['Run', 'Verb', 'Env', 'Summary', 'By', 'At', 'Outcome'],
+    ['Run', 'Kind', 'Env', 'Change', 'By', 'At', 'Outcome'],
     m.changes.map((c) => [
       `<code>${e(c.runId)}</code>`,
       e(c.verb),

@@ -12,7 +12,8 @@ import type { CommandHandler } from './types.ts';
 export interface StatusDeps extends AlertSources {
   kube: KubeClients;
   engine: Pick<RunEngine, 'active'>;
-  deployLog: Pick<DeployLog, 'lastDeploy'>;
+  /** With `recordDeploy`, status records images changed outside mc as it sees them. */
+  deployLog: Pick<DeployLog, 'lastDeploy'> & Partial<Pick<DeployLog, 'recordDeploy'>>;
   clock: () => Date;
 }
 
@@ -20,8 +21,8 @@ export interface StatusDeps extends AlertSources {
 const ENV_GIVEN = /(^|\s)(--env(\s|=)|env=)/i;
 
 /**
- * `/mc status [service] [--env E]`: live revision, image, rollout health, active runs, last
- * deploy and firing alerts, to the requester only. Without a service, one line per service.
+ * `/mc status [service] [--env E]`: live revision, image, rollout health, active runs, the last
+ * change from the change log and firing alerts, to the requester only. Without a service, one line per service.
  * `--show slo` keeps the catalog view of the SLO definitions.
  */
 export function createStatusCommand(deps: StatusDeps): CommandHandler {

@@ -27,6 +27,17 @@ export function triageButton(button: FindingButton) {
   };
 }
 
+const CHECK: Record<NonNullable<TriageSuggestionLine['check']>['status'], string> = {
+  holds: ':white_check_mark: Condition holds',
+  fails: ':x: Condition does not hold',
+  unverified: ':grey_question: Condition unverified, not confirmed',
+};
+
+/** A measured `confirm` condition: holds, does not hold, or unverified (never "confirmed"). */
+export function checkText(check: NonNullable<TriageSuggestionLine['check']>): string {
+  return `${CHECK[check.status]}: ${escapeMrkdwn(check.text)}`;
+}
+
 /** Ranked playbooks, one paragraph each: rank, title, id, score, then the reasons. */
 export function suggestionsText(lines: TriageSuggestionLine[]): string {
   return lines
@@ -34,7 +45,8 @@ export function suggestionsText(lines: TriageSuggestionLine[]): string {
       const head = `${s.rank}. *${escapeMrkdwn(s.title)}* (\`${s.playbook}\`) · score ${s.score}`;
       const why = s.notSuggested ? `\n      _not suggested: ${escapeMrkdwn(s.notSuggested)}_` : '';
       const reasons = s.reasons.map((r) => `\n      • ${escapeMrkdwn(r)}`).join('');
-      return `${head}${reasons}${why}`;
+      const check = s.check && !s.notSuggested ? `\n      ${checkText(s.check)}` : '';
+      return `${head}${reasons}${check}${why}`;
     })
     .join('\n');
 }
@@ -53,7 +65,10 @@ export function planText(plan: TriagePlanFinding): string {
       `:warning: Cannot run: the incident has no value for ${plan.missing.map((m) => `\`${m}\``).join(', ')}.`,
     );
   }
-  if (plan.confirm) lines.push(`_Confirmed when_ \`${escapeMrkdwn(plan.confirm)}\``);
+  if (plan.confirm) {
+    lines.push(`_Condition:_ \`${escapeMrkdwn(plan.confirm)}\``);
+    if (plan.check) lines.push(checkText(plan.check));
+  }
   return lines.join('\n');
 }
 

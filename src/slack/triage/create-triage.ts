@@ -1,7 +1,9 @@
 import type { AlertmanagerClient } from '../../adapters/alertmanager/create-alertmanager-client.ts';
 import type { PagerDuty } from '../../adapters/pagerduty/client.ts';
+import type { PrometheusClient } from '../../adapters/prometheus/create-prometheus-client.ts';
 import type { LoadedConfig } from '../../config/load-config.ts';
 import type { DeployLog } from '../../deploys/deploy-log.ts';
+import type { LiveImage } from '../../deploys/live-image.ts';
 import type { BookOptions } from '../../domain/triage/incident-book.ts';
 import type { Ledger } from '../../evidence/ledger/create-ledger.ts';
 import type { WebhookConsumer } from '../../http/webhooks/consumer.ts';
@@ -9,7 +11,9 @@ import type { RunEngine } from '../../runs/types.ts';
 import type { Db } from '../../store/db.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
+import { createConditionChecker } from '../../triage/check-conditions.ts';
 import { deployLogSource } from '../../triage/deploy-source.ts';
+import { createChangeDetector } from '../../triage/detect-changes.ts';
 import { createIncidentStore, type IncidentStore } from '../../triage/incident-store.ts';
 import { createTriageConsumer } from '../../triage/triage-consumer.ts';
 import { type TriageMetrics, triageMetrics } from '../../triage/triage-metrics.ts';
@@ -27,9 +31,11 @@ export interface TriageOptions {
   config: Pick<LoadedConfig, 'catalog' | 'playbooks'>;
   /**
    * The run engine: Run asks it for a `triage` run (it enforces policy), the message asks it
-   * whether a suggestion needs approval, Dismiss whether the clicker may silence the page.
+   * whether a suggestion needs approval, Dismiss whether the clicker may silence the page;
+   * its active runs tell a change made outside mc from one a run is making.
    */
-  engine: Pick<RunEngine, 'request' | 'requirements' | 'permits'>;
+  engine: Pick<RunEngine, 'request' | 'requirements' | 'permits'> &
+    Partial<Pick<RunEngine, 'active'>>;
   /** Build it with `rejectRateLimitedCalls: true`: the poster honours Retry-After itself. */
   slackClient: SlackWebClient;
   log: Logger;
@@ -38,12 +44,19 @@ export interface TriageOptions {
   alertmanager?: Pick<AlertmanagerClient, 'alerts' | 'url'> | undefined;
   /** PAGERDUTY_TOKEN's client; absent: no PagerDuty reads or acks. */
   pagerduty?: Pick<PagerDuty, 'listOpenIncidents' | 'getIncident' | 'acknowledge'> | undefined;
-  /** Deploys join incidents as signals when given. */
-  deployLog?: Pick<DeployLog, 'recentDeploys'> | undefined;
+  /** Changes join incidents as signals when given. */
+  deployLog?: Pick<DeployLog, 'recentDeploys' | 'lastDeploy' | 'recordDeploy'> | undefined;
+  /** With it (and the engine's active runs), images changed outside mc are recorded first. */
+  liveImage?: LiveImage | undefined;
   /** Acknowledge the linked PagerDuty incidents on Run and Dismiss. Default true. */
   ackPagerDutyOnClick?: boolean;
   /** Least time between two triage calls in one Slack channel. Default 1000 ms. */
   minPostIntervalMs?: number;
+  /** Between re-measurements of open incidents' conditions. Default 60 s. */
+  recheckMs?: number;
+  /** PROMETHEUS_URL's client: playbooks' `confirm` conditions are measured with it. Absent:
+   * every condition shows as unverified. */
+  prometheus?: Pick<PrometheusClient, 'query'> | undefined;
   clock?: () => Date;
   book?: BookOptions;
 }
@@ -64,6 +77,28 @@ export interface Triage {
   start(): Promise<void>;
   /** Waits (bounded) for ingests and Slack calls in hand, then drops the rest (kept in the DB). */
   stop(timeoutMs?: number): Promise<void>;
+}
+
+/** The change log as triage reads it, detecting changes made outside mc when it can. */
+function changeSource(
+  deployLog: NonNullable<TriageOptions['deployLog']>,
+  options: TriageOptions,
+  clock: () => Date,
+) {
+  const { liveImage, engine } = options;
+  const active = engine.active?.bind(engine);
+  const detect =
+    liveImage && active
+      ? createChangeDetector({
+          catalog: options.config.catalog,
+          deployLog,
+          liveImage,
+          active,
+          clock,
+          log: options.log,
+        })
+      : undefined;
+  return deployLogSource(deployLog, detect ? { detect } : {});
 }
 
 /** Builds the incident store, triage service, Slack poster, consumer and handlers. */
@@ -89,13 +124,19 @@ export function createTriage(options: TriageOptions): Triage {
     catalog: config.catalog,
     playbooks: config.playbooks,
     publisher: poster,
-    ...(options.deployLog ? { deploys: deployLogSource(options.deployLog) } : {}),
+    ...(options.deployLog ? { deploys: changeSource(options.deployLog, options, clock) } : {}),
     metrics,
     clock,
     log,
     ...(options.book ? { book: options.book } : {}),
+    checkConditions: createConditionChecker({
+      playbooks: config.playbooks,
+      prometheus: options.prometheus,
+      clock,
+    }),
   });
   const consumer = createTriageConsumer({ service, catalog: config.catalog });
+  let timer: NodeJS.Timeout | undefined;
   const triage = createTriageCommand({
     gather: {
       alertmanager: options.alertmanager,
@@ -127,8 +168,14 @@ export function createTriage(options: TriageOptions): Triage {
     actionHandlers,
     async start() {
       await service.recover();
+      timer ??= setInterval(() => {
+        service.recheck().catch((error) => log.error({ err: error }, 'triage: recheck failed'));
+      }, options.recheckMs ?? 60_000);
+      timer.unref();
     },
     async stop(timeoutMs = 10_000) {
+      if (timer) clearInterval(timer);
+      timer = undefined;
       await service.idle();
       await poster.idle(timeoutMs);
       poster.close();

@@ -5,7 +5,7 @@ import type { IncidentRef, IncidentStore, StoredIncident } from '../../triage/in
 import type { TriageMetrics } from '../../triage/triage-metrics.ts';
 import type { IncidentPublisher } from '../../triage/triage-service.ts';
 import type { SlackReply } from '../render/blocks.ts';
-import { renderTriageMessage } from '../render/triage-message.ts';
+import { renderTriageMessage, renderTriageNotice } from '../render/triage-message.ts';
 import type { SlackWebClient } from '../web-client.ts';
 import { createChannelQueue, type JobResult } from './channel-queue.ts';
 import { type CallResult, slackCall } from './slack-call.ts';
@@ -112,7 +112,21 @@ export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
     const message = { channel: result.value.channel ?? channel, ts };
     const first = await store.attachMessage(stored.id, message, stored.version, { replace });
     if (!first) log.warn({ incident: stored.id, message }, 'triage: a second message was posted');
+    if (first && !replace) await pointBack(stored);
     return undefined;
+  }
+
+  /** Under the closed incident a new one follows, a reply that says where its signals went. */
+  async function pointBack(stored: StoredIncident) {
+    const follows = stored.incident.follows;
+    const previous = follows ? await store.get(follows) : undefined;
+    if (!previous?.message) return;
+    api.reply(
+      previous.message,
+      renderTriageNotice(
+        `:arrows_counterclockwise: Signals came back after this incident was resolved: see \`${stored.id}\`.`,
+      ),
+    );
   }
 
   function failed(
@@ -166,7 +180,7 @@ export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
     return failed(result, stored, message.channel, attempt);
   }
 
-  return {
+  const api: TriagePoster = {
     publish(ref) {
       push(ref, channelFor(ref), 1);
     },
@@ -203,4 +217,5 @@ export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
       queue.close();
     },
   };
+  return api;
 }

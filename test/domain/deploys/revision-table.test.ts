@@ -153,6 +153,8 @@ describe('domain/deploys/deploy-record', () => {
       to: '1.4.2',
       by: 'U01ALICE01',
       at: '2026-11-22T10:00:00.000Z',
+      kind: 'deploy',
+      outcome: 'succeeded',
     });
     expect(Deploy.parse(deploy)).toEqual(deploy);
     expect(Deploy.parse(toTriageDeploy(record({}))).from).toBe('(none)');

@@ -88,14 +88,14 @@ describe('domain/findings/status', () => {
     expect(s?.status).toBe('unknown');
   });
 
-  it('lists revision, rollout, pods, the lock, the last deploy and alerts as fields', () => {
+  it('lists revision, rollout, pods, the lock, the last change and alerts as fields', () => {
     const fields = Object.fromEntries((p?.fields ?? []).map((f) => [f.label, text(f.value)]));
     expect(fields).toEqual({
       Running: 'rev 7 · `shop/checkout:1.4.2`',
       Rollout: '2 of 3 updated replicas are available...',
       Pods: '2/3 ready, 3 updated',
       'Active run': `r_abcdefghijkl · deploy by {"user":"U01ALICE01"} · executing since {"time":"${at.toISOString()}"}`,
-      'Last deploy': `deploy 1.4.2 by {"user":"U01ALICE01"} · {"time":"${at.toISOString()}"} · verifying · {"link":"https://mc/evidence/e1","text":"evidence"}`,
+      'Last change': `deploy (none) → 1.4.2 by {"user":"U01ALICE01"} · {"time":"${at.toISOString()}"} · verifying · {"link":"https://mc/evidence/e1","text":"evidence"}`,
       'Firing alerts': 'HighErrorRate (page)',
     });
     expect(p?.notes).toEqual([['HighErrorRate: 5xx at 20%']]);
@@ -107,7 +107,7 @@ describe('domain/findings/status', () => {
     expect(fields.Running).toBe('unavailable: connect ECONNREFUSED 127.0.0.1:1');
     expect(fields.Rollout).toBe('unavailable: connect ECONNREFUSED 127.0.0.1:1');
     expect(fields['Active run']).toBe('none (not locked)');
-    expect(fields['Last deploy']).toBe('none recorded');
+    expect(fields['Last change']).toBe('none recorded');
     expect(fields['Firing alerts']).toBeUndefined();
     expect(s?.notes).toEqual([['Alerts: neither Alertmanager nor Prometheus is configured.']]);
   });

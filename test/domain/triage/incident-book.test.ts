@@ -88,10 +88,26 @@ describe('domain/triage/incident-book: correlation', () => {
       ['inc-1 checkout/prod closed: fp-crash'],
     ],
     [
-      'an alert firing again within the window reopens the closed incident',
-      [crash, resolved(crash, '03:20'), alert('fp-crash', 'KubePodCrashLooping', '03:40')],
-      ['opened inc-1', 'closed inc-1', 'updated inc-1'],
-      ['inc-1 checkout/prod open: fp-crash'],
+      'the same alert firing again a minute after the close opens a new incident',
+      [crash, resolved(crash, '03:20'), alert('fp-crash', 'KubePodCrashLooping', '03:21')],
+      ['opened inc-1', 'closed inc-1', 'opened inc-2'],
+      ['inc-1 checkout/prod closed: fp-crash', 'inc-2 checkout/prod open: fp-crash'],
+    ],
+    [
+      'an unrelated TargetDown after a resolved payments incident does not reopen it',
+      [
+        alert('fp-pay', 'PaymentsLatencyHigh', '03:00', { service: 'payments' }),
+        resolved(alert('fp-pay', 'PaymentsLatencyHigh', '03:00', { service: 'payments' }), '03:10'),
+        alert('fp-td', 'TargetDown', '03:12', { service: 'payments' }),
+      ],
+      ['opened inc-1', 'closed inc-1', 'opened inc-2'],
+      ['inc-1 payments/prod closed: fp-pay', 'inc-2 payments/prod open: fp-td'],
+    ],
+    [
+      'a late resolution of a closed incident’s signal stays with it',
+      [crash, oom, resolved(crash, '03:20'), resolved(oom, '03:21'), resolved(oom, '03:22')],
+      ['opened inc-1', 'updated inc-1', 'resolved inc-1', 'closed inc-1', 'closed inc-1'],
+      ['inc-1 checkout/prod closed: fp-crash,fp-oom'],
     ],
     [
       'an alert firing again after the window opens a new incident',
@@ -172,6 +188,23 @@ describe('domain/triage/incident-book: correlation', () => {
     const result = replay(signals);
     expect(result.changes).toEqual(changes);
     expect(incidents(result.book)).toEqual(expected);
+  });
+
+  it('links a new incident to the closed one it follows: by the signal seen before, else the target', () => {
+    const td = alert('fp-td', 'TargetDown', '03:30');
+    const { book } = replay([crash, resolved(crash, '03:20'), td, { ...crash, at: t('03:31') }]);
+    expect(book.incidents.map((i) => [i.id, i.status, i.follows])).toEqual([
+      ['inc-1', 'closed', undefined],
+      ['inc-2', 'open', 'inc-1'],
+    ]);
+    const again = replay([crash, resolved(crash, '03:20'), { ...crash, at: t('03:25') }]).book;
+    expect(again.incidents.at(-1)?.follows).toBe('inc-1');
+    const staging = replay([
+      crash,
+      resolved(crash, '03:20'),
+      alert('fp-s', 'KubePodCrashLooping', '03:25', { env: 'staging' }),
+    ]).book;
+    expect(staging.incidents.at(-1)?.follows).toBeUndefined();
   });
 
   it('says why a signal was ignored', () => {

@@ -95,6 +95,18 @@ describe('domain/triage/render-steps', () => {
     expect(rendered.missing).toEqual([]);
   });
 
+  it('never notes a resolved PagerDuty incident: the note step is skipped', () => {
+    const resolvedPage: Signal = {
+      ...page('Q2KX9L7RM1ZB4T', '[FIRING:1] KubePodCrashLooping', '03:15'),
+      status: 'resolved',
+      resolvedAt: t('03:20'),
+      at: t('03:20'),
+    };
+    const rendered = renderSteps(rollback, incident([crash, resolvedPage], [deployed('03:10')]));
+    expect(rendered.steps.map((s) => s.action)).toEqual(['k8s.rollout-undo']);
+    expect(rendered.skipped).toEqual([{ action: 'pagerduty.note', missing: ['pagerduty.id'] }]);
+  });
+
   it('lists the variables a required step lacks: such a plan cannot run', () => {
     const rendered = renderSteps(rollback, { ...incident([crash], []), service: undefined });
     expect(rendered.missing).toEqual(['service']);

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TRIAGE_ACTIONS } from '../../../src/domain/findings/triage-actions.ts';
 import { amWebhook } from '../../triage/world.ts';
-import { buttonValue, readable, startTriageWorld, type TriageWorld } from './world.ts';
+import {
+  buttonValue,
+  CHECKOUT_CHANNEL,
+  readable,
+  startTriageWorld,
+  type TriageWorld,
+} from './world.ts';
 
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
@@ -57,6 +63,45 @@ describe('src/slack/triage (webhook → inbox → consumer → ONE Slack message
     await world.worker.drain();
     await world.triage.poster.idle();
     expect(world.slack.calls().length).toBe(calls);
+  });
+
+  it('a signal after every signal resolved posts a NEW message (it notifies) linked to the old one, which stays as it was', async () => {
+    const startsAt = ago(5);
+    await world.deliver(amWebhook([{ name: 'QueueBacklog', fingerprint: 'q1', startsAt }]));
+    await world.until('the first message', () => world.posts()[0]);
+    await world.deliver(
+      amWebhook([{ name: 'QueueBacklog', fingerprint: 'q1', startsAt, endsAt: ago(1) }], {
+        status: 'resolved',
+      }),
+    );
+    const resolved = await world.until('resolved', () => {
+      const m = world.posts()[0];
+      return m && /— resolved/.test(readable(m)) && m;
+    });
+    const first = /incident `(inc-\d+)`/.exec(readable(resolved))?.[1];
+    expect(first).toBeDefined();
+    const edits = resolved.edits;
+
+    await world.deliver(amWebhook([{ name: 'TargetDown', fingerprint: 't1', startsAt: ago(0) }]));
+    const [, second] = await world.until(
+      'a second message',
+      () => world.posts()[1] && world.posts(),
+    );
+    expect(readable(second!)).toMatch(/checkout\/prod: TargetDown/);
+    expect(readable(second!)).toContain(`Follows*\n\`${first}\` (resolved; signals came back)`);
+    expect(readable(second!)).not.toMatch(/QueueBacklog/);
+    expect(world.slack.calls('chat.postMessage')).toHaveLength(2);
+    await world.triage.poster.idle();
+    expect(world.posts()[0]?.edits).toBe(edits);
+    expect(readable(world.posts()[0]!)).toMatch(/— resolved/);
+    // The old message says where its signals went, in its thread.
+    const replies = world.slack
+      .messages(CHECKOUT_CHANNEL)
+      .filter((m) => m.threadTs === resolved.ts);
+    const secondId = /incident `(inc-\d+)`/.exec(readable(second!))?.[1];
+    expect(replies.map((m) => m.text)).toEqual([
+      `:arrows_counterclockwise: Signals came back after this incident was resolved: see ${secondId}.`,
+    ]);
   });
 
   it('keeps one message per incident under a burst, coalescing updates at ≤ 1 call/s', async () => {
