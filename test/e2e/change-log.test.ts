@@ -190,12 +190,14 @@ describe('e2e: one change log that /mc status reads, in agreement with the clust
         { signingSecret: SIGNING_SECRET },
       );
     expect((await click(message, TRIAGE_ACTIONS.run)).status).toBe(200);
+    // The run's card goes in the incident's thread.
+    const inThread = () => world.slack.messages(TEAM).filter((m) => m.threadTs === message.ts);
     const plan = await world.until('the run plan', () =>
-      team().find((m) => /^Triage checkout in staging/.test(m.text)),
+      inThread().find((m) => /^Triage checkout in staging/.test(m.text)),
     );
     await click(plan, 'run.confirm');
     await world.until('the triage run to succeed', () => {
-      const m = team().find((p) => p.ts === plan.ts);
+      const m = inThread().find((p) => p.ts === plan.ts);
       return m && shown(m).includes('— succeeded');
     });
     await world.bot.engine.idle();
