@@ -62,6 +62,8 @@ export interface BotOptions {
   stopGraceMs?: number;
   /** Triage tuning (tests shorten the inbox poll and the per-channel post interval). */
   triage?: TriageFeatureOptions;
+  /** The embedded store lost its data dir to another writer (main.ts exits). */
+  onStoreLost?: (reason: string) => void;
   /** Features mounted after the built-in ones (the sandbox adds its own). */
   features?: FeatureFactory[];
 }
@@ -95,6 +97,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     dataDir: settings.dataDir,
     log,
+    ...(options.onStoreLost ? { onLost: options.onStoreLost } : {}),
   });
   try {
     const key = await loadOrCreateSigningKey({

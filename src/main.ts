@@ -4,7 +4,8 @@ import { createBot } from './bot.ts';
 import { formatEnvProblems, loadEnv } from './config/env.ts';
 import { formatConfigErrors, loadConfig } from './config/load-config.ts';
 import { splitSecrets } from './http/webhooks/pagerduty-route.ts';
-import { DataDirLockedError } from './store/data-dir-lock.ts';
+import { DataDirLockedError, DataDirLockUnreadableError } from './store/data-dir-lock.ts';
+import { DataDirModeError } from './store/data-dir-mode.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 /**
@@ -12,6 +13,8 @@ import { createLogger } from './telemetry/logger.ts';
  * message listing every problem, on a bad environment or invalid commands/catalog/playbooks.
  */
 async function main(): Promise<number> {
+  // Files the bot creates (the data dir, PGlite's files, keys) are readable by its user only.
+  process.umask(0o077);
   const loaded = loadEnv(process.env);
   if (!loaded.ok) {
     process.stderr.write(`${formatEnvProblems(loaded.problems)}\n`);
@@ -42,9 +45,23 @@ async function main(): Promise<number> {
   kubeConfig.loadFromDefault();
   let bot: Awaited<ReturnType<typeof createBot>>;
   try {
-    bot = await createBot({ settings, config: config.config, log, kubeConfig });
+    bot = await createBot({
+      settings,
+      config: config.config,
+      log,
+      kubeConfig,
+      // Another writer in the data dir: stop now rather than lose writes; the log says why.
+      onStoreLost: () => {
+        log.flush();
+        process.exit(3);
+      },
+    });
   } catch (error) {
-    if (error instanceof DataDirLockedError) {
+    if (
+      error instanceof DataDirLockedError ||
+      error instanceof DataDirLockUnreadableError ||
+      error instanceof DataDirModeError
+    ) {
       process.stderr.write(`mc cannot start: ${error.message}\n`);
       return 1;
     }

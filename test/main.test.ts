@@ -136,7 +136,7 @@ describe('src/main', () => {
         HOST: '127.0.0.1',
       });
       expect(await second.exited).toBe(1);
-      expect(second.stderr()).toMatch(/in use by process \d+/);
+      expect(second.stderr()).toMatch(/in use by process \d+ on host /);
       expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
     });
 
