@@ -6,6 +6,7 @@ import { formatConfigErrors, loadConfig } from './config/load-config.ts';
 import { splitSecrets } from './http/webhooks/pagerduty-route.ts';
 import { DataDirLockedError, DataDirLockUnreadableError } from './store/data-dir-lock.ts';
 import { DataDirModeError } from './store/data-dir-mode.ts';
+import { checkIntegrations, logIntegrations } from './telemetry/integration-report.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 /**
@@ -69,6 +70,26 @@ async function main(): Promise<number> {
   }
   const { port } = await bot.start(env.PORT, env.HOST);
   log.info({ port, host: env.HOST, mode: settings.mode, store: bot.store.db.kind }, 'mc started');
+  log.info(
+    {
+      integration: 'slack',
+      state: 'configured',
+      detail: `${settings.mode} mode, ${env.SLACK_API_URL ?? 'https://slack.com/api/'}; auth.test runs in the background`,
+    },
+    'integration slack: configured',
+  );
+  // Never blocks start-up: each line comes when its probe answers or times out.
+  checkIntegrations({
+    env,
+    kubeConfig,
+    store: {
+      kind: bot.store.db.kind,
+      where: env.DATABASE_URL ? 'postgresql (DATABASE_URL)' : `pglite in ${settings.dataDir}`,
+    },
+  }).then(
+    (lines) => logIntegrations(log, lines),
+    (error: unknown) => log.error({ err: error }, 'checking integrations failed'),
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -18,6 +18,8 @@ export interface FrontServerOptions {
     bodyLimitBytes: number;
     listener: (req: IncomingMessage, res: ServerResponse) => void;
   };
+  /** False until Slack answered auth.test: Slack's requests get 503 (it retries) meanwhile. */
+  slackReady?: () => boolean;
   /** Ops and webhook routes; in HTTP mode Bolt serves them (customRoutes), else this server. */
   routes: HttpRoute[];
   metrics: Metrics;
@@ -53,6 +55,12 @@ export function createFrontServer(options: FrontServerOptions): Server {
 
 async function handleSlack(options: FrontServerOptions, req: TimedRequest, res: ServerResponse) {
   const slack = options.slack!;
+  if (options.slackReady && !options.slackReady()) {
+    req.resume();
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' });
+    res.end(JSON.stringify({ error: 'slack_not_connected' }));
+    return;
+  }
   const verdict = await guardSlackRequest(req, {
     signingSecret: slack.signingSecret,
     bodyLimitBytes: slack.bodyLimitBytes,

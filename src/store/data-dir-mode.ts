@@ -23,3 +23,16 @@ export function ensurePrivateDataDir(dataDir: string): string {
   if ((mode & 0o022) !== 0) throw new DataDirModeError(dir, mode);
   return dir;
 }
+
+/**
+ * Takes group and other bits off everything under dir. PGlite writes its files 0666 whatever
+ * the umask; the 0700 data dir already keeps other users out, this keeps the files private
+ * too if the dir is ever copied or opened up.
+ */
+export function tightenTree(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    const { mode } = fs.lstatSync(file);
+    if (!entry.isSymbolicLink() && (mode & 0o077) !== 0) fs.chmodSync(file, mode & 0o700);
+  }
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite, type Transaction as PGliteTransaction, type Results } from '@electric-sql/pglite';
 import type { Logger } from '../telemetry/logger.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { tightenTree } from './data-dir-mode.ts';
 import type { Db, QueryResult, Transaction } from './db.ts';
 import { StoreFencedError } from './errors.ts';
 
@@ -50,6 +51,7 @@ export async function openPgliteDb(options: {
       pglite = await PGlite.create(path.join(path.resolve(dataDir), 'pglite'), {
         parsers: PARSERS,
       });
+      tightenTree(path.resolve(dataDir));
     } catch (error) {
       lock.release();
       throw error;
@@ -127,6 +129,7 @@ export async function openPgliteDb(options: {
       clearInterval(watch);
       try {
         await pglite.close();
+        if (dataDir !== null && lost === null) tightenTree(path.resolve(dataDir));
       } finally {
         lock?.release();
       }
