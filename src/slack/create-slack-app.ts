@@ -120,7 +120,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     ...(knownIds ? { botId: deps.botId, botUserId: deps.botUserId } : {}),
     clientOptions: clientOptions(),
   });
-  const poster = createResponseUrlPoster();
+  const poster = createResponseUrlPoster(deps.slackApiUrl ? { slackApiUrl: deps.slackApiUrl } : {});
   const listenerDeps = { ...deps, postToResponseUrl: poster.post };
   app.error(async (error) => {
     deps.log.error({ err: error }, 'unhandled error in a Slack listener');

@@ -24,7 +24,14 @@ export interface FrontServerOptions {
   routes: HttpRoute[];
   metrics: Metrics;
   log: Logger;
+  /** Open connections at most; more are dropped at once (default 1024). */
+  maxConnections?: number;
 }
+
+/** Complete headers must arrive within this, from a connection's first byte (or its opening). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** A whole request (a 1 MiB webhook included) must arrive within this. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * The one HTTP server of the bot. Slack's endpoint is guarded (size, signature, shape) before
@@ -32,7 +39,16 @@ export interface FrontServerOptions {
  * table in Socket Mode, where Bolt's own ops server cannot bind a chosen host or port 0.
  */
 export function createFrontServer(options: FrontServerOptions): Server {
-  const server = createServer((req: TimedRequest, res) => {
+  const timeouts = {
+    // Alertmanager and load balancers reuse connections longer than Node's 5 s default: avoid
+    // EOF races on idle keep-alive sockets.
+    keepAliveTimeout: 120_000,
+    // Half-open and trickling connections are cut after these, checked every second.
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionsCheckingInterval: 1_000,
+  };
+  const server = createServer(timeouts, (req: TimedRequest, res) => {
     req.mcReceivedAt = performance.now();
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (options.slack && path === options.slackPath && req.method === 'POST') {
@@ -47,9 +63,8 @@ export function createFrontServer(options: FrontServerOptions): Server {
       else fail(options.log, res, error);
     }
   });
-  // Alertmanager and load balancers reuse connections longer than Node's 5 s default: avoid EOF races.
-  server.keepAliveTimeout = 120_000;
-  server.headersTimeout = 121_000;
+  server.keepAliveTimeout = timeouts.keepAliveTimeout;
+  server.maxConnections = options.maxConnections ?? 1024;
   return server;
 }
 
@@ -61,6 +76,8 @@ async function handleSlack(options: FrontServerOptions, req: TimedRequest, res: 
     res.end(JSON.stringify({ error: 'slack_not_connected' }));
     return;
   }
+  // Read now: a body past the hard cap destroys the socket, and req.socket is null after that.
+  const remote = req.socket?.remoteAddress;
   const verdict = await guardSlackRequest(req, {
     signingSecret: slack.signingSecret,
     bodyLimitBytes: slack.bodyLimitBytes,
@@ -72,7 +89,7 @@ async function handleSlack(options: FrontServerOptions, req: TimedRequest, res: 
         route: options.slackPath,
         status: verdict.status,
         reason: verdict.reason,
-        remote: req.socket.remoteAddress,
+        remote,
         user_agent: req.headers['user-agent'],
       },
       'slack request refused',

@@ -66,7 +66,7 @@ export function reply(
 
 /** Who sent a request, for log lines about refusals (never its credentials). */
 export function requester(req: RouteRequest): Record<string, unknown> {
-  return { remote: req.socket.remoteAddress, user_agent: req.headers['user-agent'] };
+  return { remote: req.socket?.remoteAddress, user_agent: req.headers['user-agent'] };
 }
 
 /**
