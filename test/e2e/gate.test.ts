@@ -203,14 +203,30 @@ describe('/mc gate through the whole bot', () => {
     expect(await answer(`${waive} 2 --for 1h`, CAROL)).toMatch(/Say why/);
     expect(message().text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
 
-    // A 4 s waiver: the release manager accepts the missing Prometheus for now.
+    // A 4 s waiver: the release manager accepts the missing Prometheus for now. The reason
+    // tries to broadcast, ping a group and phish: Slack sends `@channel` as <!channel> and
+    // literal brackets escaped; the bot must show all of it as plain text.
+    const bait =
+      '<!channel> &lt;!subteam^S01SRELEAD&gt; &lt;https://evil.example|https://good.example&gt;';
     expect(
-      await answer(`${waive} "observability" --for 4s --reason dashboards migrate tonight`, CAROL),
+      await answer(
+        `${waive} "observability" --for 4s --reason dashboards migrate tonight ${bait}`,
+        CAROL,
+      ),
     ).toMatch(/Waived \*Observability\*/);
     await world.until('the waiver on the message', () =>
       /PENDING: 4\/5 gates passed, 1 waived: Observability/.test(message().text),
     );
-    expect(text(message())).toContain('Waived by <@U02CAROL03>: dashboards migrate tonight');
+    const shown =
+      'dashboards migrate tonight &lt;!channel&gt; &lt;!subteam^S01SRELEAD&gt; &lt;https://evil.example|https://good.example&gt;';
+    expect(text(message())).toContain(`Waived by <@U02CAROL03>: ${shown}`);
+    const waived = await world.until('the waiver note in the thread', () =>
+      world.thread(message()).find((m) => /waived \*Observability\*/.test(m.text)),
+    );
+    expect(waived.text).toContain(shown);
+    for (const posted of [waived.text, text(message())]) {
+      expect(posted).not.toMatch(/<!channel>|<!subteam|<https:\/\/evil/);
+    }
 
     // Sign-offs, one with a comment typed as a command; the last one makes it GO.
     expect(
@@ -239,7 +255,12 @@ describe('/mc gate through the whole bot', () => {
       { container: 'app', image: PINNED, digest: `sha256:${'3f'.repeat(32)}` },
     ]);
     expect(manifest.waivers).toMatchObject([
-      { gate: 'Observability', by: CAROL, reason: 'dashboards migrate tonight' },
+      {
+        gate: 'Observability',
+        by: CAROL,
+        reason:
+          'dashboards migrate tonight <!channel> <!subteam^S01SRELEAD> <https://evil.example|https://good.example>',
+      },
     ]);
     expect(manifest.signOffs.map((o) => [o.role, o.by, o.comment])).toEqual([
       ['sre-lead', LEAD, 'rollback rehearsed, 31 s'],
@@ -280,7 +301,7 @@ describe('/mc gate through the whole bot', () => {
     );
     expect(expired.text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
     expect(text(expired)).toMatch(
-      /~Waiver by <@U02CAROL03>: dashboards migrate tonight~ — expired/,
+      /~Waiver by <@U02CAROL03>: dashboards migrate tonight &lt;!channel&gt; .*~ — expired/,
     );
     await world.until('the expiry note', () =>
       world.thread(go).find((m) => /The waiver of \*Observability\* .* expired/.test(m.text)),

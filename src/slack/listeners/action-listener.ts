@@ -35,9 +35,6 @@ export interface ActionListenerDeps {
 
 /** Every block_actions click: ack first, drop retries, then dispatch by action_id. */
 export function registerActionListener(app: App, deps: ActionListenerDeps): void {
-  // A Map, so an action_id like `__proto__` or `constructor` finds no handler instead of
-  // Object.prototype's members.
-  const handlers = new Map(Object.entries(deps.actionHandlers ?? {}));
   app.action<BlockAction<BlockElementAction>>(
     { type: 'block_actions' },
     async ({ ack, body, action, client, context: ctx }) => {
@@ -82,7 +79,7 @@ export function registerActionListener(app: App, deps: ActionListenerDeps): void
           log.info({ retry_num: ctx.retryNum, retry_reason: ctx.retryReason }, 'retry dropped');
           return;
         }
-        const handler = handlers.get(action.action_id);
+        const handler = ownHandler(deps.actionHandlers, action.action_id);
         const request: ActionRequest = {
           actionId: action.action_id,
           value: 'value' in action && typeof action.value === 'string' ? action.value : undefined,
@@ -105,6 +102,15 @@ export function registerActionListener(app: App, deps: ActionListenerDeps): void
       }
     },
   );
+}
+
+// Own properties only: an action_id like `__proto__` or `constructor` must find no handler,
+// not a member of Object.prototype. (The record stays live: features add handlers to it.)
+function ownHandler(
+  handlers: Record<string, ActionHandler> | undefined,
+  actionId: string,
+): ActionHandler | undefined {
+  return handlers && Object.hasOwn(handlers, actionId) ? handlers[actionId] : undefined;
 }
 
 async function notActive(request: ActionRequest): Promise<void> {
