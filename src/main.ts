@@ -51,6 +51,7 @@ async function main(): Promise<number> {
       config: config.config,
       log,
       kubeConfig,
+      signRootsEveryMs: 3_600_000,
       // Another writer in the data dir: stop now rather than lose writes; the log says why.
       onStoreLost: () => {
         log.flush();
