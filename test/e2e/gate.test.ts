@@ -203,17 +203,12 @@ describe('/mc gate through the whole bot', () => {
     expect(await answer(`${waive} 2 --for 1h`, CAROL)).toMatch(/Say why/);
     expect(message().text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
 
-    // A 4 s waiver: the release manager accepts the missing Prometheus for now. The reason
-    // tries to broadcast, ping a group and phish: Slack sends `@channel` as <!channel> and
-    // literal brackets escaped; the bot must show all of it as plain text.
+    // A 4 s waiver for the missing Prometheus; its reason tries to broadcast, ping a group and
+    // phish (Slack sends `@channel` as <!channel>, typed brackets escaped): all shown as text.
     const bait =
       '<!channel> &lt;!subteam^S01SRELEAD&gt; &lt;https://evil.example|https://good.example&gt;';
-    expect(
-      await answer(
-        `${waive} "observability" --for 4s --reason dashboards migrate tonight ${bait}`,
-        CAROL,
-      ),
-    ).toMatch(/Waived \*Observability\*/);
+    const waiving = `${waive} "observability" --for 4s --reason dashboards migrate tonight ${bait}`;
+    expect(await answer(waiving, CAROL)).toMatch(/Waived \*Observability\*/);
     await world.until('the waiver on the message', () =>
       /PENDING: 4\/5 gates passed, 1 waived: Observability/.test(message().text),
     );
@@ -224,9 +219,7 @@ describe('/mc gate through the whole bot', () => {
       world.thread(message()).find((m) => /waived \*Observability\*/.test(m.text)),
     );
     expect(waived.text).toContain(shown);
-    for (const posted of [waived.text, text(message())]) {
-      expect(posted).not.toMatch(/<!channel>|<!subteam|<https:\/\/evil/);
-    }
+    expect(`${waived.text}${text(message())}`).not.toMatch(/<!channel>|<!subteam|<https:\/\/evil/);
 
     // Sign-offs, one with a comment typed as a command; the last one makes it GO.
     expect(
