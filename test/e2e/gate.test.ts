@@ -205,15 +205,13 @@ describe('/mc gate through the whole bot', () => {
 
     // A 4 s waiver for the missing Prometheus; its reason tries to broadcast, ping a group and
     // phish (Slack sends `@channel` as <!channel>, typed brackets escaped): all shown as text.
-    const bait =
-      '<!channel> &lt;!subteam^S01SRELEAD&gt; &lt;https://evil.example|https://good.example&gt;';
+    const bait = '<!channel> &lt;!subteam^S01SRELEAD&gt; &lt;https://evil.example|https://x&gt;';
     const waiving = `${waive} "observability" --for 4s --reason dashboards migrate tonight ${bait}`;
     expect(await answer(waiving, CAROL)).toMatch(/Waived \*Observability\*/);
     await world.until('the waiver on the message', () =>
       /PENDING: 4\/5 gates passed, 1 waived: Observability/.test(message().text),
     );
-    const shown =
-      'dashboards migrate tonight &lt;!channel&gt; &lt;!subteam^S01SRELEAD&gt; &lt;https://evil.example|https://good.example&gt;';
+    const shown = `dashboards migrate tonight ${bait.replace('<!channel>', '&lt;!channel&gt;')}`;
     expect(text(message())).toContain(`Waived by <@U02CAROL03>: ${shown}`);
     const waived = await world.until('the waiver note in the thread', () =>
       world.thread(message()).find((m) => /waived \*Observability\*/.test(m.text)),
@@ -252,7 +250,7 @@ describe('/mc gate through the whole bot', () => {
         gate: 'Observability',
         by: CAROL,
         reason:
-          'dashboards migrate tonight <!channel> <!subteam^S01SRELEAD> <https://evil.example|https://good.example>',
+          'dashboards migrate tonight <!channel> <!subteam^S01SRELEAD> <https://evil.example|https://x>',
       },
     ]);
     expect(manifest.signOffs.map((o) => [o.role, o.by, o.comment])).toEqual([
