@@ -134,6 +134,31 @@ describe('src/main start-up', () => {
     expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
+  it('stops (exit 3) as soon as another writer names itself in the data dir', async () => {
+    const emulator = await createSlackEmulator({ botToken: BOT_TOKEN });
+    try {
+      const dataDir = await tempDir();
+      const child = bot({ SLACK_API_URL: emulator.apiUrl, MC_DATA_DIR: dataDir });
+      await waitForLine(child, /"mc started"/, 60_000);
+      // What a bot that ignores the OS lock writes when it starts on the same volume.
+      const other = {
+        pid: 1,
+        hostname: 'other-container',
+        bootId: 'b',
+        instanceId: 'rival',
+        startedAt: 'now',
+      };
+      fs.writeFileSync(path.join(dataDir, 'mc.lock'), `${JSON.stringify(other)}\n`);
+      expect(JSON.parse(await waitForLine(child, /no longer ours/))).toMatchObject({
+        level: 'fatal',
+        reason: expect.stringContaining('now names process 1 on host other-container'),
+      });
+      expect(await child.exited).toBe(3);
+    } finally {
+      await emulator.close();
+    }
+  }, 90_000);
+
   it('after kill -9 of one bot, the next starts at once on the same data dir; a rival waits its turn', async () => {
     const emulator = await createSlackEmulator({ botToken: BOT_TOKEN });
     try {
