@@ -1,8 +1,15 @@
 # syntax=docker/dockerfile:1.7
 # Maestro Conductor (mc). Build: docker build -t mc .   Run: see README.md ("Running in a container").
 
+# The base is node:22 (LTS) on Debian bookworm-slim, pinned by digest so a rebuild gets the same
+# bytes. The digest is the one several public projects pin for node:22-bookworm-slim (one of them
+# kept current by Dependabot); it was not pulled when it was written here. Before a release, check
+# it and move it forward with: docker buildx imagetools inspect node:22-bookworm-slim
+# Debian's util-linux (essential, so always in the image) provides flock(1) for the data-dir lock.
+ARG NODE_IMAGE=node:22-bookworm-slim@sha256:43ac6c60b8f89723f746e8a92ce91abd5017e627ce1ddfe4238355d3a30b772c
+
 # 1. Dependencies and checks with the full toolchain.
-FROM node:22-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -17,13 +24,13 @@ COPY catalog.yml manifest.yml ./
 RUN npx tsc --noEmit && node bin/mc.js validate
 
 # 2. Production dependencies only.
-FROM node:22-bookworm-slim AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # 3. Runtime: non-root, no build tools, no dev dependencies.
-FROM node:22-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     MC_DATA_DIR=/var/lib/mc \
@@ -37,7 +44,7 @@ COPY --from=build /app/commands ./commands
 COPY --from=build /app/playbooks ./playbooks
 COPY --from=build /app/signing ./signing
 COPY --from=build /app/catalog.yml /app/manifest.yml ./
-RUN mkdir -p /var/lib/mc && chown -R node:node /var/lib/mc && ln -s /app/bin/mc.js /usr/local/bin/mc
+RUN mkdir -p /var/lib/mc && chown -R node:node /var/lib/mc && chmod 700 /var/lib/mc && ln -s /app/bin/mc.js /usr/local/bin/mc
 USER node
 VOLUME ["/var/lib/mc"]
 EXPOSE 3000

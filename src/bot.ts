@@ -4,6 +4,7 @@ import type { Settings } from './config/env.ts';
 import type { LoadedConfig } from './config/load-config.ts';
 import { evidenceRoutes } from './evidence/http/evidence-routes.ts';
 import { createLedger, type Ledger } from './evidence/ledger/create-ledger.ts';
+import { recordMissingRoots } from './evidence/ledger/signed-roots.ts';
 import { createEvidence, type Evidence } from './evidence/record-evidence.ts';
 import { loadOrCreateSigningKey } from './evidence/signing/signing-key.ts';
 import { buildBotParts } from './features/bot-parts.ts';
@@ -54,6 +55,8 @@ export interface BotOptions {
       'intervalMs' | 'required' | 'maxIntervals' | 'decisionTimeoutMs' | 'canaryPollMs'
     >
   >;
+  /** How often finished days' ledger roots are signed (main.ts: hourly, and at start). Absent: never. */
+  signRootsEveryMs?: number;
   /** How often runs whose approval window passed are expired. Default 30 s. */
   expireEveryMs?: number;
   /**
@@ -67,6 +70,8 @@ export interface BotOptions {
   stopGraceMs?: number;
   /** Triage tuning (tests shorten the inbox poll and the per-channel post interval). */
   triage?: TriageFeatureOptions;
+  /** The embedded store lost its data dir to another writer (main.ts exits). */
+  onStoreLost?: (reason: string) => void;
   /** Features mounted after the built-in ones (the sandbox adds its own). */
   features?: FeatureFactory[];
 }
@@ -102,6 +107,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     dataDir: settings.dataDir,
     log,
+    ...(options.onStoreLost ? { onLost: options.onStoreLost } : {}),
   });
   try {
     const key = await loadOrCreateSigningKey({
@@ -165,6 +171,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     const { engine, runMessages } = parts;
     let expiry: NodeJS.Timeout | undefined;
     let sweep: NodeJS.Timeout | undefined;
+    let roots: NodeJS.Timeout | undefined;
+    const clock = options.clock ?? (() => new Date());
     const started: Feature[] = [];
     return {
       store,
@@ -207,11 +215,23 @@ export async function createBot(options: BotOptions): Promise<Bot> {
           }, options.recoverEveryMs ?? 5_000);
           sweep.unref();
         }
+        // Each finished UTC day's Merkle root is signed: the anchor `mc ledger verify` checks.
+        const signRoots = () => {
+          recordMissingRoots({ db: store.db, ledger, evidence, now: clock(), log }).catch(
+            (error: unknown) => log.error({ err: error }, 'signing ledger roots failed'),
+          );
+        };
+        if (options.signRootsEveryMs) {
+          signRoots();
+          roots = setInterval(signRoots, options.signRootsEveryMs);
+          roots.unref();
+        }
         return bound;
       },
       async stop() {
         clearInterval(expiry);
         clearInterval(sweep);
+        clearInterval(roots);
         await slack.stop();
         for (const feature of started.reverse()) {
           try {

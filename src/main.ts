@@ -4,7 +4,9 @@ import { createBot } from './bot.ts';
 import { formatEnvProblems, loadEnv } from './config/env.ts';
 import { formatConfigErrors, loadConfig } from './config/load-config.ts';
 import { splitSecrets } from './http/webhooks/pagerduty-route.ts';
-import { DataDirLockedError } from './store/data-dir-lock.ts';
+import { DataDirLockedError, DataDirLockUnreadableError } from './store/data-dir-lock.ts';
+import { DataDirModeError } from './store/data-dir-mode.ts';
+import { checkIntegrations, logIntegrations } from './telemetry/integration-report.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 /**
@@ -12,6 +14,8 @@ import { createLogger } from './telemetry/logger.ts';
  * message listing every problem, on a bad environment or invalid commands/catalog/playbooks.
  */
 async function main(): Promise<number> {
+  // Files the bot creates (the data dir, PGlite's files, keys) are readable by its user only.
+  process.umask(0o077);
   const loaded = loadEnv(process.env);
   if (!loaded.ok) {
     process.stderr.write(`${formatEnvProblems(loaded.problems)}\n`);
@@ -42,9 +46,24 @@ async function main(): Promise<number> {
   kubeConfig.loadFromDefault();
   let bot: Awaited<ReturnType<typeof createBot>>;
   try {
-    bot = await createBot({ settings, config: config.config, log, kubeConfig });
+    bot = await createBot({
+      settings,
+      config: config.config,
+      log,
+      kubeConfig,
+      signRootsEveryMs: 3_600_000,
+      // Another writer in the data dir: stop now rather than lose writes; the log says why.
+      onStoreLost: () => {
+        log.flush();
+        process.exit(3);
+      },
+    });
   } catch (error) {
-    if (error instanceof DataDirLockedError) {
+    if (
+      error instanceof DataDirLockedError ||
+      error instanceof DataDirLockUnreadableError ||
+      error instanceof DataDirModeError
+    ) {
       process.stderr.write(`mc cannot start: ${error.message}\n`);
       return 1;
     }
@@ -52,6 +71,26 @@ async function main(): Promise<number> {
   }
   const { port } = await bot.start(env.PORT, env.HOST);
   log.info({ port, host: env.HOST, mode: settings.mode, store: bot.store.db.kind }, 'mc started');
+  log.info(
+    {
+      integration: 'slack',
+      state: 'configured',
+      detail: `${settings.mode} mode, ${env.SLACK_API_URL ?? 'https://slack.com/api/'}; auth.test runs in the background`,
+    },
+    'integration slack: configured',
+  );
+  // Never blocks start-up: each line comes when its probe answers or times out.
+  checkIntegrations({
+    env,
+    kubeConfig,
+    store: {
+      kind: bot.store.db.kind,
+      where: env.DATABASE_URL ? 'postgresql (DATABASE_URL)' : `pglite in ${settings.dataDir}`,
+    },
+  }).then(
+    (lines) => logIntegrations(log, lines),
+    (error: unknown) => log.error({ err: error }, 'checking integrations failed'),
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

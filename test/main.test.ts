@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,50 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTriggerId, sendSlashCommand } from '../src/sandbox/slack/sign-request.ts';
 import { createSlackEmulator, type SlackEmulator } from '../src/sandbox/slack/slack-emulator.ts';
+import { type Child, startMain, waitForLine } from './support/main-process.ts';
 import { BOT_TOKEN, REPO_ROOT, SIGNING_SECRET, visibleText } from './support/slack.ts';
-
-const MAIN = path.join(REPO_ROOT, 'src/main.ts');
-
-interface Child {
-  process: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function startMain(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    err += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { process: child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function waitForLine(child: Child, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const line = child
-      .stdout()
-      .split('\n')
-      .find((l) => pattern.test(l));
-    if (line) return line;
-    if (child.process.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(
-    `no line ${pattern} within ${timeoutMs} ms.\n${child.stdout()}\n${child.stderr()}`,
-  );
-}
 
 describe('src/main', () => {
   it('refuses to start without Slack settings, listing every problem once, no stack trace', async () => {
@@ -136,7 +93,7 @@ describe('src/main', () => {
         HOST: '127.0.0.1',
       });
       expect(await second.exited).toBe(1);
-      expect(second.stderr()).toMatch(/in use by process \d+/);
+      expect(second.stderr()).toMatch(/in use by process \d+ on host /);
       expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
     });
 

@@ -2,19 +2,25 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLedger } from '../evidence/ledger/create-ledger.ts';
 import { dayBounds, recordDailyRoot, verifyDailyRoot } from '../evidence/ledger/daily-root.ts';
+import { checkSignedRoots } from '../evidence/ledger/signed-roots.ts';
 import { createEvidenceReader } from '../evidence/read-evidence.ts';
 import { createEvidence } from '../evidence/record-evidence.ts';
 import {
   loadOrCreateSigningKey,
+  type PublicSigningKey,
   readPublicKeyFile,
   signingKeyLocation,
 } from '../evidence/signing/signing-key.ts';
+import type { Db } from '../store/db.ts';
 import type { CliIo } from './io.ts';
 import { verifyLedgerFile } from './verify-ledger-file.ts';
 import { withDb } from './with-db.ts';
 
 const USAGE = `Usage:
-  mc ledger verify [--from SEQ] [--to SEQ]   recompute every hash and link of the chain
+  mc ledger verify [--from SEQ] [--to SEQ] [--key PEM]
+                                             recompute every hash and link of the chain and,
+                                             without a range, check it against every signed
+                                             daily root (key: --key, else the bot's key)
   mc ledger verify --file LEDGER.jsonl [--anchor HASH] [--evidence DIR]
                                              the same, offline, for a slice exported by
                                              \`mc evidence pack\` (anchor: --anchor, else the
@@ -49,6 +55,7 @@ async function verify(args: string[], io: CliIo): Promise<number> {
       file: { type: 'string' },
       anchor: { type: 'string' },
       evidence: { type: 'string' },
+      key: { type: 'string' },
     },
   });
   if (values.file !== undefined) {
@@ -94,9 +101,50 @@ async function verify(args: string[], io: CliIo): Promise<number> {
       io.stderr(`TAMPERED: first bad seq ${report.problem.seq}: ${report.problem.message}\n`);
       return 1;
     }
+    // A chain rewritten consistently from some entry on still links up: only the signed
+    // daily roots (the chain itself has no key) can tell.
+    if (from === undefined && to === undefined) {
+      const roots = await checkRoots(db, io, values.key);
+      if (roots !== 0) return roots;
+    }
     io.stdout('OK: the chain is intact.\n');
     return 0;
   });
+}
+
+async function checkRoots(db: Db, io: CliIo, keyOption: string | undefined): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_roots');
+  if ((rows[0]?.n ?? 0) === 0) {
+    io.stdout('signed daily roots: none yet (the bot signs each finished day)\n');
+    return 0;
+  }
+  const file = keyOption
+    ? path.resolve(io.cwd, keyOption)
+    : signingKeyLocation(io.env, io.cwd).file;
+  let key: PublicSigningKey;
+  try {
+    key = await readPublicKeyFile(file);
+  } catch (error) {
+    io.stderr(
+      `FAILED: cannot check the signed daily roots: ${(error as Error).message}; pass --key with the bot's public key\n`,
+    );
+    return 1;
+  }
+  const ledger = createLedger(db);
+  const evidence = createEvidenceReader({ db, publicUrl: publicUrlOf(io) });
+  const { checked, mismatch } = await checkSignedRoots({ db, ledger, evidence, key });
+  if (mismatch) {
+    io.stderr(
+      `TAMPERED: the ledger no longer matches the signed root of ${mismatch.day} (UTC), the first day that differs:\n${mismatch.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    );
+    return 1;
+  }
+  io.stdout(`signed daily roots: ${checked} checked with key ${key.hint}, all match\n`);
+  return 0;
+}
+
+function publicUrlOf(io: CliIo): string {
+  return (io.env.MC_PUBLIC_URL ?? `http://127.0.0.1:${io.env.PORT ?? 3000}`).replace(/\/+$/, '');
 }
 
 async function root(args: string[], io: CliIo): Promise<number> {
@@ -112,10 +160,7 @@ async function root(args: string[], io: CliIo): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   const location = signingKeyLocation(io.env, io.cwd);
-  const publicUrl = (io.env.MC_PUBLIC_URL ?? `http://127.0.0.1:${io.env.PORT ?? 3000}`).replace(
-    /\/+$/,
-    '',
-  );
+  const publicUrl = publicUrlOf(io);
   return withDb(io, async (db) => {
     const ledger = createLedger(db);
     if (values.verify) {

@@ -14,6 +14,7 @@ import { registerCommandListener } from './listeners/command-listener.ts';
 import { registerMentionListener } from './listeners/mention-listener.ts';
 import type { RequestDedupe } from './request-dedupe.ts';
 import { createResponseUrlPoster } from './response-url.ts';
+import { createSlackAuth, type SlackAuth, type SlackAuthState } from './slack-auth.ts';
 import { type SlackWebClient, slackClientOptions } from './web-client.ts';
 
 export interface SlackAppDeps {
@@ -39,6 +40,8 @@ export interface SlackAppDeps {
   /** Real handlers per verb; verbs without one answer what was understood. */
   handlers?: CommandHandlers;
   actionHandlers?: Record<string, ActionHandler>;
+  /** First wait before asking an unreachable Slack again (default 2 s, doubling to 60 s). */
+  slackRetryMs?: number;
   /** Largest Slack request body accepted (default 1 MiB). */
   bodyLimitBytes?: number;
 }
@@ -46,6 +49,8 @@ export interface SlackAppDeps {
 export interface SlackApp {
   app: App;
   client: SlackWebClient;
+  /** Where the bot stands with Slack (checked in the background after start). */
+  slackAuth(): SlackAuthState;
   /** Listens on host (default 127.0.0.1) and port (0 for any); resolves with the bound port. */
   start(port: number, host?: string): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -61,8 +66,22 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN)');
   }
   const logger = boltLogger(deps.log);
+  const knownIds = deps.botId !== undefined && deps.botUserId !== undefined;
+  // Assigned below; the readiness probe only runs once the server listens.
+  let auth: SlackAuth | undefined;
+  const readiness: ReadinessProbe = async () => {
+    const store = await deps.readiness();
+    const slack = auth?.state() ?? { status: 'checking', detail: 'not started' };
+    return {
+      ready: store.ready && slack.status === 'ok',
+      checks: {
+        ...store.checks,
+        slack: slack.status === 'ok' ? slack.detail : `${slack.status}: ${slack.detail}`,
+      },
+    };
+  };
   const routes = [
-    ...createOpsRoutes({ metrics: deps.metrics, readiness: deps.readiness, log: deps.log }),
+    ...createOpsRoutes({ metrics: deps.metrics, readiness, log: deps.log }),
     ...(deps.extraRoutes ?? []),
   ];
   const bodyLimitBytes = deps.bodyLimitBytes ?? ONE_MIB;
@@ -90,7 +109,6 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         logger,
         customPropertiesExtractor: (req) => ({ mcReceivedAt: (req as TimedRequest).mcReceivedAt }),
       });
-  const knownIds = deps.botId !== undefined && deps.botUserId !== undefined;
   const app = new App({
     token: deps.botToken,
     receiver,
@@ -102,7 +120,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     ...(knownIds ? { botId: deps.botId, botUserId: deps.botUserId } : {}),
     clientOptions: clientOptions(),
   });
-  const poster = createResponseUrlPoster();
+  const poster = createResponseUrlPoster(deps.slackApiUrl ? { slackApiUrl: deps.slackApiUrl } : {});
   const listenerDeps = { ...deps, postToResponseUrl: poster.post };
   app.error(async (error) => {
     deps.log.error({ err: error }, 'unhandled error in a Slack listener');
@@ -120,16 +138,30 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
             bodyLimitBytes,
             listener: receiver.requestListener,
           },
+          slackReady: () => auth?.state().status === 'ok',
         }
       : {}),
     routes,
     metrics: deps.metrics,
     log: deps.log,
   });
+  auth = createSlackAuth({
+    botToken: deps.botToken,
+    ...(deps.slackApiUrl ? { slackApiUrl: deps.slackApiUrl } : {}),
+    log: deps.log,
+    knownIds,
+    ...(deps.slackRetryMs !== undefined ? { retryMs: deps.slackRetryMs } : {}),
+    onReachable: async () => {
+      // Bolt's init runs auth.test once more (unless ids were given) and sets up authorize.
+      await app.init();
+      if (socketMode) await app.start();
+    },
+  });
   let started = false;
   async function stop() {
     if (!started) return;
     started = false;
+    await auth?.stop();
     if (socketMode) {
       await app.stop().catch((error: unknown) => {
         deps.log.warn({ err: error }, 'socket mode did not disconnect cleanly');
@@ -144,9 +176,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   return {
     app,
     client: app.client,
+    slackAuth: () => auth!.state(),
     async start(port, host = '127.0.0.1') {
-      // auth.test (unless ids were given) runs here, so a bad token fails start-up loudly.
-      await app.init();
+      // Listen first: /healthz answers at once, /readyz says where Slack stands.
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -155,14 +187,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         });
       });
       started = true;
-      if (socketMode) {
-        try {
-          await app.start();
-        } catch (error) {
-          await stop();
-          throw error;
-        }
-      }
+      // The first auth.test (or Socket Mode connect) is awaited: it answers or fails fast, and
+      // a failure is logged and retried in the background, never thrown.
+      await auth!.start();
       const bound = (server.address() as AddressInfo).port;
       deps.log.info(
         { port: bound, host, mode: socketMode ? 'socket' : 'http' },

@@ -18,11 +18,20 @@ export interface FrontServerOptions {
     bodyLimitBytes: number;
     listener: (req: IncomingMessage, res: ServerResponse) => void;
   };
+  /** False until Slack answered auth.test: Slack's requests get 503 (it retries) meanwhile. */
+  slackReady?: () => boolean;
   /** Ops and webhook routes; in HTTP mode Bolt serves them (customRoutes), else this server. */
   routes: HttpRoute[];
   metrics: Metrics;
   log: Logger;
+  /** Open connections at most; more are dropped at once (default 1024). */
+  maxConnections?: number;
 }
+
+/** Complete headers must arrive within this, from a connection's first byte (or its opening). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** A whole request (a 1 MiB webhook included) must arrive within this. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * The one HTTP server of the bot. Slack's endpoint is guarded (size, signature, shape) before
@@ -30,7 +39,16 @@ export interface FrontServerOptions {
  * table in Socket Mode, where Bolt's own ops server cannot bind a chosen host or port 0.
  */
 export function createFrontServer(options: FrontServerOptions): Server {
-  const server = createServer((req: TimedRequest, res) => {
+  const timeouts = {
+    // Alertmanager and load balancers reuse connections longer than Node's 5 s default: avoid
+    // EOF races on idle keep-alive sockets.
+    keepAliveTimeout: 120_000,
+    // Half-open and trickling connections are cut after these, checked every second.
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionsCheckingInterval: 1_000,
+  };
+  const server = createServer(timeouts, (req: TimedRequest, res) => {
     req.mcReceivedAt = performance.now();
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (options.slack && path === options.slackPath && req.method === 'POST') {
@@ -45,14 +63,21 @@ export function createFrontServer(options: FrontServerOptions): Server {
       else fail(options.log, res, error);
     }
   });
-  // Alertmanager and load balancers reuse connections longer than Node's 5 s default: avoid EOF races.
-  server.keepAliveTimeout = 120_000;
-  server.headersTimeout = 121_000;
+  server.keepAliveTimeout = timeouts.keepAliveTimeout;
+  server.maxConnections = options.maxConnections ?? 1024;
   return server;
 }
 
 async function handleSlack(options: FrontServerOptions, req: TimedRequest, res: ServerResponse) {
   const slack = options.slack!;
+  if (options.slackReady && !options.slackReady()) {
+    req.resume();
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' });
+    res.end(JSON.stringify({ error: 'slack_not_connected' }));
+    return;
+  }
+  // Read now: a body past the hard cap destroys the socket, and req.socket is null after that.
+  const remote = req.socket?.remoteAddress;
   const verdict = await guardSlackRequest(req, {
     signingSecret: slack.signingSecret,
     bodyLimitBytes: slack.bodyLimitBytes,
@@ -64,7 +89,7 @@ async function handleSlack(options: FrontServerOptions, req: TimedRequest, res: 
         route: options.slackPath,
         status: verdict.status,
         reason: verdict.reason,
-        remote: req.socket.remoteAddress,
+        remote,
         user_agent: req.headers['user-agent'],
       },
       'slack request refused',

@@ -18,7 +18,15 @@ export function actionKey(parts: {
   return `slack:action:${parts.messageTs ?? '-'}:${parts.actionId}:${parts.actionTs ?? '-'}:${parts.userId}`;
 }
 
-/** Key of an Events API delivery. */
-export function eventKey(eventId: string | undefined): string | undefined {
-  return eventId ? `slack:event:${eventId}` : undefined;
+/**
+ * Key of an Events API delivery: its event_id, else the event's channel and timestamp (one
+ * message in one channel), so a replay without event_id is still answered once.
+ */
+export function eventKey(
+  eventId: string | undefined,
+  event: { channel?: string; event_ts?: string; ts?: string } = {},
+): string | undefined {
+  if (eventId) return `slack:event:${eventId}`;
+  const ts = event.event_ts ?? event.ts;
+  return event.channel && ts ? `slack:event-at:${event.channel}:${ts}` : undefined;
 }

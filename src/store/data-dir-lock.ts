@@ -1,129 +1,168 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../telemetry/logger.ts';
+import { ensurePrivateDataDir } from './data-dir-mode.ts';
+import { formatHolder, type LockHolder, parseHolder } from './lock-holder.ts';
+
+export type { LockHolder } from './lock-holder.ts';
 
 /** Another live process (or this one) already holds the data dir. */
 export class DataDirLockedError extends Error {
   constructor(
     readonly dataDir: string,
-    readonly pid: number,
+    readonly holder: LockHolder | null,
   ) {
+    const who = holder
+      ? `process ${holder.pid} on host ${holder.hostname} (instance ${holder.instanceId}, since ${holder.startedAt})`
+      : 'another process (its mc.lock does not say which)';
     super(
-      `data dir ${dataDir} is in use by process ${pid}; stop it or set MC_DATA_DIR to another directory`,
+      `data dir ${dataDir} is in use by ${who}; stop it or set MC_DATA_DIR to another directory`,
     );
     this.name = 'DataDirLockedError';
   }
 }
 
-/** A held lock; release() is idempotent. */
+/** mc.lock holds something this version did not write: no guess is made about who owns the dir. */
+export class DataDirLockUnreadableError extends Error {
+  constructor(
+    readonly file: string,
+    content: string,
+  ) {
+    const shown = JSON.stringify(content.slice(0, 60));
+    super(
+      `${file} cannot be read as an mc lock (it starts with ${shown}), so mc cannot tell whether another bot writes to this data dir. If no mc process uses it (check every host and container that mounts it), remove the file (rm ${file}) and start again.`,
+    );
+    this.name = 'DataDirLockUnreadableError';
+  }
+}
+
+/** A held lock. check() says why the dir is no longer ours (null: still ours); release() is idempotent. */
 export interface DataDirLock {
   readonly file: string;
+  readonly holder: LockHolder;
+  check(): string | null;
   release(): void;
 }
 
 export const LOCK_FILE = 'mc.lock';
+const CONFLICT = 75;
 
-// Lock files this process holds. A lock naming our own PID that is NOT in this set was left by
-// an earlier process that had the same PID (a restarted container is PID 1 every time).
-const heldHere = new Set<string>();
-
-function pidAlive(pid: number): boolean {
+function bootId(): string {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return 'unknown';
   }
 }
 
-function readPid(file: string): number | null {
+// flock(2) through util-linux's flock(1) on a descriptor we share with it: the lock belongs to
+// the open file description, so it stays after flock(1) exits and dies with this process's
+// descriptor, whatever the PID namespace. Node has no flock of its own.
+function flockShared(fd: number, dataDir: string): 'held' | 'busy' {
+  const result = spawnSync('flock', ['--exclusive', '--nonblock', '-E', String(CONFLICT), '3'], {
+    stdio: ['ignore', 'ignore', 'pipe', fd],
+  });
+  if (result.error) {
+    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new Error(
+      missing
+        ? `cannot lock ${dataDir}: flock(1) is not installed (Debian: apt-get install util-linux); or set DATABASE_URL to use PostgreSQL`
+        : `cannot lock ${dataDir}: ${result.error.message}`,
+    );
+  }
+  if (result.status === 0) return 'held';
+  if (result.status === CONFLICT) return 'busy';
+  throw new Error(`cannot lock ${dataDir}: flock said ${String(result.stderr).trim()}`);
+}
+
+function readLockFile(file: string): string | null {
   try {
-    const pid = Number.parseInt(fs.readFileSync(file, 'utf8').split('\n')[0] ?? '', 10);
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+    return fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
 }
 
-// Creates `file` with its full content in one step: write a private temp file, then hard-link
-// it into place (link fails with EEXIST when the lock exists). A reader never sees a lock
-// without its PID, which a plain open('wx') followed by a write would allow.
-function tryCreate(file: string): boolean {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  fs.writeFileSync(temp, `${process.pid}\n${os.hostname()}\n${new Date().toISOString()}\n`);
-  try {
-    fs.linkSync(temp, file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    fs.rmSync(temp, { force: true });
-  }
-}
-
-function isStale(file: string, pid: number): boolean {
-  if (pid === process.pid) return !heldHere.has(file);
-  return !pidAlive(pid);
-}
-
-// Removes a stale lock, serialized by a short-lived `.takeover` file so that two processes
-// finding the same dead PID cannot delete each other's fresh lock.
-function removeStale(file: string, stalePid: number | null): void {
-  const guard = `${file}.takeover`;
-  if (!tryCreate(guard)) {
-    const guardPid = readPid(guard);
-    // Someone else is taking over right now: give them a moment, then look again.
-    if (guardPid !== null && guardPid !== process.pid && pidAlive(guardPid)) sleepSync(20);
-    else fs.rmSync(guard, { force: true });
-    return;
-  }
-  try {
-    if (readPid(file) === stalePid) fs.rmSync(file, { force: true });
-  } finally {
-    fs.rmSync(guard, { force: true });
-  }
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+// Written whole or not at all (temp file, then rename): a reader never sees half a lock.
+function writeLockFile(file: string, holder: LockHolder): void {
+  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(temp, formatHolder(holder), { mode: 0o600 });
+  fs.renameSync(temp, file);
 }
 
 /**
- * Takes `dataDir/mc.lock` for this process, because PGlite silently loses writes when two
- * processes open one data dir. A lock whose PID is dead is taken over (and logged); a live one
- * throws DataDirLockedError.
+ * Takes the data dir for this process, because PGlite silently loses writes when two processes
+ * open one dir. The OS lock (flock on the dir itself) decides; `mc.lock` says who holds it
+ * (PID, host, boot id, instance id). A lock nobody holds is taken over; an mc.lock that cannot
+ * be read is refused with the way to clear it; a held one throws DataDirLockedError.
  */
-export function acquireDataDirLock(dataDir: string, options: { log: Logger }): DataDirLock {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(path.resolve(dataDir), LOCK_FILE);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    if (tryCreate(file)) {
-      heldHere.add(file);
-      let held = true;
-      return {
-        file,
-        release() {
-          if (!held) return;
-          held = false;
-          heldHere.delete(file);
-          if (readPid(file) === process.pid) fs.rmSync(file, { force: true });
-        },
-      };
+export function acquireDataDirLock(
+  dataDir: string,
+  options: { log: Logger; instanceId?: string },
+): DataDirLock {
+  const dir = ensurePrivateDataDir(dataDir);
+  const file = path.join(dir, LOCK_FILE);
+  const fd = fs.openSync(dir, 'r');
+  let held = false;
+  try {
+    if (flockShared(fd, dir) === 'busy') {
+      const content = readLockFile(file);
+      throw new DataDirLockedError(dataDir, content === null ? null : parseHolder(content));
     }
-    const pid = readPid(file);
-    if (pid !== null && !isStale(file, pid)) throw new DataDirLockedError(dataDir, pid);
-    if (pid !== null) {
+    const content = readLockFile(file);
+    const previous = content === null ? null : parseHolder(content);
+    if (content !== null && previous === null) throw new DataDirLockUnreadableError(file, content);
+    const holder: LockHolder = {
+      pid: process.pid,
+      hostname: os.hostname(),
+      bootId: bootId(),
+      instanceId: options.instanceId ?? randomBytes(8).toString('hex'),
+      startedAt: new Date().toISOString(),
+    };
+    writeLockFile(file, holder);
+    held = true;
+    if (previous) {
       options.log.warn(
-        { lockFile: file, stalePid: pid },
-        'data dir lock left by a process that is gone; taking it over',
+        { lockFile: file, previous },
+        'data dir lock left by a process that is gone (the OS lock was free); taking it over',
       );
     }
-    removeStale(file, pid);
+    const inode = fs.fstatSync(fd).ino;
+    return {
+      file,
+      holder,
+      check() {
+        if (!held) return 'the data dir lock was released';
+        let now: number;
+        try {
+          now = fs.statSync(dir).ino;
+        } catch {
+          return `${dir} was removed`;
+        }
+        if (now !== inode) return `${dir} was replaced by another directory`;
+        const seen = readLockFile(file);
+        const owner = seen === null ? null : parseHolder(seen);
+        if (owner?.instanceId === holder.instanceId) return null;
+        if (seen === null) return `${file} was removed`;
+        return owner
+          ? `${file} now names process ${owner.pid} on host ${owner.hostname} (instance ${owner.instanceId}): another writer is using the data dir`
+          : `${file} was overwritten with something else: another writer may be using the data dir`;
+      },
+      release() {
+        if (!held) return;
+        held = false;
+        const seen = readLockFile(file);
+        if (seen !== null && parseHolder(seen)?.instanceId === holder.instanceId) {
+          fs.rmSync(file, { force: true });
+        }
+        fs.closeSync(fd);
+      },
+    };
+  } finally {
+    if (!held) fs.closeSync(fd);
   }
-  throw new Error(`could not take ${file} after 5 attempts; another process keeps replacing it`);
 }

@@ -16,3 +16,13 @@ export function isStorageUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/** Another writer took the embedded store's data dir: this process must write nothing more. */
+export class StoreFencedError extends Error {
+  constructor(readonly reason: string) {
+    super(
+      `the store stopped: ${reason}. Stop every other mc on this data dir, then restart this one.`,
+    );
+    this.name = 'StoreFencedError';
+  }
+}

@@ -48,7 +48,13 @@ export interface InboxOptions {
 export interface Inbox {
   /** True when no other process can use this database (PGlite), so claims can be released at once. */
   readonly exclusive: boolean;
-  accept(source: InboxSource, deliveryId: string, payload: unknown): Promise<AcceptResult>;
+  /** eventId: the event inside the body; a second delivery of one event is a duplicate too. */
+  accept(
+    source: InboxSource,
+    deliveryId: string,
+    payload: unknown,
+    options?: { eventId?: string },
+  ): Promise<AcceptResult>;
   claimBatch(limit: number): Promise<InboxItem[]>;
   markDone(id: string, attempt: number): Promise<boolean>;
   markFailed(
@@ -71,8 +77,8 @@ const ERROR_LIMIT = 2000;
 // A duplicate is a no-op unless its row finished longer than the source's window ago; then the
 // row is taken over with a fresh id, so processing order stays arrival order.
 const ACCEPT = `
-  INSERT INTO webhook_inbox AS i (source, delivery_id, payload)
-  VALUES ($1, $2, $3::jsonb)
+  INSERT INTO webhook_inbox AS i (source, delivery_id, payload, event_id)
+  VALUES ($1, $2, $3::jsonb, $5)
   ON CONFLICT (source, delivery_id) DO UPDATE
     SET id = nextval('webhook_inbox_id_seq'), payload = EXCLUDED.payload, received_at = now(),
         status = 'pending', attempts = 0, last_error = NULL, claimed_at = NULL,
@@ -131,14 +137,25 @@ export function createInbox(db: Db, options: InboxOptions = {}): Inbox {
 
   return {
     exclusive: db.kind === 'pglite',
-    async accept(source, deliveryId, payload) {
+    async accept(source, deliveryId, payload, options = {}) {
       if (deliveryId.length === 0) throw new Error('inbox delivery id must not be empty');
-      const { rows } = await db.query<{ id: string }>(ACCEPT, [
-        source,
-        deliveryId,
-        JSON.stringify(payload),
-        windows[source],
-      ]);
+      let rows: { id: string }[];
+      try {
+        ({ rows } = await db.query<{ id: string }>(ACCEPT, [
+          source,
+          deliveryId,
+          JSON.stringify(payload),
+          windows[source],
+          options.eventId ?? null,
+        ]));
+      } catch (error) {
+        const e = error as { code?: string; constraint?: string; message?: string };
+        const sameEvent =
+          e.code === '23505' &&
+          (e.constraint === 'webhook_inbox_event' || /webhook_inbox_event/.test(e.message ?? ''));
+        if (sameEvent) return { accepted: false, duplicate: true };
+        throw error;
+      }
       const id = rows[0]?.id;
       return id === undefined ? { accepted: false, duplicate: true } : { accepted: true, id };
     },

@@ -17,6 +17,8 @@ export interface OpenStoreOptions {
   /** PGlite's directory (`null`: in memory, for tests). Ignored with databaseUrl. */
   dataDir: string | null;
   log: Logger;
+  /** The embedded store saw another writer in its data dir and stopped (see openPgliteDb). */
+  onLost?: (reason: string) => void;
   /** Override the migration files (tests). */
   migrations?: Migration[];
 }
@@ -26,7 +28,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const { log } = options;
   const db = options.databaseUrl
     ? await openPostgresDb({ url: options.databaseUrl, log })
-    : await openPgliteDb({ dataDir: options.dataDir, log });
+    : await openPgliteDb({
+        dataDir: options.dataDir,
+        log,
+        ...(options.onLost ? { onLost: options.onLost } : {}),
+      });
   try {
     const migrations = await runMigrations(db, {
       log,

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { PGlite, type Transaction as PGliteTransaction, type Results } from '@electric-sql/pglite';
 import type { Logger } from '../telemetry/logger.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { tightenTree } from './data-dir-mode.ts';
 import type { Db, QueryResult, Transaction } from './db.ts';
+import { StoreFencedError } from './errors.ts';
 
 const asText = (value: string) => value;
 
@@ -31,7 +33,12 @@ function wrapTransaction(tx: PGliteTransaction): Transaction {
  * the dir is locked to this process (see acquireDataDirLock); `null` keeps everything in
  * memory, for tests.
  */
-export async function openPgliteDb(options: { dataDir: string | null; log: Logger }): Promise<Db> {
+export async function openPgliteDb(options: {
+  dataDir: string | null;
+  log: Logger;
+  /** Called once when another writer shows up in the data dir; the Db refuses every call after. */
+  onLost?: (reason: string) => void;
+}): Promise<Db> {
   const { dataDir, log } = options;
   const started = performance.now();
   let lock: DataDirLock | null = null;
@@ -44,6 +51,7 @@ export async function openPgliteDb(options: { dataDir: string | null; log: Logge
       pglite = await PGlite.create(path.join(path.resolve(dataDir), 'pglite'), {
         parsers: PARSERS,
       });
+      tightenTree(path.resolve(dataDir));
     } catch (error) {
       lock.release();
       throw error;
@@ -66,15 +74,41 @@ export async function openPgliteDb(options: { dataDir: string | null; log: Logge
     }
   }
 
+  // Another writer in the same dir (a bot that ignores the OS lock, a copy over NFS without
+  // locks) would lose writes silently: check before every call and stop for good once seen.
+  let lost: string | null = null;
+  function refuseWithoutLock(): void {
+    if (lost === null && lock) {
+      lost = lock.check();
+      if (lost !== null) {
+        log.fatal({ dataDir, reason: lost }, 'the data dir is no longer ours; the store stops');
+        options.onLost?.(lost);
+      }
+    }
+    if (lost !== null) throw new StoreFencedError(lost);
+  }
+  const watch = lock
+    ? setInterval(() => {
+        try {
+          refuseWithoutLock();
+        } catch {
+          clearInterval(watch);
+        }
+      }, 1000)
+    : undefined;
+  watch?.unref();
+
   let closed = false;
   return {
     kind: 'pglite',
     async query<T>(sql: string, params?: unknown[]) {
       refuseReentry('query');
+      refuseWithoutLock();
       return toResult(await pglite.query<T>(sql, params));
     },
     async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
       refuseReentry('transaction');
+      refuseWithoutLock();
       return pglite.transaction(async (tx) => {
         const state = { open: true };
         try {
@@ -86,13 +120,16 @@ export async function openPgliteDb(options: { dataDir: string | null; log: Logge
     },
     async ping() {
       refuseReentry('ping');
+      refuseWithoutLock();
       await pglite.query('SELECT 1');
     },
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(watch);
       try {
         await pglite.close();
+        if (dataDir !== null && lost === null) tightenTree(path.resolve(dataDir));
       } finally {
         lock?.release();
       }

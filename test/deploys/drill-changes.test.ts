@@ -16,7 +16,10 @@ describe('deploys/record-run-changes: a drill lands in the change log as its fau
   });
 
   it('records the rollback rehearsal as drill-fault then drill-restore, each with its run', async () => {
-    await world.command('drill rollback-rehearsal checkout --env prod --reason game day rehearsal', ONCALL);
+    await world.command(
+      'drill rollback-rehearsal checkout --env prod --reason game day rehearsal',
+      ONCALL,
+    );
     const planned = await drillWhen(world, 'the plan', (t) =>
       t.includes('waiting for the fault run'),
     );

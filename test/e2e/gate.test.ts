@@ -225,14 +225,21 @@ describe('/mc gate through the whole bot', () => {
     expect(await answer(`${waive} 2 --for 1h`, CAROL)).toMatch(/Say why/);
     expect(message().text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
 
-    // A 4 s waiver: the release manager accepts the missing Prometheus for now.
-    expect(
-      await answer(`${waive} "observability" --for 4s --reason dashboards migrate tonight`, CAROL),
-    ).toMatch(/Waived \*Observability\*/);
+    // A 4 s waiver for the missing Prometheus; its reason tries to broadcast, ping a group and
+    // phish (Slack sends `@channel` as <!channel>, typed brackets escaped): all shown as text.
+    const bait = '<!channel> &lt;!subteam^S01SRELEAD&gt; &lt;https://evil.example|https://x&gt;';
+    const waiving = `${waive} "observability" --for 4s --reason dashboards migrate tonight ${bait}`;
+    expect(await answer(waiving, CAROL)).toMatch(/Waived \*Observability\*/);
     await world.until('the waiver on the message', () =>
       /PENDING: 4\/5 gates passed, 1 waived: Observability/.test(message().text),
     );
-    expect(text(message())).toContain('Waived by <@U02CAROL03>: dashboards migrate tonight');
+    const shown = `dashboards migrate tonight ${bait.replace('<!channel>', '&lt;!channel&gt;')}`;
+    expect(text(message())).toContain(`Waived by <@U02CAROL03>: ${shown}`);
+    const waived = await world.until('the waiver note in the thread', () =>
+      world.thread(message()).find((m) => /waived \*Observability\*/.test(m.text)),
+    );
+    expect(waived.text).toContain(shown);
+    expect(`${waived.text}${text(message())}`).not.toMatch(/<!channel>|<!subteam|<https:\/\/evil/);
 
     // Sign-offs, one with a comment typed as a command; the last one makes it GO.
     expect(
@@ -261,7 +268,12 @@ describe('/mc gate through the whole bot', () => {
       { container: 'app', image: PINNED, digest: `sha256:${'3f'.repeat(32)}` },
     ]);
     expect(manifest.waivers).toMatchObject([
-      { gate: 'Observability', by: CAROL, reason: 'dashboards migrate tonight' },
+      {
+        gate: 'Observability',
+        by: CAROL,
+        reason:
+          'dashboards migrate tonight <!channel> <!subteam^S01SRELEAD> <https://evil.example|https://x>',
+      },
     ]);
     expect(manifest.signOffs.map((o) => [o.role, o.by, o.comment])).toEqual([
       ['sre-lead', LEAD, 'rollback rehearsed, 31 s'],
@@ -302,7 +314,7 @@ describe('/mc gate through the whole bot', () => {
     );
     expect(expired.text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
     expect(text(expired)).toMatch(
-      /~Waiver by <@U02CAROL03>: dashboards migrate tonight~ — expired/,
+      /~Waiver by <@U02CAROL03>: dashboards migrate tonight &lt;!channel&gt; .*~ — expired/,
     );
     await world.until('the expiry note', () =>
       world.thread(go).find((m) => /The waiver of \*Observability\* .* expired/.test(m.text)),

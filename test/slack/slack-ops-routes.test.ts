@@ -35,13 +35,23 @@ describe('slack/create-slack-app: ops routes next to /slack/events', () => {
     const up = await fetch(`${bot.baseUrl}/readyz`);
     expect([up.status, await up.json()]).toEqual([
       200,
-      { status: 'ready', checks: { database: 'ok', config: 'ok' } },
+      {
+        status: 'ready',
+        checks: { database: 'ok', config: 'ok', slack: 'ok (bot U0MCBOT in emulated)' },
+      },
     ]);
     ready = false;
     const down = await fetch(`${bot.baseUrl}/readyz`);
     expect([down.status, await down.json()]).toEqual([
       503,
-      { status: 'not_ready', checks: { database: 'connection refused', config: 'ok' } },
+      {
+        status: 'not_ready',
+        checks: {
+          database: 'connection refused',
+          config: 'ok',
+          slack: 'ok (bot U0MCBOT in emulated)',
+        },
+      },
     ]);
   });
 

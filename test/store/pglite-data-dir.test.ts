@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DataDirLockedError } from '../../src/store/data-dir-lock.ts';
 import type { Db } from '../../src/store/db.ts';
+import { StoreFencedError } from '../../src/store/errors.ts';
 import { loadMigrations } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { openPgliteDb } from '../../src/store/pglite-db.ts';
@@ -108,7 +109,7 @@ describe('src/store/pglite-db on disk', () => {
     const second = openPgliteDb({ dataDir, log });
     await expect(second).rejects.toThrow(DataDirLockedError);
     await expect(second).rejects.toThrow(
-      `data dir ${dataDir} is in use by process ${process.pid}; stop it or set MC_DATA_DIR to another directory`,
+      `data dir ${dataDir} is in use by process ${process.pid} on host ${os.hostname()}`,
     );
     await db.query('CREATE TABLE still_mine (id int)');
     expect((await db.query('SELECT count(*)::int AS n FROM still_mine')).rows).toEqual([{ n: 0 }]);
@@ -122,12 +123,14 @@ describe('src/store/pglite-db on disk', () => {
     expect(await firstLine).toEqual({
       ok: false,
       name: 'DataDirLockedError',
-      message: `data dir ${dataDir} is in use by process ${process.pid}; stop it or set MC_DATA_DIR to another directory`,
+      message: expect.stringContaining(
+        `data dir ${dataDir} is in use by process ${process.pid} on host ${os.hostname()}`,
+      ),
     });
     expect(await exited).toBe(1);
     await db.query('SELECT 1');
-    expect(fs.readFileSync(path.join(dataDir, 'mc.lock'), 'utf8').split('\n')[0]).toBe(
-      String(process.pid),
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'mc.lock'), 'utf8')).pid).toBe(
+      process.pid,
     );
   });
 
@@ -139,19 +142,49 @@ describe('src/store/pglite-db on disk', () => {
 
     const logs = captureLogs();
     await expect(openPgliteDb({ dataDir, log: logs.log })).rejects.toThrow(
-      `is in use by process ${child.pid};`,
+      `is in use by process ${child.pid} on host`,
     );
     child.kill('SIGKILL');
     await exited;
 
     const db = await openPgliteDb({ dataDir, log: logs.log });
     dbs.push(db);
-    expect(logs.find('data dir lock left by a process that is gone; taking it over')).toEqual([
-      expect.objectContaining({ stalePid: child.pid, level: 'warn' }),
+    expect(
+      logs.find(
+        'data dir lock left by a process that is gone (the OS lock was free); taking it over',
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        previous: expect.objectContaining({ pid: child.pid }),
+        level: 'warn',
+      }),
     ]);
-    expect(fs.readFileSync(path.join(dataDir, 'mc.lock'), 'utf8').split('\n')[0]).toBe(
-      String(process.pid),
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'mc.lock'), 'utf8')).pid).toBe(
+      process.pid,
     );
     await db.query('SELECT 1');
+  });
+
+  it('stops writing once another writer names itself in the data dir, instead of losing writes', async () => {
+    const dataDir = copyOfInitialized();
+    const lost: string[] = [];
+    const logs = captureLogs();
+    const db = await openPgliteDb({ dataDir, log: logs.log, onLost: (r) => lost.push(r) });
+    dbs.push(db);
+    await db.query('CREATE TABLE mine (id int)');
+    // A bot that ignores the OS lock (an older mc, a copy on a host without shared locks)
+    // announces itself the way every mc does: by writing mc.lock.
+    const other = spawnSync(process.execPath, [
+      '-e',
+      `require('fs').writeFileSync(process.argv[1], JSON.stringify({pid: process.pid, hostname: 'elsewhere', bootId: 'b', instanceId: 'other', startedAt: 'now'}) + '\\n')`,
+      path.join(dataDir, 'mc.lock'),
+    ]);
+    expect(other.status).toBe(0);
+    await expect(db.query('INSERT INTO mine VALUES (1)')).rejects.toThrow(StoreFencedError);
+    await expect(db.transaction(async () => 1)).rejects.toThrow(
+      /the store stopped: .*mc\.lock now names process \d+ on host elsewhere/,
+    );
+    expect(lost).toHaveLength(1);
+    expect(logs.find('the data dir is no longer ours; the store stops')).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import type { RunView } from '../../runs/types.ts';
 import { orList } from '../policy/format.ts';
 import type { Approval } from '../policy/index.ts';
+import { mentionLine } from './mention-line.ts';
 import { RUN_ACTIONS } from './run-actions.ts';
 import { runButtons } from './run-buttons.ts';
 import { runStatus, runTitle } from './run-status.ts';
@@ -122,7 +123,7 @@ function notes(view: RunView, now: Date, options: RunFindingOptions): Line[] {
   ) {
     out.push(['The revert window has closed; start a new run to change it again.']);
   }
-  if (run.error && !TROUBLED.has(run.state)) out.push([run.error]);
+  if (run.error && !TROUBLED.has(run.state)) out.push(mentionLine(run.error));
   return out;
 }
 
@@ -142,7 +143,7 @@ export function runFinding(view: RunView, now: Date, options: RunFindingOptions 
     status,
     fields: fields(view, now, options),
     steps: steps(view),
-    problems: run.error && TROUBLED.has(run.state) ? [[run.error]] : [],
+    problems: run.error && TROUBLED.has(run.state) ? [mentionLine(run.error)] : [],
     notes: notes(view, now, options),
     buttons: runButtons(view, now).filter(
       (b) => !(options.revertedBy && b.actionId === RUN_ACTIONS.revert),

@@ -3,6 +3,7 @@ import type { Inbox, InboxSource } from '../../store/inbox.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import type { RouteRequest } from '../route.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { isJsonContentType, readBody } from './read-body.ts';
 
 /** How a webhook request ended, as counted in `mc_webhooks_total{outcome}`. */
@@ -65,7 +66,7 @@ export function reply(
 
 /** Who sent a request, for log lines about refusals (never its credentials). */
 export function requester(req: RouteRequest): Record<string, unknown> {
-  return { remote: req.socket.remoteAddress, user_agent: req.headers['user-agent'] };
+  return { remote: req.socket?.remoteAddress, user_agent: req.headers['user-agent'] };
 }
 
 /**
@@ -78,11 +79,12 @@ export async function storeDelivery(
   deliveryId: string,
   payload: unknown,
   details: Record<string, unknown>,
+  options: { eventId?: string } = {},
 ): Promise<void> {
   const { source } = intake;
   let result: Awaited<ReturnType<IntakeDeps['inbox']['accept']>>;
   try {
-    result = await deps.inbox.accept(source, deliveryId, payload);
+    result = await deps.inbox.accept(source, deliveryId, payload, options);
   } catch (error) {
     if ((error as { code?: unknown }).code === '22P05') {
       // jsonb cannot hold U+0000; no retry would ever succeed.
@@ -131,7 +133,14 @@ export async function readJsonBody(
     return undefined;
   }
   const read = await readBody(req, limitBytes);
-  if (read.ok) return read.body;
+  if (read.ok) {
+    if (!nestsDeeperThan(read.body)) return read.body;
+    deps.log.warn({ source, limit: MAX_JSON_DEPTH, ...requester(req) }, 'webhook nested too deep');
+    reply(deps, intake, 400, 'invalid', {
+      error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels; it can never be stored`,
+    });
+    return undefined;
+  }
   if (read.reason === 'too_large') replyTooLarge(deps, intake, limitBytes);
   else {
     deps.log.warn({ source, ...requester(req) }, 'webhook aborted by the client');

@@ -93,6 +93,8 @@ export function pagerdutyRoute(deps: PagerDutyRouteDeps): HttpRoute {
           eventType: event.event_type,
           eventId: event.id,
         },
+        // A signed body replayed under a new X-Webhook-Id is still the same event.
+        { eventId: event.id },
       );
     },
     (error, req) => {

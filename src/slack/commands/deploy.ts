@@ -8,6 +8,7 @@ import type { Ledger } from '../../evidence/ledger/create-ledger.ts';
 import type { Actor, RunEngine } from '../../runs/types.ts';
 import { commandActor } from '../actor.ts';
 import { reply, section } from '../render/blocks.ts';
+import { botText } from '../render/outside-text.ts';
 import { renderFinding } from '../render/run-message.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
 import type { RunMessages } from '../runs/run-messages.ts';
@@ -178,7 +179,9 @@ export function createDeployCommand(deps: DeployDeps): CommandHandler {
     const runId = outcome.view.run.id;
     request.log.info({ run: runId, image }, 'deploy planned');
     if (freeze.kind === 'needs_override') {
-      await request.respond(reply(freeze.message, [section(`:snowflake: ${freeze.message}`)]));
+      await request.respond(
+        reply(freeze.message, [section(`:snowflake: ${botText(freeze.message)}`)]),
+      );
     }
     const posted = await deps.messages.posted(runId);
     if (posted.ok || posted.timedOut) return 'ok';

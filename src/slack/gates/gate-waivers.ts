@@ -3,6 +3,7 @@ import { gateStatus } from '../../domain/gates/decide-gate.ts';
 import type { GatePlaybook } from '../../domain/playbooks/gate-schema.ts';
 import type { GateRun } from '../../gates/gate-store.ts';
 import type { CommandHandler } from '../commands/types.ts';
+import { outsideText } from '../render/outside-text.ts';
 import { findGate, type GateHandlerDeps, tell } from './gate-common.ts';
 
 const MAX_REASON = 500;
@@ -103,7 +104,7 @@ export function createGateWaivers(deps: GateHandlerDeps & { onWaiver?: () => voi
     });
     await deps.publisher.threadNote(
       found.run,
-      `:warning: <@${waiver.by}> waived *${waiver.gate}* until ${waiver.expiresAt.toISOString()}: ${waiver.reason}`,
+      `:warning: <@${waiver.by}> waived *${outsideText(waiver.gate)}* until ${waiver.expiresAt.toISOString()}: ${outsideText(waiver.reason)}`,
     );
     deps.onWaiver?.();
     await tell(

@@ -81,7 +81,7 @@ export function registerActionListener(app: App, deps: ActionListenerDeps): void
           log.info({ retry_num: ctx.retryNum, retry_reason: ctx.retryReason }, 'retry dropped');
           return;
         }
-        const handler = deps.actionHandlers?.[action.action_id];
+        const handler = ownHandler(deps.actionHandlers, action.action_id);
         const request: ActionRequest = {
           actionId: action.action_id,
           value: 'value' in action && typeof action.value === 'string' ? action.value : undefined,
@@ -105,6 +105,15 @@ export function registerActionListener(app: App, deps: ActionListenerDeps): void
       }
     },
   );
+}
+
+// Own properties only: an action_id like `__proto__` or `constructor` must find no handler,
+// not a member of Object.prototype. (The record stays live: features add handlers to it.)
+function ownHandler(
+  handlers: Record<string, ActionHandler> | undefined,
+  actionId: string,
+): ActionHandler | undefined {
+  return handlers && Object.hasOwn(handlers, actionId) ? handlers[actionId] : undefined;
 }
 
 async function notActive(request: ActionRequest): Promise<void> {

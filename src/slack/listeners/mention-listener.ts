@@ -21,7 +21,7 @@ export function registerMentionListener(app: App, deps: MentionListenerDeps): vo
       user: event.user,
       channel: event.channel,
     });
-    const key = eventKey(body.event_id);
+    const key = eventKey(body.event_id, event);
     if (key && !(await deps.dedupe.claim(key, DEDUPE_TTL_SECONDS))) {
       deps.metrics.slackRetriesDropped.inc();
       log.info({ retry_num: context.retryNum, retry_reason: context.retryReason }, 'retry dropped');

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { outsideText, plainFallback } from './outside-text.ts';
 
 export type Block = types.KnownBlock;
 
@@ -33,8 +34,12 @@ export function preformatted(text: string): Block {
   return section(`${fence}\n${body}\n${fence}`);
 }
 
-/** Builds a reply, keeping under Slack's block limit. */
-export function reply(text: string, blocks: Block[]): SlackReply {
+/**
+ * Builds a reply, keeping under Slack's block limit. The fallback text is made plain (see
+ * plainFallback): it may quote outside text, and a notification must never ping or link.
+ */
+export function reply(fallback: string, blocks: Block[]): SlackReply {
+  const text = plainFallback(fallback);
   if (blocks.length <= BLOCK_LIMIT) return { text, blocks };
   return {
     text,
@@ -45,7 +50,7 @@ export function reply(text: string, blocks: Block[]): SlackReply {
   };
 }
 
-/** Escapes the three characters Slack mrkdwn treats as control characters. */
+/** Escapes the three characters Slack mrkdwn treats as control characters (see outsideText). */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return outsideText(text);
 }

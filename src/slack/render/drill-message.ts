@@ -2,6 +2,7 @@ import { describeSeconds } from '../../domain/drills/describe-seconds.ts';
 import type { DrillResult, SloImpact } from '../../domain/drills/drill-result.ts';
 import type { Drill } from '../../drills/drill-store.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
+import { slackLink } from './outside-text.ts';
 
 export const DRILL_ABORT_ACTION = 'drill.abort';
 export const DRILL_RETRY_ACTION = 'drill.retry-restore';
@@ -119,7 +120,7 @@ export function renderDrillMessage(drill: Drill): SlackReply {
       ...(result.legs ?? []).map((l) => `${escapeMrkdwn(l.name)}: ${secs(l.seconds)}`),
       ...(result.sloImpact ?? []).map((s) => `SLO ${sloLine(s)}`),
       ...(restoredLater ? [`Restored by ${who(restoredBy ?? 'someone')} at ${restoredAt}`] : []),
-      ...(result.evidenceUrl ? [`<${result.evidenceUrl}|Signed evidence>`] : []),
+      ...(result.evidenceUrl ? [slackLink(result.evidenceUrl, 'Signed evidence')] : []),
     ];
     blocks.push(section(`*Result*\n${bullets(lines)}`));
   }

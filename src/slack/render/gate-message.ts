@@ -8,6 +8,7 @@ import type {
   Waiver,
 } from '../../domain/gates/decide-gate.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
+import { slackLink } from './outside-text.ts';
 
 export const GATE_RERUN_ACTION = 'gate.rerun';
 export const GATE_SIGNOFF_ACTION = 'gate.signoff';
@@ -78,7 +79,7 @@ export function renderGateMessage(input: GateMessageInput): SlackReply {
   for (const [index, row] of decision.rows.entries()) {
     const checks = row.checks.map((c) => {
       const value = c.value === undefined ? '' : ` · \`${escapeMrkdwn(c.value)}\``;
-      const link = c.link ? ` · <${c.link}|open>` : '';
+      const link = c.link ? ` · ${slackLink(c.link, 'open')}` : '';
       return `${CHECK_ICON[c.status]} ${escapeMrkdwn(c.title)}${value} — ${escapeMrkdwn(c.reason)}${link}`;
     });
     blocks.push(
@@ -119,7 +120,7 @@ export function renderGateMessage(input: GateMessageInput): SlackReply {
       : []),
   ];
   const evidence = input.evidence
-    ? ` · <${input.evidence.url}|${input.evidence.decision} manifest (signed)>`
+    ? ` · ${slackLink(input.evidence.url, `${input.evidence.decision} manifest (signed)`)}`
     : '';
   blocks.push(
     context(

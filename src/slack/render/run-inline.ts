@@ -1,16 +1,5 @@
 import type { Inline, Line } from '../../domain/findings/index.ts';
-import { escapeMrkdwn } from './blocks.ts';
-
-// Mentions the engine writes into its messages (`<@U…>`, user groups) survive escaping.
-const MENTION = /(<@[UW][A-Z0-9]+>|<!subteam\^[A-Z0-9]+>)/;
-
-/** Escapes mrkdwn control characters in text, keeping user and user-group mentions. */
-export function escapeKeepingMentions(text: string): string {
-  return text
-    .split(MENTION)
-    .map((part, i) => (i % 2 === 1 ? part : escapeMrkdwn(part)))
-    .join('');
-}
+import { outsideText, slackLink } from './outside-text.ts';
 
 /** `<!date^…>`: shown in the reader's time zone, with a UTC fallback for old clients. */
 export function slackDate(at: Date): string {
@@ -19,13 +8,23 @@ export function slackDate(at: Date): string {
   return `<!date^${epoch}^{date_short_pretty} {time}|${fallback}>`;
 }
 
-/** One piece of a finding line in Slack mrkdwn. */
+/**
+ * One piece of a finding line in Slack mrkdwn. Text pieces are escaped whole (they quote
+ * alerts, incidents and people); people are mentioned only from `{ user }` pieces, links
+ * only from `{ link }` pieces whose URL is plain http(s).
+ */
 export function inlineMrkdwn(inline: Inline): string {
-  if (typeof inline === 'string') return escapeKeepingMentions(inline);
-  if ('user' in inline) return `<@${inline.user}>`;
-  if ('group' in inline) return `<!subteam^${inline.group}>`;
+  if (typeof inline === 'string') return outsideText(inline);
+  if ('user' in inline)
+    return /^[UW][A-Z0-9]{2,}$/.test(inline.user)
+      ? `<@${inline.user}>`
+      : outsideText(`@${inline.user}`);
+  if ('group' in inline)
+    return /^S[A-Z0-9]{2,}$/.test(inline.group)
+      ? `<!subteam^${inline.group}>`
+      : outsideText(`@${inline.group}`);
   if ('time' in inline) return slackDate(inline.time);
-  return `<${inline.link}|${escapeMrkdwn(inline.text)}>`;
+  return slackLink(inline.link, inline.text);
 }
 
 /** A finding line in Slack mrkdwn. */

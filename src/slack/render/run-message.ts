@@ -1,7 +1,8 @@
 import type { Finding, FindingButton, FindingStep } from '../../domain/findings/index.ts';
 import type { RunState, RunStepState } from '../../domain/runs/index.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
-import { escapeKeepingMentions, lineMrkdwn } from './run-inline.ts';
+import { botText, slackLink } from './outside-text.ts';
+import { lineMrkdwn } from './run-inline.ts';
 
 /** The emoji that leads a run's headline, by state. */
 export const STATE_EMOJI: Record<RunState, string> = {
@@ -46,7 +47,7 @@ function stepBlock(step: FindingStep): Block {
   if (step.diff.length > 0) lines.push(`\`\`\`\n${escapeMrkdwn(step.diff.join('\n'))}\n\`\`\``);
   if (step.affected) lines.push(`_${escapeMrkdwn(step.affected)}_`);
   for (const warning of step.warnings) lines.push(`:warning: ${escapeMrkdwn(warning)}`);
-  if (step.error) lines.push(`:x: ${escapeKeepingMentions(step.error)}`);
+  if (step.error) lines.push(`:x: ${botText(step.error)}`);
   return section(lines.join('\n'));
 }
 
@@ -100,7 +101,7 @@ export function renderFinding(finding: Finding): SlackReply {
       elements: finding.buttons.map(buttonElement),
     });
   }
-  const links = finding.links.map((link) => `<${link.url}|${escapeMrkdwn(link.text)}>`);
+  const links = finding.links.map((link) => slackLink(link.url, link.text));
   blocks.push(context([lineMrkdwn(finding.footer), ...links].join(' · ')));
   return reply(finding.summary, blocks);
 }

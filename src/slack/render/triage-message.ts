@@ -2,6 +2,7 @@ import type { FindingButton } from '../../domain/findings/index.ts';
 import type { TriageFinding } from '../../domain/findings/triage-finding.ts';
 import type { TriagePlanFinding, TriageSuggestionLine } from '../../domain/findings/triage-plan.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
+import { slackLink } from './outside-text.ts';
 import { lineMrkdwn } from './run-inline.ts';
 
 /** Block id of the triage buttons row. */
@@ -76,7 +77,7 @@ export function planText(plan: TriagePlanFinding): string {
 export function evidenceText(plan: TriagePlanFinding): string | undefined {
   if (plan.evidence.length === 0) return undefined;
   const lines = plan.evidence.map((e) => {
-    const where = e.url ? `<${e.url}|${escapeMrkdwn(e.title)}>` : escapeMrkdwn(e.title);
+    const where = e.url ? slackLink(e.url, e.title) : escapeMrkdwn(e.title);
     return e.query ? `• ${where}: \`${escapeMrkdwn(e.query)}\`` : `• ${where}`;
   });
   return `*Evidence*\n${lines.join('\n')}`;

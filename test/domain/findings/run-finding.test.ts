@@ -257,7 +257,7 @@ describe('src/domain/findings/run-finding', () => {
       NOW,
     );
     expect(rejected.problems).toEqual([]);
-    expect(rejected.notes.map(text)).toContain('Rejected by <@U0LEAD0001>');
+    expect(rejected.notes).toContainEqual(['Rejected by ', { user: 'U0LEAD0001' }]);
   });
 
   it('a revert run says which run it undoes', () => {

@@ -201,6 +201,21 @@ describe('src/http/webhooks/alertmanager-route', () => {
     expect(await res.json()).toMatchObject({ error: expect.stringContaining('\\u0000') });
   });
 
+  it('answers 400, not 503, to a body nested 5,000 levels deep, and stores nothing', async () => {
+    h = await serve({ alertmanagerToken: TOKEN });
+    const deep = FIRING.replace('"probe value is 1"', `${'['.repeat(5000)}${']'.repeat(5000)}`);
+    const res = await post(h, deep);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(await res.json()).toEqual({
+      error: 'JSON nested deeper than 64 levels; it can never be stored',
+    });
+    expect(await h.rows()).toEqual([]);
+    // Brackets inside strings are text, not nesting.
+    const quoted = FIRING.replace('probe value is 1', '['.repeat(5000));
+    expect((await post(h, quoted)).status).toBe(202);
+  });
+
   it('answers 503 with Retry-After when the inbox is down, so Alertmanager retries', async () => {
     h = await serve({
       alertmanagerToken: TOKEN,

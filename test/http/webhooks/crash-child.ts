@@ -20,7 +20,9 @@ const metrics = createMetrics({ defaultMetrics: false });
 const db = await openPgliteDb({ dataDir, log });
 await runMigrations(db, {
   log,
-  migrations: loadMigrations().filter((m) => m.name === 'webhook_inbox'),
+  migrations: loadMigrations().filter((m) =>
+    ['webhook_inbox', 'webhook_event_id'].includes(m.name),
+  ),
 });
 const inbox = createInbox(db);
 const hang = async (meta: { inboxId: string }) => {

@@ -88,7 +88,9 @@ describe('webhook intake survives SIGKILL (PGlite on disk)', () => {
     try {
       await runMigrations(db, {
         log,
-        migrations: loadMigrations().filter((m) => m.name === 'webhook_inbox'),
+        migrations: loadMigrations().filter((m) =>
+          ['webhook_inbox', 'webhook_event_id'].includes(m.name),
+        ),
       });
       const recorder = recordingConsumer();
       const worker = createInboxWorker({

@@ -14,7 +14,9 @@ export interface InboxDb {
 
 // Only the inbox migration, found by name (renumbering it is safe): these tests depend on no
 // other table, nor on other migrations' state.
-const INBOX_MIGRATION = loadMigrations().filter((m) => m.name === 'webhook_inbox');
+const INBOX_MIGRATION = loadMigrations().filter((m) =>
+  ['webhook_inbox', 'webhook_event_id'].includes(m.name),
+);
 
 /** A fresh in-memory PGlite or PostgreSQL database with migration 020 applied. */
 export async function openInboxDb(backend: 'pglite' | 'postgres', log: Logger): Promise<InboxDb> {

@@ -93,6 +93,18 @@ describe('src/http/webhooks/pagerduty-route', () => {
     });
   });
 
+  it('processes a signed body replayed under a new X-Webhook-Id once (same event id)', async () => {
+    h = await serve();
+    const body = pd.webhookBody(triggered());
+    const first = await deliver(body, { secret: SECRET, webhookId: 'wh-original-1' });
+    const replay = await deliver(body, { secret: SECRET, webhookId: 'wh-replayed-2' });
+    expect([first.status, replay.status]).toEqual([202, 200]);
+    expect(JSON.parse(replay.responseBody)).toEqual({ status: 'duplicate' });
+    expect(await h.worker.drain()).toBe(1);
+    expect(h.recorder.calls).toHaveLength(1);
+    expect((await h.rows()).map((r) => r.delivery_id)).toEqual(['wh-original-1']);
+  });
+
   it.each([
     'incident.triggered',
     'incident.acknowledged',

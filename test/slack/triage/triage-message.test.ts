@@ -4,6 +4,7 @@ import { amWebhook } from '../../triage/world.ts';
 import {
   buttonValue,
   CHECKOUT_CHANNEL,
+  PD_SECRET,
   readable,
   startTriageWorld,
   type TriageWorld,
@@ -102,6 +103,44 @@ describe('src/slack/triage (webhook → inbox → consumer → ONE Slack message
     expect(replies.map((m) => m.text)).toEqual([
       `:arrows_counterclockwise: Signals came back after this incident was resolved: see ${secondId}.`,
     ]);
+  });
+
+  it('shows alert and PagerDuty text as text: no broadcast, group ping or foreign link', async () => {
+    await world.close();
+    world = await startTriageWorld({ minPostIntervalMs: 100, pagerduty: true });
+    const pd = world.pd!;
+    const page = pd.seedIncident({
+      title: '<!subteam^S01SRELEAD> <@U0CEO0001> checkout down',
+      serviceId: 'PCHK7Q2',
+      urgency: 'high',
+    });
+    const body = pd.webhookBody({ type: 'incident.triggered', incidentId: page.id });
+    const data = body.event.data as { html_url: string; title: string };
+    data.html_url =
+      'https://acme.pagerduty.com/incidents/1|PagerDuty> <!channel> <https://evil.example/phish';
+    data.title = page.title;
+    expect(
+      (await pd.deliverWebhook(`${world.baseUrl}/webhooks/pagerduty`, body, { secret: PD_SECRET }))
+        .status,
+    ).toBe(202);
+    const alert = amWebhook([{ name: 'KubePodCrashLooping', fingerprint: 'x1', startsAt: ago(1) }]);
+    alert.alerts[0]!.annotations.summary =
+      '<!channel> pods <https://evil.example|https://good.example>';
+    alert.alerts[0]!.labels.team = '<!here>';
+    alert.alerts[0]!.generatorURL =
+      'https://prom.example/graph|Prometheus> <!everyone> <https://evil.example';
+    expect(await world.deliver(alert)).toBe(202);
+    const message = await world.until('one message with both signals', () => {
+      const m = world.posts()[0];
+      return m && /KubePodCrashLooping/.test(readable(m)) && /PagerDuty #/.test(readable(m)) && m;
+    });
+    const posted = JSON.stringify({ text: message.text, blocks: message.blocks });
+    expect(posted).not.toMatch(/<!(channel|here|everyone|subteam)/);
+    expect(posted).not.toMatch(/<@U0CEO0001>/);
+    expect(posted).not.toMatch(/<https:\/\/evil/);
+    expect(readable(message)).toContain(
+      '&lt;!subteam^S01SRELEAD&gt; &lt;@U0CEO0001&gt; checkout down',
+    );
   });
 
   it('keeps one message per incident under a burst, coalescing updates at ≤ 1 call/s', async () => {

@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from './slack.ts';
+
+const MAIN = path.join(REPO_ROOT, 'src/main.ts');
+
+/** A bot started as `node src/main.ts`, its output collected. */
+export interface Child {
+  process: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts src/main.ts with only PATH and the given environment. */
+export function startMain(env: Record<string, string>): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk) => {
+    out += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    err += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { process: child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** The first stdout line matching pattern; fails with all output when it does not come. */
+export async function waitForLine(
+  child: Child,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const line = child
+      .stdout()
+      .split('\n')
+      .find((l) => pattern.test(l));
+    if (line) return line;
+    if (child.process.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(
+    `no line ${pattern} within ${timeoutMs} ms.\n${child.stdout()}\n${child.stderr()}`,
+  );
+}
