@@ -25,7 +25,7 @@ export function wrongPlace(
   const home = place.message?.channel ?? place.run.channel;
   // Only ids compare: a run asked for in `#team-checkout` (a catalog name) has no id to hold.
   if (origin.channel && home && !home.startsWith('#') && origin.channel !== home) {
-    return `${what} is decided in <#${home}>, where its message is; nothing was done.`;
+    return `${what} is decided in the channel where its message is, not here; nothing was done.`;
   }
   return undefined;
 }

@@ -389,7 +389,7 @@ describe('src/runs one policy for every entry point', () => {
     ).toMatchObject({
       ok: false,
       code: 'wrong_place',
-      message: `Run ${run.id} is decided in <#C0OPS>, where its message is; nothing was done.`,
+      message: `Run ${run.id} is decided in the channel where its message is, not here; nothing was done.`,
     });
     expect(
       await engine.approve(

@@ -2,7 +2,7 @@ import type { FindingButton } from '../../domain/findings/index.ts';
 import type { TriageFinding } from '../../domain/findings/triage-finding.ts';
 import type { TriagePlanFinding, TriageSuggestionLine } from '../../domain/findings/triage-plan.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
-import { slackLink } from './outside-text.ts';
+import { botText, slackLink } from './outside-text.ts';
 import { lineMrkdwn } from './run-inline.ts';
 
 /** Block id of the triage buttons row. */
@@ -149,7 +149,8 @@ export function renderOtherSuggestions(
 
 /** A short answer to the clicker: an emoji line and a detail line. */
 export function renderTriageNotice(headline: string, detail?: string): SlackReply {
-  const blocks: Block[] = [section(headline)];
-  if (detail) blocks.push(context(detail));
+  // Engine sentences: their user mentions stay, anything else that could ping or link is text.
+  const blocks: Block[] = [section(botText(headline))];
+  if (detail) blocks.push(context(botText(detail)));
   return reply(headline.replace(/[*`]/g, ''), blocks);
 }
