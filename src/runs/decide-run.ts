@@ -129,7 +129,10 @@ export async function rejectRun(
         `Only ${orList(requirements.approvals.roles)} may reject \`/mc ${requirements.command}\` in \`${requirements.env}\`; <@${run.requester}> may cancel it.`;
       return refuseClick(core, tx, stored, actor, 'not_an_approver', message);
     }
-    const why = reason?.trim() ? `: ${reason.trim()}` : '';
+    // The person's words go into a sentence whose `<@U…>` the message renders as mentions:
+    // angle brackets in them become look-alikes, so a reason can never mention anyone.
+    const words = reason?.trim().replace(/</g, '‹').replace(/>/g, '›');
+    const why = words ? `: ${words}` : '';
     const error = `Rejected by <@${actor.id}>${why}`;
     await transition(core, tx, stored, { to: 'rejected', actor: actor.id, patch: { error } });
     return { result: { ok: true, message: error }, changed: true };

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { Catalog, CommandSpec } from '../../src/config/schema.ts';
+import { mentionLine } from '../../src/domain/findings/mention-line.ts';
 import type { Playbook } from '../../src/domain/playbooks/schema.ts';
 import type { RunEngine, RunRequest, RunView } from '../../src/runs/types.ts';
 import {
@@ -414,5 +415,23 @@ describe('src/runs one policy for every entry point', () => {
       actor: { id: who },
     });
     expect(outcome.ok).toBe(allowed);
+  });
+
+  it('a reject reason is quoted, never a mention: only the rejecter is named', async () => {
+    await start();
+    const asked = await engine.request(request('rollback', 'prod', ALICE));
+    if (!asked.ok) throw new Error(asked.message);
+    const outcome = await engine.reject(
+      asked.view.run.id,
+      { id: SRE },
+      '<@U0CEO00001> <!channel> no',
+    );
+    if (!outcome.ok) throw new Error(outcome.message);
+    expect(outcome.view.run.error).toBe(`Rejected by <@${SRE}>: ‹@U0CEO00001› ‹!channel› no`);
+    expect(mentionLine(outcome.view.run.error ?? '')).toEqual([
+      'Rejected by ',
+      { user: SRE },
+      ': ‹@U0CEO00001› ‹!channel› no',
+    ]);
   });
 });
