@@ -47,6 +47,15 @@ export async function authorizeDecision(
         lookupError ?? `Promoting ${what} in ${env} needs one of ${orList(r.approvals.roles)}.`,
     };
   }
+  if (decision === 'continue' || decision === 'rollback') {
+    const or = r.approvals.roles.length > 0 ? ` (or ${orList(r.approvals.roles)})` : '';
+    return {
+      ok: false,
+      message:
+        lookupError ??
+        `Only <@${run.requester}>, who asked for run ${run.id}${or}, decides whether its verification continues.`,
+    };
+  }
   const who =
     r.approvals.roles.length > 0
       ? `<@${run.requester}> or ${orList(r.approvals.roles)}`
