@@ -99,10 +99,16 @@ describe.skipIf(missing !== undefined && !required)(
     });
 
     it('shows the seeded Argo Rollout with its CRD columns and answers auth can-i', async () => {
-      const list = await run(rollout, ['get', 'ro']);
-      const table = cells(list.stdout, rollout.name);
+      // The seeded Rollout's pods come up over a few controller ticks: wait for that state.
+      const ready = [rollout.name, '3', '3', '3', '3', '<age>'];
+      let table: string[][] = [];
+      for (let i = 0; i < 100; i++) {
+        table = cells((await run(rollout, ['get', 'ro'])).stdout, rollout.name);
+        if (table.some((row) => JSON.stringify(row) === JSON.stringify(ready))) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       expect(table[0]).toEqual(['NAME', 'DESIRED', 'CURRENT', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
-      expect(table).toContainEqual([rollout.name, '3', '3', '3', '3', '<age>']);
+      expect(table).toContainEqual(ready);
       const canI = await run(deployment, ['auth', 'can-i', 'patch', 'deployments']);
       expect([canI.code, canI.stdout.trim()]).toEqual([0, 'yes']);
     });
