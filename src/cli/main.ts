@@ -1,5 +1,6 @@
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
+import { runDora } from './dora.ts';
 import { runEvidence } from './evidence.ts';
 import type { CliCommand, CliIo } from './io.ts';
 import { runLedger } from './ledger.ts';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
     run: runPlaybooks,
     summary: 'test: run playbooks/tests/*.yml (like promtool test rules)',
   },
+  dora: { run: runDora, summary: 'the four DORA keys from an exported change log, offline' },
   sandbox: {
     run: runSandbox,
     summary: 'the whole bot on this machine: emulators and a web console on 127.0.0.1',
