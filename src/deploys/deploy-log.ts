@@ -66,7 +66,7 @@ export function newDeployId(): string {
   return out;
 }
 
-interface DeployRow {
+export interface DeployRow {
   id: string;
   service: string;
   env: string;
@@ -84,12 +84,14 @@ interface DeployRow {
   what: ChangeWhat;
   from_value: string | null;
   to_value: string | null;
+  commit_sha: string | null;
+  commit_at: Date | null;
 }
 
-const COLUMNS =
-  'id, service, env, from_image, to_image, from_revision, to_revision, kind, by_user, run_id, evidence_url, outcome, at, on_behalf_of, what, from_value, to_value';
+export const COLUMNS =
+  'id, service, env, from_image, to_image, from_revision, to_revision, kind, by_user, run_id, evidence_url, outcome, at, on_behalf_of, what, from_value, to_value, commit_sha, commit_at';
 
-function fromRow(row: DeployRow): DeployRecord {
+export function fromRow(row: DeployRow): DeployRecord {
   return {
     id: row.id,
     service: row.service,
@@ -108,16 +110,22 @@ function fromRow(row: DeployRow): DeployRecord {
     ...(row.evidence_url === null ? {} : { evidenceUrl: row.evidence_url }),
     outcome: row.outcome,
     at: new Date(row.at),
+    ...(row.commit_sha === null ? {} : { commit: row.commit_sha }),
+    ...(row.commit_at === null ? {} : { commitAt: new Date(row.commit_at) }),
   };
 }
 
 /** The record as ledger data: JSON, times as ISO strings, absent fields left out. */
 function ledgerData(record: DeployRecord): Record<string, unknown> {
-  const { at, ...rest } = record;
-  return { ...rest, at: at.toISOString() };
+  const { at, commitAt, ...rest } = record;
+  return {
+    ...rest,
+    at: at.toISOString(),
+    ...(commitAt ? { commitAt: commitAt.toISOString() } : {}),
+  };
 }
 
-/** The change log over a database where migrations 007 and 015 are applied. */
+/** The change log over a database where migrations 007, 015 and 016 are applied. */
 export function createDeployLog(options: DeployLogOptions): DeployLog {
   const { db, ledger } = options;
   const clock = options.clock ?? (() => new Date());
@@ -138,7 +146,7 @@ export function createDeployLog(options: DeployLogOptions): DeployLog {
       };
       return inTx(recordOptions.tx, async (q) => {
         await q.query(
-          `INSERT INTO deploys (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+          `INSERT INTO deploys (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
           [
             record.id,
             record.service,
@@ -157,6 +165,8 @@ export function createDeployLog(options: DeployLogOptions): DeployLog {
             record.what ?? 'image',
             record.fromValue ?? null,
             record.toValue ?? null,
+            record.commit ?? null,
+            record.commitAt ?? null,
           ],
         );
         const subject = `deploy:${record.id}`;

@@ -5,6 +5,7 @@ import type { Catalog } from '../config/schema.ts';
 import type { NewDeploy } from '../deploys/deploy-log.ts';
 import type { DeployKind } from '../domain/deploys/deploy-record.ts';
 import type { Run } from '../domain/runs/index.ts';
+import { commitOf } from '../dora/commit-source.ts';
 
 /** What a deploy or rollback run changed, as the deploy log records it, and where it runs now. */
 export interface DeployChange {
@@ -44,6 +45,14 @@ export async function describeChange(
   const step = run.steps.find((s) => imageBefore(s.before, target.container)) ?? run.steps[0];
   const fromImage = imageBefore(step?.before, target.container);
   const fromRevision = (step?.before as BeforeShape | undefined)?.revision;
+  const commit =
+    kind === 'deploy'
+      ? commitOf(
+          run.steps[0]?.params as Record<string, unknown> | undefined,
+          w.template.metadata?.annotations,
+          w.annotations,
+        )
+      : {};
   return {
     kind: w.ref.kind,
     record: {
@@ -56,6 +65,7 @@ export async function describeChange(
       kind,
       by: run.requester,
       runId: run.id,
+      ...commit,
     },
   };
 }

@@ -13,6 +13,15 @@ export const WorkloadRefJson = z.object({
 
 export const SetImageParams = Target.extend({
   image: ImageRef.describe('Image to run in the catalog container, e.g. shop/checkout:1.4.1'),
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{7,64}$/, 'must be a commit sha (7 to 64 hex digits)')
+    .optional()
+    .describe('The commit the image was built from (lead time, DORA)'),
+  commitAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('When that commit was made, ISO-8601'),
 });
 export type SetImageParams = z.infer<typeof SetImageParams>;
 

@@ -87,6 +87,9 @@ export interface DeployRecord {
   evidenceUrl?: string;
   outcome: DeployOutcome;
   at: Date;
+  /** The commit a deploy ships, and when it was made (lead time starts there). */
+  commit?: string;
+  commitAt?: Date;
 }
 
 /**

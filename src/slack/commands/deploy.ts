@@ -34,6 +34,8 @@ interface Deploy {
   version: string;
   reason: string | undefined;
   override: boolean;
+  /** `--commit`/`--commit-at`: where lead time starts (DORA). */
+  commit: { commit?: string; commitAt?: string };
 }
 
 function readCommand(request: CommandRequest): Deploy | undefined {
@@ -43,6 +45,7 @@ function readCommand(request: CommandRequest): Deploy | undefined {
   if (!service || !command.env || !version) return undefined;
   const reason = typeof command.flags.reason === 'string' ? command.flags.reason : undefined;
   const override = command.flags['override-freeze'] === true;
+  const { commit, 'commit-at': commitAt } = command.flags;
   return {
     actor: commandActor(request),
     service,
@@ -50,6 +53,10 @@ function readCommand(request: CommandRequest): Deploy | undefined {
     version,
     reason,
     override,
+    commit: {
+      ...(typeof commit === 'string' ? { commit: commit.toLowerCase() } : {}),
+      ...(typeof commitAt === 'string' ? { commitAt } : {}),
+    },
   };
 }
 
@@ -62,6 +69,20 @@ function overrideRoles(request: CommandRequest, env: string): string[] {
   if (declared) return [...declared];
   const rule = request.spec?.policy.environments[env];
   return rule && rule.approvals.count > 0 && !rule.selfApproval ? [...rule.approvals.roles] : [];
+}
+
+/** What is wrong with `--commit`/`--commit-at`, if anything. */
+function checkCommit(c: Deploy['commit']): string | undefined {
+  if (c.commit !== undefined && !/^[0-9a-f]{7,64}$/.test(c.commit)) {
+    return `\`--commit ${c.commit}\` is not a commit sha: give 7 to 64 hex digits, like \`--commit 3f1c2b8\`.`;
+  }
+  if (
+    c.commitAt !== undefined &&
+    !/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(c.commitAt)
+  ) {
+    return `\`--commit-at ${c.commitAt}\` is not a time: give ISO-8601 with an offset, like \`--commit-at 2026-11-02T08:00:00Z\`.`;
+  }
+  return undefined;
 }
 
 /**
@@ -82,6 +103,8 @@ export function createDeployCommand(deps: DeployDeps): CommandHandler {
         'Name a service and a version: `/mc deploy <service> <version> --env <env>`.',
         'invalid',
       );
+    const commitProblem = checkCommit(d.commit);
+    if (commitProblem) return refuse(commitProblem, 'invalid');
     const { catalog } = request.config;
     let image: string;
     try {
@@ -111,7 +134,7 @@ export function createDeployCommand(deps: DeployDeps): CommandHandler {
       requester: d.actor.id,
       ...(d.override ? { override: { reason: d.reason } } : {}),
     });
-    const params = { service: d.service, env: d.env, image };
+    const params = { service: d.service, env: d.env, image, ...d.commit };
     if (request.command.flags['dry-run'] === true) {
       const action = deps.actions.get(DEPLOY_ACTION);
       const plan = await action
