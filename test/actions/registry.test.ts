@@ -66,7 +66,7 @@ describe('src/actions/registry', () => {
       { ...target, imag: 'shop/checkout:1.4.1' },
       [
         'image: is required',
-        'unknown parameter "imag"; known: service, env, image. Did you mean "image"?',
+        'unknown parameter "imag"; known: service, env, image, commit, commitAt. Did you mean "image"?',
       ],
     ],
     [
