@@ -8,6 +8,7 @@ import { recordMissingRoots } from './evidence/ledger/signed-roots.ts';
 import { createEvidence, type Evidence } from './evidence/record-evidence.ts';
 import { loadOrCreateSigningKey } from './evidence/signing/signing-key.ts';
 import { buildBotParts } from './features/bot-parts.ts';
+import { doraFeature } from './features/dora-feature.ts';
 import { drillsFeature } from './features/drills-feature.ts';
 import { gatesFeature } from './features/gates-feature.ts';
 import { runsFeature } from './features/runs-feature.ts';
@@ -139,6 +140,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       triageFeature(options.triage),
       gatesFeature,
       drillsFeature,
+      doraFeature,
       ...(options.features ?? []),
     ].map((build) => build(parts));
     const buttons = mergeActionHandlers(features);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { asArray, asRecord, asString } from '../domain/commands/loose.ts';
 import { Approvals, Duration, Slug as Name, Text } from '../domain/commands/schema.ts';
 import { suggest } from '../domain/commands/suggest.ts';
+import { DoraSettings } from '../dora/schema.ts';
 
 export * from '../domain/commands/schema.ts';
 
@@ -146,6 +147,8 @@ export const Catalog = z
     environments: z.record(Name, Environment),
     services: z.record(Name, Service),
     roles: z.record(Name, Role),
+    /** Delivery metrics: attribution window, baselines, targets, weekly scorecard. */
+    dora: DoraSettings.optional(),
   })
   .superRefine(checkCatalog, { when: () => true });
 export type Catalog = z.infer<typeof Catalog>;
