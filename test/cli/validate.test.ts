@@ -13,7 +13,7 @@ describe('cli/validate', () => {
     const { io, stdout, stderr } = bufferIo(REPO_ROOT);
     expect(await runValidate([], io)).toBe(0);
     expect(stdout()).toMatch(
-      /^OK: 7 commands, 3 services, 2 environments, 5 roles, \d+ playbook files?\n$/,
+      /^OK: 8 commands, 3 services, 2 environments, 5 roles, \d+ playbook files?\n$/,
     );
     expect(stderr()).toBe('');
   });
@@ -48,7 +48,7 @@ describe('cli/validate', () => {
   it('accepts --dir=DIR', async () => {
     const { io, stdout } = bufferIo('/');
     expect(await runValidate([`--dir=${REPO_ROOT}`], io)).toBe(0);
-    expect(stdout()).toMatch(/^OK: 7 commands/);
+    expect(stdout()).toMatch(/^OK: 8 commands/);
   });
 
   it('exits 2 with the usage on an unknown option', async () => {

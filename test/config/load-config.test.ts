@@ -49,6 +49,7 @@ describe('config/load-config', () => {
     const { commands, catalog } = result.config;
     expect([...commands.keys()].sort()).toEqual([
       'deploy',
+      'dora',
       'drill',
       'gate',
       'help',
@@ -155,7 +156,7 @@ describe('config/load-config', () => {
       {
         'commands/': '',
         ...Object.fromEntries(
-          ['deploy', 'rollback', 'gate', 'drill', 'triage', 'status', 'help'].map((v) => [
+          ['deploy', 'rollback', 'gate', 'drill', 'triage', 'status', 'help', 'dora'].map((v) => [
             `commands/${v}.yml`,
             null,
           ]),
