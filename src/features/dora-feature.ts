@@ -1,8 +1,16 @@
+import { registerDoraMetrics } from '../dora/dora-metrics.ts';
+import { attributionMs } from '../dora/scorecard.ts';
 import { createDoraCommand } from '../slack/commands/dora.ts';
 import type { Feature, FeatureFactory } from './types.ts';
 
-/** `/mc dora`: the delivery scorecard. */
+/** `/mc dora` and the DORA metrics on /metrics. */
 export const doraFeature: FeatureFactory = (parts): Feature => {
-  const dora = createDoraCommand({ db: parts.store.db, clock: parts.clock });
+  const { db } = parts.store;
+  registerDoraMetrics(parts.metrics.registry, {
+    db,
+    clock: parts.clock,
+    attributionWindowMs: attributionMs(parts.config.catalog.dora),
+  });
+  const dora = createDoraCommand({ db, clock: parts.clock });
   return { name: 'dora', commandHandlers: { dora } };
 };
