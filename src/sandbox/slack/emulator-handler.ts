@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type EmulatorState, takeFault } from './emulator-state.ts';
 import type { CallArgs, EmulatorIdentity, RecordedCall } from './emulator-types.ts';
+import { FILE_METHODS, handleFileUpload, noteBaseUrl, serveFile } from './file-uploads.ts';
 import { parseApiBody, readRawBody } from './read-body.ts';
 import { WEB_API_METHODS } from './web-api-methods.ts';
 
@@ -27,6 +28,13 @@ export async function handleEmulatorRequest(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const raw = await readRawBody(req);
+  noteBaseUrl(state, req.headers.host);
+  if (url.pathname.startsWith('/upload/') && req.method === 'POST') {
+    return handleFileUpload(state, url.pathname.slice(8), raw, req.headers['content-type'], res);
+  }
+  if (url.pathname.startsWith('/files/') && req.method === 'GET') {
+    return serveFile(state, url.pathname.slice(7), res);
+  }
   const parsed = parseApiBody(raw, req.headers['content-type']);
   const args: CallArgs = {
     ...Object.fromEntries(url.searchParams),
@@ -38,7 +46,7 @@ export async function handleEmulatorRequest(
   if (!url.pathname.startsWith('/api/')) return send(res, 404, { ok: false, error: 'not_found' });
   const method = url.pathname.slice(5);
   const appMethod = APP_TOKEN_METHODS[method];
-  const handler = WEB_API_METHODS[method];
+  const handler = WEB_API_METHODS[method] ?? FILE_METHODS[method as keyof typeof FILE_METHODS];
   const known = Boolean(handler || appMethod);
   const reply = (status: number, body: Record<string, unknown>, headers = {}) => {
     const { token: _token, ...safeArgs } = args;

@@ -12,6 +12,7 @@ import type {
   SeedChannel,
   SeedUser,
 } from './emulator-types.ts';
+import { type EmulatedFile, uploadedFiles } from './file-uploads.ts';
 import { attachSocketModeServer, type SocketModeServer } from './socket-mode-server.ts';
 
 export interface SlackEmulatorOptions {
@@ -44,6 +45,8 @@ export interface SlackEmulator {
   calls(method?: string): RecordedCall[];
   /** Calls to methods the emulator does not know: a test usually expects none. */
   unexpected(): RecordedCall[];
+  /** Files received through files.uploadV2 (getUploadURLExternal, upload, completeUploadExternal). */
+  files(): EmulatedFile[];
   /** Answers the next `times` calls of method (or 'response_url') with the fault. */
   failNext(method: string, fault: Fault, times?: number): void;
   seedUser(user: SeedUser): void;
@@ -102,6 +105,7 @@ export async function createSlackEmulator(
     views: () => [...state.views],
     calls: (method) => state.calls.filter((c) => method === undefined || c.method === method),
     unexpected: () => [...state.unexpected],
+    files: () => uploadedFiles(state),
     failNext(method, fault, times = 1) {
       const queue = state.faults.get(method) ?? [];
       for (let i = 0; i < times; i += 1) queue.push(fault);
