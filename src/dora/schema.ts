@@ -7,6 +7,7 @@ import {
   type DeployKind,
   type DeployOutcome,
 } from '../domain/deploys/deploy-record.ts';
+import { checkSchedule } from './scorecard-schedule.ts';
 
 const Time = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time with an offset' });
 const Name = z.string().min(1, 'must not be empty');
@@ -104,7 +105,13 @@ export const DoraSettings = z.strictObject({
     .strictObject({
       channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'must be a Slack channel id like C01RELEASE'),
       /** Five-field cron, in UTC: `0 9 * * 1` is Mondays at 09:00. */
-      schedule: z.string().min(1),
+      schedule: z.string().superRefine((text, ctx) => {
+        try {
+          checkSchedule(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      }),
       /** The window each scorecard covers. Default 7d. */
       period: Duration.default('7d'),
     })
