@@ -103,7 +103,7 @@ export const DoraSettings = z.strictObject({
     .default({}),
   scorecard: z
     .strictObject({
-      channel: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'must be a Slack channel id like C01RELEASE'),
+      channel: z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'must be a Slack channel id like C01RELEASE'),
       /** Five-field cron, in UTC: `0 9 * * 1` is Mondays at 09:00. */
       schedule: z.string().superRefine((text, ctx) => {
         try {

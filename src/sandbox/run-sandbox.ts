@@ -28,6 +28,7 @@ import { SANDBOX_USERS, seedUsers } from './sandbox-users.ts';
 import { SCENARIOS } from './scenarios/catalog-scenarios.ts';
 import { createScenarioRunner, type ScenarioRunner } from './scenarios/scenario-runner.ts';
 import { catalogContexts, seedCluster } from './seed-cluster.ts';
+import { seedDoraHistory, withSandboxScorecard } from './seed-dora-history.ts';
 import { createSlackEmulator, type SlackEmulator } from './slack/slack-emulator.ts';
 
 export interface SandboxOptions {
@@ -168,7 +169,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await writeFile(kubeconfigPath, kubeConfig.exportConfig(), { mode: 0o600 });
     const bot = await createBot({
       settings,
-      config: loaded.config,
+      config: withSandboxScorecard(loaded.config, channels[0]?.id),
       log,
       botId: slack.identity.botId,
       botUserId: slack.identity.botUserId,
@@ -180,6 +181,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     stack.push(() => bot.stop());
     await seedCluster(kube, catalog, bot.parts.deployLog);
+    const { db } = bot.store;
+    await seedDoraHistory({ db, deployLog: bot.parts.deployLog, catalog, now: new Date() });
     await bot.start(botPort, '127.0.0.1');
     const botUrl = settings.publicUrl;
     runner = createScenarioRunner({
