@@ -57,7 +57,8 @@ export function channelFeed(
   const items: FeedItem[] = [];
   const keys = new Set([channel.id, `#${channel.name}`, channel.name]);
   for (const key of keys) {
-    for (const m of slack.messages(key)) items.push(fromMessage(m, key, postedAt));
+    for (const m of slack.messages(key))
+      items.push(withFiles(slack, fromMessage(m, key, postedAt)));
   }
   for (const e of slack.ephemerals()) {
     if (e.user !== user || !inChannel(e.channel, channel)) continue;
@@ -141,6 +142,22 @@ function fromMessage(m: EmulatedMessage, key: string, postedAt: Map<string, numb
     edited: m.edits > 0,
     replies: [],
   };
+}
+
+/** A message that shared files (files.uploadV2) shows them as images, as Slack does. */
+function withFiles(slack: SlackEmulator, item: FeedItem): FeedItem {
+  const files = slack.files().filter((f) => f.messageTs !== undefined && f.messageTs === item.ts);
+  if (files.length === 0) return item;
+  const images = files.map((f) => ({
+    type: 'image',
+    image_url: `${slack.url}/files/${f.id}`,
+    alt_text: f.altText ?? f.title ?? f.filename,
+  }));
+  const text =
+    item.blocks.length === 0 && item.text
+      ? [{ type: 'section', text: { type: 'mrkdwn', text: item.text } }]
+      : [];
+  return { ...item, blocks: [...text, ...item.blocks, ...images] };
 }
 
 function tsToMs(ts: string): number {

@@ -245,7 +245,7 @@ describe('domain/commands/parse-command: mistakes', () => {
     ],
     [
       'help deplyo',
-      'Unknown command `deplyo`. Known: deploy, drill, gate, help, rollback, status, triage. Did you mean `deploy`?',
+      'Unknown command `deplyo`. Known: deploy, dora, drill, gate, help, rollback, status, triage. Did you mean `deploy`?',
       'deploy',
     ],
     [
@@ -279,7 +279,7 @@ describe('domain/commands/parse-command: mistakes', () => {
 
   it('lists every verb in the usage of an unknown command', () => {
     expect(failure('rolback').usage).toBe(
-      '/mc <deploy|drill|gate|help|rollback|status|triage> [arguments] [--flags]',
+      '/mc <deploy|dora|drill|gate|help|rollback|status|triage> [arguments] [--flags]',
     );
   });
 
