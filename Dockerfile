@@ -44,6 +44,9 @@ COPY --from=build /app/commands ./commands
 COPY --from=build /app/playbooks ./playbooks
 COPY --from=build /app/signing ./signing
 COPY --from=build /app/catalog.yml /app/manifest.yml ./
+# The DORA scorecard chart is rendered server-side (resvg): it needs a font for its labels.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN mkdir -p /var/lib/mc && chown -R node:node /var/lib/mc && chmod 700 /var/lib/mc && ln -s /app/bin/mc.js /usr/local/bin/mc
 USER node
 VOLUME ["/var/lib/mc"]

@@ -214,6 +214,12 @@ function checkCatalog(raw: unknown, ctx: z.RefinementCtx): void {
       }
     });
   }
+  const frequency = asRecord(asRecord(asRecord(c.dora).targets).deploymentFrequency);
+  for (const env of Object.keys(frequency)) {
+    if (!envs.includes(env)) {
+      issue(['dora', 'targets', 'deploymentFrequency', env], unknownName('environment', env, envs));
+    }
+  }
   const fallback = asString(asRecord(c.defaults).environment);
   if (fallback !== undefined && !envs.includes(fallback)) {
     issue(['defaults', 'environment'], unknownName('environment', fallback, envs));
