@@ -48,6 +48,10 @@ export function incidentFromTriage(
     )
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const blamed = suspects.at(-1)?.deploy?.to;
+  // Where people read about it: the PagerDuty incident, else the alert's own link.
+  const url =
+    options.url ??
+    signals.map((s) => s.pagerduty?.url ?? s.link).find((l) => l && /^https?:\/\//.test(l));
   return {
     id: incident.id,
     service: incident.service,
@@ -55,7 +59,7 @@ export function incidentFromTriage(
     openedAt,
     ...(resolved ? { resolvedAt: latest(signals.map((s) => s.resolvedAt as string)) } : {}),
     ...(blamed ? { changeRef: blamed } : {}),
-    ...(options.url ? { url: options.url } : {}),
+    ...(url ? { url } : {}),
   };
 }
 

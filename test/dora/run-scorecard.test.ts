@@ -92,7 +92,10 @@ describe('dora/run-scorecard', () => {
     expect(html).toContain('1.5.1 → 1.5.2');
     expect(html).toContain('failed: incident');
     expect(html).toContain('Incidents counted (1)');
-    expect(html).toContain('inc-7');
+    // Each incident links where people read about it.
+    expect(html).toContain(
+      '<a href="https://alertmanager.acme.test/#/alerts?filter=service%3Dcheckout">inc-7</a>',
+    );
     expect((await fetch(`${bot.baseUrl}/dora/scorecards/2026-11-30T0900`)).status).toBe(404);
     expect((await fetch(`${bot.baseUrl}/dora/scorecards/last-week`)).status).toBe(400);
   });

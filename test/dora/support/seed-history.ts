@@ -22,6 +22,7 @@ function alert(service: string, env: string, startedAt: string, resolvedAt: stri
     startedAt,
     resolvedAt,
     at: resolvedAt,
+    link: `https://alertmanager.acme.test/#/alerts?filter=service%3D${service}`,
   };
 }
 
