@@ -13,15 +13,18 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json biome.json ./
+COPY tsconfig.json tsconfig.build.json biome.json ./
+COPY scripts/build.mjs ./scripts/
 COPY bin ./bin
 COPY src ./src
 COPY commands ./commands
 COPY playbooks ./playbooks
 COPY signing ./signing
 COPY catalog.yml manifest.yml ./
-# Fail the build on type errors or invalid command/catalog/playbook files.
-RUN npx tsc --noEmit && node bin/mc.js validate
+# Fail the build on type errors or invalid command/catalog/playbook files. The image runs the
+# compiled JavaScript (no TypeScript transform at run time) and holds no sandbox emulators.
+RUN npx tsc --noEmit && npm run build && rm -rf dist/sandbox dist/cli/sandbox.js \
+  && node bin/mc.js validate
 
 # 2. Production dependencies only.
 FROM ${NODE_IMAGE} AS deps
@@ -39,7 +42,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./
 COPY --from=build /app/bin ./bin
-COPY --from=build /app/src ./src
+COPY --from=build /app/dist ./dist
 COPY --from=build /app/commands ./commands
 COPY --from=build /app/playbooks ./playbooks
 COPY --from=build /app/signing ./signing
@@ -53,4 +56,4 @@ VOLUME ["/var/lib/mc"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "dist/main.js"]

@@ -26,6 +26,7 @@ import { createSlackEmulator } from '../src/sandbox/slack/slack-emulator.ts';
 import { createInbox } from '../src/store/inbox.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { percentile } from './support/load.ts';
+import { machineLine, verdict } from './support/verdict.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'xoxb-bench-storm-token';
@@ -307,6 +308,24 @@ async function main(): Promise<void> {
         : `every incident's message up to date ${(doneMs / 1000).toFixed(1)} s after the first webhook (${((doneMs - loadMs) / 1000).toFixed(1)} s after the last)`,
     );
     console.log(`bot peak RSS: ${status?.peakRssMb.toFixed(0)} MB`);
+    console.log(machineLine());
+    const store = process.env.BENCH_STORE === 'postgres' ? 'PostgreSQL' : 'PGlite';
+    console.log(
+      [
+        verdict(`storm webhook p99, ${store}`, percentile(load.samples, 99), 'ms', {
+          op: '<=',
+          value: 100,
+        }),
+        verdict(`storm throughput, ${store}`, (bodies.length / loadMs) * 1000, 'req/s', {
+          op: '>=',
+          value: 500,
+        }),
+        verdict(`storm peak RSS, ${store}`, status?.peakRssMb ?? Number.NaN, 'MB', {
+          op: '<=',
+          value: 400,
+        }),
+      ].join('\n'),
+    );
     if (doneMs === undefined || posts > services) process.exitCode = 1;
   } finally {
     bot.send('stop');

@@ -25,6 +25,7 @@ import { createLedger } from '../src/evidence/ledger/create-ledger.ts';
 import type { Db } from '../src/store/db.ts';
 import { openStore, type Store } from '../src/store/open-store.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
+import { machineLine, verdict } from './support/verdict.ts';
 
 const run = promisify(execFile);
 const log = createLogger({ level: 'silent' });
@@ -185,6 +186,15 @@ async function benchBackend(name: string, store: Store, chain: ReturnType<typeof
   console.log(
     `  verify in memory (no db):  ${fmt(check)} entries/s, ratio ${(check / raw).toFixed(2)}`,
   );
+  console.log(
+    `  ${verdict(`ledger verify ÷ raw sha256, ${name}`, verify / raw, '×', { op: '>=', value: 0.5 })}`,
+  );
+  if (store.db.kind === 'pglite') {
+    console.log(
+      `  ${verdict('ledger append, PGlite, sequential', sequential, 'entries/s', { op: '>=', value: 1000 })}`,
+    );
+  }
+  console.log(`  ${machineLine()}`);
 }
 
 async function withPostgres(fn: (url: string) => Promise<void>): Promise<void> {

@@ -16,6 +16,7 @@ import {
   slashCommandBody,
 } from '../src/sandbox/slack/sign-request.ts';
 import { type LoadResult, type PreparedRequest, percentile, runLoad } from './support/load.ts';
+import { machineLine } from './support/verdict.ts';
 
 const SECRET = 'bench-signing-secret-0123456789';
 const TOKEN = 'xoxb-bench-0000-token';
@@ -182,6 +183,7 @@ try {
   console.log(
     `p99 ratio bot/bare ${ratio.toFixed(2)} (target <= 1.5: ${ratio <= 1.5 ? 'met' : 'MISSED'}); bot p99 target < 50 ms: ${bot.p99 < 50 ? 'met' : 'MISSED'}`,
   );
+  console.log(machineLine());
 } finally {
   await emulator.stop();
 }

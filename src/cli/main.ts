@@ -1,35 +1,56 @@
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
-import { runDora } from './dora.ts';
-import { runEvidence } from './evidence.ts';
 import type { CliCommand, CliIo } from './io.ts';
-import { runLedger } from './ledger.ts';
-import { runPlaybooks } from './playbooks.ts';
-import { runSandbox } from './sandbox.ts';
-import { runTriage } from './triage.ts';
-import { runValidate } from './validate.ts';
 
-const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
-  validate: { run: runValidate, summary: 'check commands/, catalog.yml and playbooks/' },
-  ledger: { run: runLedger, summary: 'verify the ledger hash chain; compute daily Merkle roots' },
+/**
+ * Every subcommand, loaded only when it runs: `mc --help` and the offline commands never load
+ * the store, Bolt or client-node. To add one, add a line here.
+ */
+const COMMANDS: Record<string, { load: () => Promise<CliCommand>; summary: string }> = {
+  validate: {
+    load: async () => (await import('./validate.ts')).runValidate,
+    summary: 'check commands/, catalog.yml and playbooks/',
+  },
+  ledger: {
+    load: async () => (await import('./ledger.ts')).runLedger,
+    summary: 'verify the ledger hash chain; compute daily Merkle roots',
+  },
   evidence: {
-    run: runEvidence,
+    load: async () => (await import('./evidence.ts')).runEvidence,
     summary: "verify a signed evidence bundle offline; export a release's evidence pack",
   },
   triage: {
-    run: runTriage,
+    load: async () => (await import('./triage.ts')).runTriage,
     summary: 'replay recorded signals offline: incidents and ranked playbooks',
   },
   playbooks: {
-    run: runPlaybooks,
+    load: async () => (await import('./playbooks.ts')).runPlaybooks,
     summary: 'test: run playbooks/tests/*.yml (like promtool test rules)',
   },
-  dora: { run: runDora, summary: 'the four DORA keys from an exported change log, offline' },
+  dora: {
+    load: async () => (await import('./dora.ts')).runDora,
+    summary: 'the four DORA keys from an exported change log, offline',
+  },
   sandbox: {
-    run: runSandbox,
+    load: loadSandbox,
     summary: 'the whole bot on this machine: emulators and a web console on 127.0.0.1',
   },
 };
+
+/** The sandbox is left out of the container image; say so rather than print a module path. */
+async function loadSandbox(): Promise<CliCommand> {
+  try {
+    return (await import('./sandbox.ts')).runSandbox;
+  } catch (error) {
+    const missing = error as { code?: string; message?: string };
+    if (missing.code !== 'ERR_MODULE_NOT_FOUND' || !missing.message?.includes('sandbox')) {
+      throw error;
+    }
+    throw new Error(
+      'the sandbox is not part of this installation (the container image leaves it out). Run it from a clone of the repository: npm ci && npx mc sandbox',
+    );
+  }
+}
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  mc ${name.padEnd(10)} ${c.summary}`);
@@ -55,7 +76,8 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest, ioOrProcess);
+    const run = await command.load();
+    return await run(rest, ioOrProcess);
   } catch (error) {
     ioOrProcess.stderr(`mc ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

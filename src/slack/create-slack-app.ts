@@ -107,7 +107,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         signatureVerification: true,
         bodyLimit: bodyLimitBytes,
         logger,
-        customPropertiesExtractor: (req) => ({ mcReceivedAt: (req as TimedRequest).mcReceivedAt }),
+        customPropertiesExtractor: (req) => ({
+          mcReceivedAt: (req as TimedRequest).mcReceivedAt,
+          mcAcksPending: (req as TimedRequest).mcAcksPending,
+        }),
       });
   const app = new App({
     token: deps.botToken,

@@ -4,10 +4,16 @@ import { matchRoute } from '../http/match-route.ts';
 import type { HttpRoute } from '../http/route.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import { type AcksPending, createAcksPending, trackAck } from './ack-first.ts';
 import { guardSlackRequest } from './guard-request.ts';
 
 /** A request stamped with its arrival time, so ack latency includes reading the body. */
-export type TimedRequest = IncomingMessage & { mcReceivedAt?: number; rawBody?: Buffer };
+export type TimedRequest = IncomingMessage & {
+  mcReceivedAt?: number;
+  rawBody?: Buffer;
+  /** The front server's count of Slack requests not yet answered (see yieldToAcks). */
+  mcAcksPending?: AcksPending;
+};
 
 export interface FrontServerOptions {
   /** Where Slack posts commands, interactivity and events (HTTP mode). */
@@ -48,10 +54,13 @@ export function createFrontServer(options: FrontServerOptions): Server {
     requestTimeout: REQUEST_TIMEOUT_MS,
     connectionsCheckingInterval: 1_000,
   };
+  const acksPending = createAcksPending();
   const server = createServer(timeouts, (req: TimedRequest, res) => {
     req.mcReceivedAt = performance.now();
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (options.slack && path === options.slackPath && req.method === 'POST') {
+      req.mcAcksPending = acksPending;
+      trackAck(acksPending, res);
       handleSlack(options, req, res).catch((error: unknown) => fail(options.log, res, error));
       return;
     }

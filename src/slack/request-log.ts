@@ -29,8 +29,3 @@ export function observeAck(
   const start = typeof receivedAt === 'number' ? receivedAt : listenerStartedAt;
   metrics.slackAckSeconds.observe({ kind }, (performance.now() - start) / 1000);
 }
-
-/** Resolves after pending I/O callbacks (other requests waiting for their ack) have run. */
-export function yieldToIo(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}

@@ -132,6 +132,11 @@ export function acquireDataDirLock(
       );
     }
     const inode = fs.fstatSync(fd).ino;
+    // The store checks the lock before every query: a stat of mc.lock is enough while it is the
+    // file we wrote (same inode, size and mtime); it is read and parsed only once it changed.
+    const signature = (stat: fs.Stats | undefined) =>
+      stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : null;
+    const ours = signature(fs.statSync(file));
     return {
       file,
       holder,
@@ -144,6 +149,7 @@ export function acquireDataDirLock(
           return `${dir} was removed`;
         }
         if (now !== inode) return `${dir} was replaced by another directory`;
+        if (signature(fs.statSync(file, { throwIfNoEntry: false })) === ours) return null;
         const seen = readLockFile(file);
         const owner = seen === null ? null : parseHolder(seen);
         if (owner?.instanceId === holder.instanceId) return null;

@@ -1,5 +1,6 @@
 import { scrubSecrets } from '../telemetry/logger.ts';
 import type { Db } from './db.ts';
+import { createGroupCommit } from './group-commit.ts';
 
 /** Who sent a webhook delivery. */
 export type InboxSource = 'alertmanager' | 'pagerduty';
@@ -135,13 +136,16 @@ export function createInbox(db: Db, options: InboxOptions = {}): Inbox {
     ...options.redeliveryWindowSeconds,
   };
 
+  // Deliveries of a storm arrive together: their inserts share commits (see createGroupCommit).
+  const writes = createGroupCommit(db);
+
   return {
     exclusive: db.kind === 'pglite',
     async accept(source, deliveryId, payload, options = {}) {
       if (deliveryId.length === 0) throw new Error('inbox delivery id must not be empty');
       let rows: { id: string }[];
       try {
-        ({ rows } = await db.query<{ id: string }>(ACCEPT, [
+        ({ rows } = await writes.query<{ id: string }>(ACCEPT, [
           source,
           deliveryId,
           JSON.stringify(payload),

@@ -1,8 +1,6 @@
 import type { Logger } from '../telemetry/logger.ts';
 import type { Db } from './db.ts';
 import { type Migration, type MigrationReport, runMigrations } from './migrate.ts';
-import { openPgliteDb } from './pglite-db.ts';
-import { openPostgresDb } from './postgres-db.ts';
 
 /** An open, migrated database. */
 export interface Store {
@@ -23,12 +21,15 @@ export interface OpenStoreOptions {
   migrations?: Migration[];
 }
 
-/** Opens PostgreSQL when databaseUrl is set, else PGlite, and applies pending migrations. */
+/**
+ * Opens PostgreSQL when databaseUrl is set, else PGlite, and applies pending migrations.
+ * Only the chosen backend's driver is loaded (PGlite alone is tens of MiB).
+ */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const { log } = options;
   const db = options.databaseUrl
-    ? await openPostgresDb({ url: options.databaseUrl, log })
-    : await openPgliteDb({
+    ? await (await import('./postgres-db.ts')).openPostgresDb({ url: options.databaseUrl, log })
+    : await (await import('./pglite-db.ts')).openPgliteDb({
         dataDir: options.dataDir,
         log,
         ...(options.onLost ? { onLost: options.onLost } : {}),

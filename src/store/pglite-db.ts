@@ -6,6 +6,7 @@ import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { tightenTree } from './data-dir-mode.ts';
 import type { Db, QueryResult, Transaction } from './db.ts';
 import { StoreFencedError } from './errors.ts';
+import { initPgliteDirOnce, pgliteStartParams } from './pglite-init.ts';
 
 const asText = (value: string) => value;
 
@@ -43,14 +44,15 @@ export async function openPgliteDb(options: {
   const started = performance.now();
   let lock: DataDirLock | null = null;
   let pglite: PGlite;
+  const startParams = pgliteStartParams(PGlite.defaultStartParams);
   if (dataDir === null) {
-    pglite = await PGlite.create({ parsers: PARSERS });
+    pglite = await PGlite.create({ parsers: PARSERS, startParams });
   } else {
     lock = acquireDataDirLock(dataDir, { log });
     try {
-      pglite = await PGlite.create(path.join(path.resolve(dataDir), 'pglite'), {
-        parsers: PARSERS,
-      });
+      const pgDir = path.join(path.resolve(dataDir), 'pglite');
+      await initPgliteDirOnce(pgDir);
+      pglite = await PGlite.create(pgDir, { parsers: PARSERS, startParams });
       tightenTree(path.resolve(dataDir));
     } catch (error) {
       lock.release();

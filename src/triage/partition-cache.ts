@@ -11,6 +11,8 @@ export interface PartitionCache {
   load(q: Queryable, partition: string, now: Date, closeBefore: Date): Promise<StoredIncident[]>;
   /** What the partition holds after a committed change. */
   remember(partition: string, live: StoredIncident[]): void;
+  /** The live incidents last remembered, without reading the store (may be stale, or absent). */
+  peek(partition: string): StoredIncident[] | undefined;
 }
 
 const pick = (v: LiveVersion) => (v.message ? { message: v.message } : {});
@@ -50,6 +52,10 @@ export function createPartitionCache(
           return known ? [{ ...known, publishedVersion: v.publishedVersion, ...pick(v) }] : [];
         })
         .sort((a, b) => Date.parse(a.incident.openedAt) - Date.parse(b.incident.openedAt));
+    },
+    peek(partition) {
+      const cached = cache.get(partition);
+      return cached ? [...cached.values()] : undefined;
     },
     remember(partition, live) {
       cache.delete(partition);

@@ -137,9 +137,27 @@ export function createTriageService(options: TriageServiceOptions): TriageServic
       : first;
   }
 
+  /**
+   * Measures, before the partition's transaction, the conditions its incidents will need, from
+   * what the cache last saw: the checker keeps each answer for a while, so ranking inside the
+   * transaction finds it there and never waits on Prometheus while holding the partition lock.
+   * A cache that was stale only means a query inside the transaction, as before.
+   */
+  async function measureAhead(partition: string, signals: Signal[], deploys: Signal[], now: Date) {
+    if (!options.checkConditions) return;
+    const outcome = applyToPartition({
+      incidents: (cache.peek(partition) ?? []).map((s) => s.incident),
+      deploys,
+      signals,
+      ...(options.book ? { options: options.book } : {}),
+    });
+    await Promise.all(outcome.changed.map((change) => rank(change.incident, now)));
+  }
+
   async function ingestPartition(partition: string, signals: Signal[]) {
     const now = clock();
     const deploys = await deploysOf(partition, now);
+    await measureAhead(partition, signals, deploys, now);
     const result = await store.withPartition(partition, async (q) => {
       const live = await cache.load(q, partition, now, new Date(now.getTime() - closeAfter));
       const incidents = live.map((s) => s.incident);

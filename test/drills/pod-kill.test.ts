@@ -61,7 +61,8 @@ describe('e2e: /mc drill pod-kill against the Kubernetes emulator', () => {
     });
     // Measured from the emulator: a replacement pod needs at least two ticks (create, ready).
     expect(entry?.recoverySeconds).toBeGreaterThan(0.2);
-    expect(entry?.recoverySeconds).toBeLessThan(10);
+    // PASSED already says it recovered within the RTO; a busy machine only slows the ticks.
+    expect(entry?.recoverySeconds).toBeLessThan(120);
     expect(entry?.evidenceUrl).toMatch(/^https:\/\/mc\.test\/evidence\//);
     // The order of what happened, not a transient a sampler may or may not catch (on a busy
     // machine the replacement pod can be ready before the first sample sees it missing).

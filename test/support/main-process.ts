@@ -3,6 +3,8 @@ import path from 'node:path';
 import { REPO_ROOT } from './slack.ts';
 
 const MAIN = path.join(REPO_ROOT, 'src/main.ts');
+/** What `npm start` runs: the compiled bot (`npm run build`). */
+export const COMPILED_MAIN = path.join(REPO_ROOT, 'dist/main.js');
 
 /** A bot started as `node src/main.ts`, its output collected. */
 export interface Child {
@@ -12,9 +14,13 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-/** Starts src/main.ts with only PATH and the given environment. */
-export function startMain(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+/**
+ * Starts src/main.ts (through tsx) with only PATH and the given environment; `compiled` starts
+ * dist/main.js with plain node, as `npm start` and the container do.
+ */
+export function startMain(env: Record<string, string>, compiled = false): Child {
+  const args = compiled ? [COMPILED_MAIN] : ['--import', 'tsx', MAIN];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

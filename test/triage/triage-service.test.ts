@@ -7,7 +7,10 @@ import type { Playbook } from '../../src/domain/playbooks/schema.ts';
 import type { ConditionCheck } from '../../src/domain/triage/condition-check.ts';
 import { createLedger } from '../../src/evidence/ledger/create-ledger.ts';
 import type { DeliveryMeta } from '../../src/http/webhooks/consumer.ts';
-import type { ConditionChecker } from '../../src/triage/check-conditions.ts';
+import {
+  type ConditionChecker,
+  createConditionChecker,
+} from '../../src/triage/check-conditions.ts';
 import { deployLogSource } from '../../src/triage/deploy-source.ts';
 import { createTriageConsumer } from '../../src/triage/triage-consumer.ts';
 import { createTriageService, type TriageService } from '../../src/triage/triage-service.ts';
@@ -313,6 +316,66 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
       check: { status: 'holds', text: '5xx ratio is 0.05 (> 0.01)' },
     });
     expect(recorder.published.map((r) => r.id)).toEqual([opened?.id, opened?.id]);
+  });
+
+  it('asks Prometheus before taking the partition lock, never while holding it', async () => {
+    let locked = 0;
+    const seen: { query: string; locked: boolean }[] = [];
+    const store = {
+      ...db.incidents,
+      withPartition: <T>(partition: string, fn: Parameters<typeof db.incidents.withPartition>[1]) =>
+        db.incidents.withPartition(partition, async (q) => {
+          locked += 1;
+          try {
+            return (await fn(q)) as T;
+          } finally {
+            locked -= 1;
+          }
+        }),
+    };
+    recorder = recordingPublisher(() => db.incidents);
+    const deployLog = createDeployLog({ db: db.store.db, ledger: createLedger(db.store.db) });
+    service = createTriageService({
+      store,
+      catalog: CATALOG,
+      playbooks,
+      publisher: recorder.publisher,
+      deploys: deployLogSource(deployLog),
+      metrics: testMetrics(),
+      log: silentLog,
+      checkConditions: createConditionChecker({
+        playbooks,
+        clock: () => new Date(),
+        prometheus: {
+          query: async (query) => {
+            seen.push({ query, locked: locked > 0 });
+            return { type: 'scalar', value: 0.05 } as never;
+          },
+        },
+      }),
+    });
+    const consumer = createTriageConsumer({ service, catalog: CATALOG });
+    // A deploy just before the alert makes deploy-regression fit; its condition is a query.
+    await deployLog.recordDeploy({
+      service: 'checkout',
+      env: 'prod',
+      fromImage: 'shop/checkout:1.4.1',
+      toImage: 'shop/checkout:1.4.2',
+      kind: 'deploy',
+      by: 'U01ALICE01',
+      at: new Date(Date.now() - 6 * 60_000),
+    });
+    await consumer.alertmanager(
+      amWebhook([{ name: 'KubePodCrashLooping', fingerprint: 'fp1', startsAt: ago(3) }]),
+      meta(1),
+    );
+    const [opened] = await db.incidents.live();
+    expect(opened?.triage.suggestions[0]).toMatchObject({
+      playbook: 'deploy-regression',
+      check: { status: 'holds' },
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((s) => s.locked)).toEqual([]);
   });
 
   it('records MTTA once: a PagerDuty acknowledgement, not via the bot', async () => {

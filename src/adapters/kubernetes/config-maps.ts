@@ -1,5 +1,5 @@
-import { setHeaderOptions } from '@kubernetes/client-node';
 import type { KubeClients } from './create-kube-clients.ts';
+import { headerOptions } from './header-options.ts';
 import { type KubeObjectRef, kubeCall } from './kube-error.ts';
 
 /** A ConfigMap's data with the resourceVersion it was read at. */
@@ -39,11 +39,9 @@ export async function patchConfigMapData(
   const { context, namespace, name } = target;
   const c = kube.forContext(context);
   const body = { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), data };
+  const options = await headerOptions('Content-Type', 'application/merge-patch+json');
   const cm = await kubeCall(refOf(context, namespace, name), 'patching', () =>
-    c.core.patchNamespacedConfigMap(
-      { name, namespace, body },
-      setHeaderOptions('Content-Type', 'application/merge-patch+json'),
-    ),
+    c.core.patchNamespacedConfigMap({ name, namespace, body }, options),
   );
   return { resourceVersion: cm.metadata?.resourceVersion ?? '', data: { ...cm.data } };
 }

@@ -1,4 +1,4 @@
-import { ApiException } from '@kubernetes/client-node';
+import type { ApiException } from '@kubernetes/client-node';
 
 /** Which object a Kubernetes call was about, so an error can name it. */
 export interface KubeObjectRef {
@@ -77,10 +77,23 @@ function explain(status: number, reason: string, detail: string, ref: KubeObject
   return `Kubernetes refused ${verb} ${what} in ${where}: ${detail} (${status} ${reason})`;
 }
 
+/**
+ * client-node's ApiException, recognised by its shape: importing the class would load
+ * client-node wherever the adapters are imported (`mc validate` among them).
+ */
+function isApiException(error: unknown): error is ApiException<unknown> {
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'number' &&
+    'body' in error &&
+    typeof (error as { headers?: unknown }).headers === 'object'
+  );
+}
+
 /** Turns what client-node threw (ApiException, network error) into a KubeError about `ref`. */
 export function toKubeError(error: unknown, ref: KubeObjectRef, verb: string): KubeError {
   if (error instanceof KubeError) return error;
-  if (error instanceof ApiException) {
+  if (isApiException(error)) {
     const code = Number(error.code);
     const body = statusBody(error.body);
     const reason = body.reason || REASONS[code] || 'Unknown';

@@ -1,5 +1,6 @@
-import { type PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { PatchStrategy } from '@kubernetes/client-node';
 import type { KubeClients } from './create-kube-clients.ts';
+import { headerOptions } from './header-options.ts';
 import { toPlain } from './json.ts';
 import { describeRef, KubeError, kubeCall } from './kube-error.ts';
 import type { Container, Workload, WorkloadRef, WorkloadStatus } from './types.ts';
@@ -81,7 +82,7 @@ export async function patchWorkload(
 ): Promise<Workload> {
   const c = kube.forContext(ref.context);
   const { name, namespace } = ref;
-  const options = setHeaderOptions('Content-Type', type);
+  const options = await headerOptions('Content-Type', type);
   const raw = await kubeCall(ref, 'patching', () => {
     if (ref.kind === 'Deployment') {
       return subresource === 'status'
@@ -112,7 +113,7 @@ export async function scaleWorkload(
     ...(resourceVersion ? { metadata: { resourceVersion } } : {}),
     spec: { replicas },
   };
-  const options = setHeaderOptions('Content-Type', 'application/merge-patch+json');
+  const options = await headerOptions('Content-Type', 'application/merge-patch+json');
   const scale = await kubeCall(ref, 'scaling', () =>
     ref.kind === 'Deployment'
       ? c.apps.patchNamespacedDeploymentScale({ name, namespace, body }, options)

@@ -1,4 +1,5 @@
 import type { Db, Queryable } from '../../store/db.ts';
+import { createGroupCommit } from '../../store/group-commit.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import {
   canonicalJson,
@@ -94,6 +95,9 @@ function toEntry(row: StoredRow): LedgerEntry {
 export function createLedger(db: Db, options: LedgerOptions = {}): Ledger {
   const clock = options.clock ?? (() => new Date());
   const pageSize = options.pageSize ?? 5_000;
+  // Appends made at the same time share one transaction and one commit (each still settles
+  // only after its entry committed).
+  const writes = createGroupCommit(db);
 
   async function appendWith(
     tx: Queryable,
@@ -152,7 +156,7 @@ export function createLedger(db: Db, options: LedgerOptions = {}): Ledger {
     append: (input, appendOptions) =>
       appendOptions?.tx
         ? appendWith(appendOptions.tx, () => input)
-        : db.transaction((tx) => appendWith(tx, () => input)),
+        : writes.transaction((tx) => appendWith(tx, () => input)),
     appendWith,
     read,
     head: async () => {

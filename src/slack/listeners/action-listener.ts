@@ -1,10 +1,11 @@
 import type { App, BlockAction, BlockElementAction } from '@slack/bolt';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
+import { yieldToAcks } from '../ack-first.ts';
 import { context, reply, type SlackReply, section } from '../render/blocks.ts';
 import { renderFailure } from '../render/failure.ts';
 import { actionKey, DEDUPE_TTL_SECONDS, type RequestDedupe } from '../request-dedupe.ts';
-import { observeAck, requestLog, yieldToIo } from '../request-log.ts';
+import { observeAck, requestLog } from '../request-log.ts';
 import type { PostToResponseUrl } from '../response-url.ts';
 
 /** One button click, transport-neutral: a button carries an id (a run id), never parameters. */
@@ -43,7 +44,7 @@ export function registerActionListener(app: App, deps: ActionListenerDeps): void
       const startedAt = performance.now();
       await ack();
       observeAck(deps.metrics, 'action', ctx.mcReceivedAt, startedAt);
-      await yieldToIo();
+      await yieldToAcks(ctx.mcAcksPending);
       const messageTs = body.container?.message_ts ?? body.message?.ts;
       const { log, correlationId } = requestLog(deps.log, {
         trigger_id: body.trigger_id,

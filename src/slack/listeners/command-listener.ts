@@ -1,11 +1,12 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
+import { yieldToAcks } from '../ack-first.ts';
 import { type RunCommandDeps, runCommand, verbLabel } from '../commands/run-command.ts';
 import { decodeSlackText } from '../decode-slack-text.ts';
 import { renderFailure } from '../render/failure.ts';
 import { commandKey, DEDUPE_TTL_SECONDS, type RequestDedupe } from '../request-dedupe.ts';
-import { observeAck, requestLog, yieldToIo } from '../request-log.ts';
+import { observeAck, requestLog } from '../request-log.ts';
 import type { PostToResponseUrl } from '../response-url.ts';
 
 export interface CommandListenerDeps extends RunCommandDeps {
@@ -42,7 +43,7 @@ export function registerCommandListener(app: App, deps: CommandListenerDeps): vo
     await ack();
     observeAck(deps.metrics, 'command', context.mcReceivedAt, startedAt);
     // Let requests that arrived meanwhile be acked before this one's work takes the CPU.
-    await yieldToIo();
+    await yieldToAcks(context.mcAcksPending);
     const { log, correlationId } = requestLog(deps.log, {
       trigger_id: body.trigger_id,
       team: body.team_id,
