@@ -1,14 +1,14 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
 import { suggest } from '../domain/commands/suggest.ts';
 import { compileRegex } from '../domain/playbooks/patterns.ts';
 import { runPlaybookTests } from '../domain/playbooks/run-playbook-tests.ts';
+import { configDir } from './config-dir.ts';
 import type { CliIo } from './io.ts';
 
 const USAGE = `Usage: mc playbooks test [--dir DIR] [--run REGEX]
 
-Runs the cases in DIR/playbooks/tests/*.yml (default DIR: the current directory), like
+Runs the cases in DIR/playbooks/tests/*.yml (default DIR: $MC_CONFIG_DIR, else the cwd), like
 promtool test rules: each case replays its input offline and checks which playbook comes
 out on top (expect: { top: <id> }) or that nothing is suggested (expect: { none: true }).
 Prints PASS or FAIL per case, the actual ranking of each failure, then "N passed, M failed".
@@ -57,7 +57,7 @@ export async function runPlaybooks(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`mc playbooks test: --run ${filter.message}\n`);
     return 2;
   }
-  const loaded = await loadConfig(path.resolve(io.cwd, values.dir ?? '.'));
+  const loaded = await loadConfig(configDir(io, values.dir));
   if (!loaded.ok) {
     io.stderr(
       `${formatConfigErrors(loaded.errors)}\nmc playbooks test: fix the config first (mc validate)\n`,
