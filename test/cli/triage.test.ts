@@ -43,7 +43,7 @@ describe('cli/triage', () => {
           'alertmanager KubePodCrashLooping',
           'pagerduty KubePodCrashLooping',
         ],
-        suggestions: ['deploy-regression 190', 'pod-crashloop 110'],
+        suggestions: ['deploy-regression 190', 'pod-crashloop 150'],
       },
       {
         service: 'payments',
