@@ -68,6 +68,18 @@ function compiled(playbook: TriagePlaybook): Compiled {
   return result;
 }
 
+/**
+ * How a pattern matched, for a person: a glob is short enough to show; for a regex, the words
+ * it matched (its longest group: `"CrashLoop"`), not the regex itself.
+ */
+function via(hit: { pattern: string; re: RegExp }, name: string): string {
+  if (!hit.pattern.startsWith('/')) return ` \`${hit.pattern}\``;
+  const m = hit.re.exec(name);
+  const groups = (m?.slice(1) ?? []).filter((g): g is string => Boolean(g));
+  const words = groups.sort((a, b) => b.length - a.length)[0] ?? m?.[0] ?? '';
+  return words && words !== name ? ` on "${words}"` : '';
+}
+
 function listed(names: string[], limit = 3): string[] {
   return names.length <= limit
     ? names
@@ -113,7 +125,7 @@ export function matchPlaybook(
       const hit = name ? c.alerts.find((a) => a.re.test(name)) : undefined;
       if (!name || !hit) continue;
       first ??= s;
-      if (!hits.has(name)) hits.set(name, hit.pattern === name ? '' : ` \`${hit.pattern}\``);
+      if (!hits.has(name)) hits.set(name, hit.pattern === name ? '' : via(hit, name));
     }
     const names = [...hits].map(([name, via]) => `alert \`${name}\` matched${via}`);
     add('alerts', listed(names));
