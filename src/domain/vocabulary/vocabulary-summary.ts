@@ -3,8 +3,8 @@ import type { CheckedVocabulary } from './check-vocabulary-files.ts';
 import { NOISE, NOTIFY_ONLY } from './schema.ts';
 
 /**
- * The coverage line of the corpus, e.g. `548 alerts and metrics from 16 sources: 331 map to a
- * playbook, 191 notify-only, 26 noise; 0 disagree with the library`.
+ * The coverage line of the corpus, e.g. `782 alerts and metrics from 16 files (13 sources): 512 map to a
+ * playbook, 238 notify-only, 32 noise; 0 disagree with the library`.
  */
 export function vocabularySummary(
   files: CheckedVocabulary[],
