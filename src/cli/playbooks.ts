@@ -1,18 +1,22 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
 import { suggest } from '../domain/commands/suggest.ts';
 import { compileRegex } from '../domain/playbooks/patterns.ts';
 import { runPlaybookTests } from '../domain/playbooks/run-playbook-tests.ts';
+import { checkVocabulary } from '../domain/vocabulary/check-vocabulary.ts';
+import { vocabularySummary } from '../domain/vocabulary/vocabulary-summary.ts';
+import { configDir } from './config-dir.ts';
 import type { CliIo } from './io.ts';
 
 const USAGE = `Usage: mc playbooks test [--dir DIR] [--run REGEX]
 
-Runs the cases in DIR/playbooks/tests/*.yml (default DIR: the current directory), like
+Runs the cases in DIR/playbooks/tests/*.yml (default DIR: $MC_CONFIG_DIR, else the cwd), like
 promtool test rules: each case replays its input offline and checks which playbook comes
 out on top (expect: { top: <id> }) or that nothing is suggested (expect: { none: true }).
 Prints PASS or FAIL per case, the actual ranking of each failure, then "N passed, M failed".
---run keeps only the cases whose name matches REGEX.
+Then replays every alert of DIR/playbooks/vocabulary/*.yml and checks the library's answer
+against its classification (FAIL per disagreement, then the coverage counts).
+--run keeps only the cases whose name matches REGEX (and skips the vocabulary).
 Exit 0 when all pass, 1 when one fails (or the config is invalid), 2 on bad usage.
 `;
 
@@ -57,7 +61,7 @@ export async function runPlaybooks(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`mc playbooks test: --run ${filter.message}\n`);
     return 2;
   }
-  const loaded = await loadConfig(path.resolve(io.cwd, values.dir ?? '.'));
+  const loaded = await loadConfig(configDir(io, values.dir));
   if (!loaded.ok) {
     io.stderr(
       `${formatConfigErrors(loaded.errors)}\nmc playbooks test: fix the config first (mc validate)\n`,
@@ -83,5 +87,15 @@ export async function runPlaybooks(argv: string[], io: CliIo): Promise<number> {
   }
   const failed = results.filter((r) => !r.passed).length;
   io.stdout(`${results.length - failed} passed, ${failed} failed\n`);
-  return failed > 0 ? 1 : 0;
+  const vocabulary = loaded.config.vocabulary;
+  if (filter || vocabulary.length === 0) return failed > 0 ? 1 : 0;
+  const verdicts = checkVocabulary(vocabulary, { catalog, playbooks });
+  for (const v of verdicts.filter((x) => !x.agrees)) {
+    io.stdout(
+      `FAIL  ${v.file}: ${v.entry}\n      expected ${v.expected}\n      actual   ${v.actual}\n`,
+    );
+    for (const reason of v.reasons.slice(0, 3)) io.stdout(`      because  ${reason}\n`);
+  }
+  io.stdout(`vocabulary: ${vocabularySummary(vocabulary, verdicts)}\n`);
+  return failed > 0 || verdicts.some((v) => !v.agrees) ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startSandbox } from '../sandbox/run-sandbox.ts';
 import { NotLoopbackError } from '../sandbox/sandbox-settings.ts';
+import { configDir } from './config-dir.ts';
 import type { CliCommand } from './io.ts';
 
 const HELP = `Usage: mc sandbox [--port N] [--data-dir DIR] [--log-level LEVEL] [--prometheus-url URL]
@@ -33,7 +34,7 @@ export const runSandbox: CliCommand = async (argv, io) => {
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;
   try {
     sandbox = await startSandbox({
-      configDir: io.cwd,
+      configDir: configDir(io),
       port: Number(values.port),
       logLevel: values['log-level'],
       ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),

@@ -6,6 +6,7 @@ import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
 import { formatInputProblems, parseTriageInput } from '../domain/triage/check-input.ts';
 import { formatTriageText } from '../domain/triage/format-report.ts';
 import { replayTriage } from '../domain/triage/replay.ts';
+import { configDir } from './config-dir.ts';
 import type { CliIo } from './io.ts';
 
 const USAGE = `Usage: mc triage --input FILE [--format json|text] [--dir DIR]
@@ -14,11 +15,11 @@ Replays a recorded bundle of signals offline and prints the incidents the bot wo
 the playbooks it would suggest for each, best first. FILE (JSON or YAML) holds
   { "now": ISO-8601, "alertmanager": [webhook payloads], "pagerduty": [V3 webhook bodies],
     "deploys": [{ "service", "env", "from", "to", "by", "at" }] }
-Playbooks and the catalog come from DIR (default: the current directory).
+Playbooks and the catalog come from DIR (default: $MC_CONFIG_DIR, else the current directory).
 Exit 0 after a replay, 1 on invalid config or input (every problem listed), 2 on bad usage.
 `;
 
-type Options = { input: string; format: 'json' | 'text'; dir: string };
+type Options = { input: string; format: 'json' | 'text'; dir?: string };
 
 function parseOptions(argv: string[]): Options | { help: true } | { error: string } {
   try {
@@ -36,7 +37,11 @@ function parseOptions(argv: string[]): Options | { help: true } | { error: strin
     if (values.format !== 'json' && values.format !== 'text') {
       return { error: `--format must be json or text, not "${values.format}"` };
     }
-    return { input: values.input, format: values.format, dir: values.dir ?? '.' };
+    return {
+      input: values.input,
+      format: values.format,
+      ...(values.dir ? { dir: values.dir } : {}),
+    };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
@@ -70,7 +75,7 @@ export async function runTriage(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`mc triage: ${options.error}\n${USAGE}`);
     return 2;
   }
-  const loaded = await loadConfig(path.resolve(io.cwd, options.dir));
+  const loaded = await loadConfig(configDir(io, options.dir));
   if (!loaded.ok) {
     io.stderr(
       `${formatConfigErrors(loaded.errors)}\nmc triage: fix the config first (mc validate)\n`,

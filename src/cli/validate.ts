@@ -1,11 +1,11 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
+import { configDir } from './config-dir.ts';
 import type { CliIo } from './io.ts';
 
 const USAGE = `Usage: mc validate [--dir DIR]
 
-Checks commands/*.yml, catalog.yml and playbooks/ in DIR (default: the current directory)
+Checks commands/*.yml, catalog.yml and playbooks/ in DIR (default: $MC_CONFIG_DIR, else the current directory)
 and lists every problem as "file: path: message". Exit 0 when all is valid, 1 when not,
 2 on bad usage.
 `;
@@ -27,7 +27,7 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`mc validate: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
-  const root = path.resolve(io.cwd, dir ?? '.');
+  const root = configDir(io, dir);
   const result = await loadConfig(root);
   if (!result.ok) {
     const count = result.errors.length;

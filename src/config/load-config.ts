@@ -7,6 +7,7 @@ import {
   type TestFile,
 } from '../domain/playbooks/check-playbooks.ts';
 import type { Playbook } from '../domain/playbooks/schema.ts';
+import type { CheckedVocabulary } from '../domain/vocabulary/check-vocabulary-files.ts';
 import { catalogNames, checkCommandAgainstCatalog } from './check-commands.ts';
 import { checkPolicies } from './check-policies.ts';
 import {
@@ -33,6 +34,8 @@ export interface LoadedConfig {
   playbooks: Playbook[];
   /** `playbooks/tests/*.yml`: the cases `mc playbooks test` runs. */
   playbookTests: TestFile[];
+  /** `playbooks/vocabulary/*.yml`: public alert rule sets, each alert classified. */
+  vocabulary: CheckedVocabulary[];
 }
 
 export interface LoadConfigOptions {
@@ -146,7 +149,7 @@ export async function loadConfig(
   const checked =
     sources.length > 0 && actions
       ? checkPlaybooks(sources, { actions, ...(catalog ? { catalog } : {}) })
-      : { playbooks: [], tests: [], errors: [] };
+      : { playbooks: [], tests: [], vocabulary: [], errors: [] };
   errors.push(...checked.errors);
   if (catalog && actions) {
     errors.push(
@@ -164,6 +167,7 @@ export async function loadConfig(
       playbookFiles: playbookFiles ?? [],
       playbooks: checked.playbooks,
       playbookTests: checked.tests,
+      vocabulary: checked.vocabulary,
     },
   };
 }

@@ -124,6 +124,18 @@ export const Service = z.strictObject({
   prometheus: z.strictObject({ selector: Selector }),
   slo: z.array(Slo).min(1, 'must list at least one SLO'),
   dependencies: z.array(Name).default([]),
+  /**
+   * Globs (`*` any run, `?` one character) over what the service owns: queues, consumer groups,
+   * topics, databases, caches, host names. An alert whose `queue`, `consumergroup`, `datname`,
+   * instance host... label fits one is about this service.
+   */
+  owns: z
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.:/*?-]+$/, 'must be a name or glob like payments-* or *.payments.svc'),
+    )
+    .default([]),
   environments: z.record(Name, ServiceEnvironment),
 });
 export type Service = z.infer<typeof Service>;

@@ -43,7 +43,7 @@ describe('cli/triage', () => {
           'alertmanager KubePodCrashLooping',
           'pagerduty KubePodCrashLooping',
         ],
-        suggestions: ['deploy-regression 190', 'pod-crashloop 110'],
+        suggestions: ['deploy-regression 190', 'pod-crashloop 150'],
       },
       {
         service: 'payments',
@@ -53,7 +53,7 @@ describe('cli/triage', () => {
       },
     ]);
     expect(report.incidents[0].suggestions[0].reasons).toEqual([
-      'alert `KubePodCrashLooping` matched',
+      'alert `KubePodCrashLooping` matched on "CrashLoop"',
       'PagerDuty #4812 "KubePodCrashLooping prod (checkout kube-state-metrics warning)" matched "Crash"',
       'severity `warning`',
       'deploy `1.4.2` by @alice 4 min before first signal',

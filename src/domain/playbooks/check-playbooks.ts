@@ -2,6 +2,11 @@ import { type ConfigError, issuesToErrors, schemaKeys } from '../../config/confi
 import type { Catalog } from '../../config/schema.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
 import { suggest } from '../commands/suggest.ts';
+import {
+  type CheckedVocabulary,
+  checkVocabularyFiles,
+  isVocabularyFile,
+} from '../vocabulary/check-vocabulary-files.ts';
 import { checkDrillAgainst } from './check-drill.ts';
 import { checkGateAgainst } from './check-gate.ts';
 import { checkPlaybookTests, type TestFile } from './check-playbook-tests.ts';
@@ -34,6 +39,8 @@ export interface PlaybookSource {
 export interface CheckedPlaybooks {
   playbooks: Playbook[];
   tests: TestFile[];
+  /** `playbooks/vocabulary/*.yml`: the classified alert corpus. */
+  vocabulary: CheckedVocabulary[];
   errors: ConfigError[];
 }
 
@@ -84,7 +91,7 @@ export function checkPlaybooks(
   const playbooks: Playbook[] = [];
   const idFile = new Map<string, string>();
   const triageIds: string[] = [];
-  for (const source of sources.filter((s) => !isTestFile(s.file))) {
+  for (const source of sources.filter((s) => !isTestFile(s.file) && !isVocabularyFile(s.file))) {
     const raw = asRecord(source.data);
     const kind = asString(raw.kind);
     if (kind === undefined || !Object.hasOwn(SCHEMAS, kind)) {
@@ -127,7 +134,12 @@ export function checkPlaybooks(
     options.catalog,
   );
   errors.push(...tests.errors);
-  return { playbooks, tests: tests.files, errors };
+  const vocabulary = checkVocabularyFiles(
+    sources.filter((s) => isVocabularyFile(s.file)),
+    triageIds,
+  );
+  errors.push(...vocabulary.errors);
+  return { playbooks, tests: tests.files, vocabulary: vocabulary.files, errors };
 }
 
 /**

@@ -11,13 +11,23 @@ import { eachString, templateProblems } from './template.ts';
 export { PlaybookId } from './playbook-base.ts';
 export { DrillPlaybook, GatePlaybook };
 
-export const RULE_NAMES = ['alerts', 'labels', 'pagerduty', 'severity', 'recentDeploy'] as const;
+export const RULE_NAMES = [
+  'alerts',
+  'metrics',
+  'text',
+  'labels',
+  'pagerduty',
+  'severity',
+  'recentDeploy',
+] as const;
 export const RuleName = z.enum(RULE_NAMES);
 export type RuleName = z.infer<typeof RuleName>;
 
 /** What a matched rule adds to the score unless the playbook says otherwise. */
 export const DEFAULT_WEIGHTS: Record<RuleName, number> = {
   alerts: 50,
+  metrics: 40,
+  text: 40,
   pagerduty: 50,
   labels: 20,
   severity: 10,
@@ -70,6 +80,10 @@ export const PagerDutyRule = z
 export const MatchRules = z
   .strictObject({
     alerts: z.array(NamePattern).min(1).optional(),
+    /** Metric names (globs or /regex/) read by the alert's expression (its generatorURL). */
+    metrics: z.array(NamePattern).min(1).optional(),
+    /** Searched in the alert's summary, description and message annotations. */
+    text: TextRegex.optional(),
     labels: z.array(LabelMatcher).min(1).optional(),
     pagerduty: PagerDutyRule.optional(),
     severity: z
@@ -78,9 +92,9 @@ export const MatchRules = z
       .optional(),
     recentDeploy: z.strictObject({ withinMinutes: z.int().min(1).max(1440) }).optional(),
   })
-  .refine((m) => m.alerts || m.pagerduty, {
+  .refine((m) => m.alerts || m.metrics || m.text || m.pagerduty, {
     message:
-      'must have an alerts or a pagerduty rule: labels, severity and recentDeploy only refine',
+      'must have an alerts, metrics, text or pagerduty rule: labels, severity and recentDeploy only refine',
   });
 export type MatchRules = z.infer<typeof MatchRules>;
 

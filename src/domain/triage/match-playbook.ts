@@ -6,6 +6,7 @@ import {
 } from '../playbooks/patterns.ts';
 import { DEFAULT_WEIGHTS, type RuleName, type TriagePlaybook } from '../playbooks/schema.ts';
 import { mention } from './deploy-signal.ts';
+import { generatorMetrics } from './expression-metrics.ts';
 import { titleText } from './normalize-pagerduty.ts';
 import type { Signal } from './schema.ts';
 import { changeLabel, returnWarning, suspectChange } from './suspect-change.ts';
@@ -20,7 +21,7 @@ export interface PlaybookMatch {
   matched: RuleMatch[];
   /** Required rules that did not match, each with why. */
   missing: string[];
-  /** An alerts or pagerduty rule matched: without one a playbook is not a candidate. */
+  /** A primary rule (alerts, metrics, text, pagerduty) matched: else not a candidate. */
   primary: boolean;
   /** The first signal an alerts or pagerduty rule matched: its labels fill templates. */
   signal?: Signal;
@@ -30,11 +31,15 @@ export interface PlaybookMatch {
 
 interface Compiled {
   alerts: { pattern: string; re: RegExp }[];
+  metrics: { pattern: string; re: RegExp }[];
+  text?: RegExp;
   labels: { text: string; test: (labels: Record<string, string>) => boolean }[];
   title?: RegExp;
 }
 
 const cache = new WeakMap<TriagePlaybook, Compiled>();
+/** Rules that say what an alert is about; the others only refine a match. */
+const PRIMARY: RuleName[] = ['alerts', 'metrics', 'text', 'pagerduty'];
 const MINUTE = 60_000;
 
 /** Compiled patterns of a validated playbook (the schema has already refused bad ones). */
@@ -42,11 +47,14 @@ function compiled(playbook: TriagePlaybook): Compiled {
   const hit = cache.get(playbook);
   if (hit) return hit;
   const { match } = playbook;
-  const result: Compiled = {
-    alerts: (match.alerts ?? []).flatMap((pattern) => {
+  const names = (patterns: string[] = []) =>
+    patterns.flatMap((pattern) => {
       const c = compileNamePattern(pattern);
       return c.ok ? [{ pattern, re: c.value }] : [];
-    }),
+    });
+  const result: Compiled = {
+    alerts: names(match.alerts),
+    metrics: names(match.metrics),
     labels: (match.labels ?? []).flatMap((m) => {
       const c = compileLabelMatcher(m);
       return c.ok ? [{ text: formatLabelCondition(m), test: c.value }] : [];
@@ -54,8 +62,22 @@ function compiled(playbook: TriagePlaybook): Compiled {
   };
   const title = match.pagerduty?.title ? compileRegex(match.pagerduty.title) : undefined;
   if (title?.ok) result.title = title.value;
+  const text = match.text ? compileRegex(match.text) : undefined;
+  if (text?.ok) result.text = text.value;
   cache.set(playbook, result);
   return result;
+}
+
+/**
+ * How a pattern matched, for a person: a glob is short enough to show; for a regex, the words
+ * it matched (its longest group: `"CrashLoop"`), not the regex itself.
+ */
+function via(hit: { pattern: string; re: RegExp }, name: string): string {
+  if (!hit.pattern.startsWith('/')) return ` \`${hit.pattern}\``;
+  const m = hit.re.exec(name);
+  const groups = (m?.slice(1) ?? []).filter((g): g is string => Boolean(g));
+  const words = groups.sort((a, b) => b.length - a.length)[0] ?? m?.[0] ?? '';
+  return words && words !== name ? ` on "${words}"` : '';
 }
 
 function listed(names: string[], limit = 3): string[] {
@@ -103,10 +125,35 @@ export function matchPlaybook(
       const hit = name ? c.alerts.find((a) => a.re.test(name)) : undefined;
       if (!name || !hit) continue;
       first ??= s;
-      if (!hits.has(name)) hits.set(name, hit.pattern === name ? '' : ` \`${hit.pattern}\``);
+      if (!hits.has(name)) hits.set(name, hit.pattern === name ? '' : via(hit, name));
     }
     const names = [...hits].map(([name, via]) => `alert \`${name}\` matched${via}`);
     add('alerts', listed(names));
+  }
+  if (match.metrics) {
+    const hits: string[] = [];
+    for (const s of signals) {
+      if (s.source !== 'alertmanager') continue;
+      const found = generatorMetrics(s.link).filter((m) => c.metrics.some((p) => p.re.test(m)));
+      if (found.length > 0) first ??= s;
+      for (const m of found) if (!hits.includes(m)) hits.push(m);
+    }
+    const names = hits.map((m) => `metric \`${m}\` in the alert's expression`);
+    add('metrics', listed(names, 2));
+  }
+  if (c.text) {
+    const text = c.text;
+    const hits: string[] = [];
+    for (const s of signals) {
+      if (s.source !== 'alertmanager') continue;
+      const { summary, description, message } = s.annotations;
+      const words = [summary, description, message].map((t) => (t ? text.exec(t)?.[0] : undefined));
+      const word = words.find((w) => w !== undefined);
+      if (word === undefined) continue;
+      first ??= s;
+      if (hits.length < 2) hits.push(`\`${s.name}\` says "${short(word, 40)}"`);
+    }
+    add('text', hits);
   }
   if (match.pagerduty) {
     const rule = match.pagerduty;
@@ -176,7 +223,7 @@ export function matchPlaybook(
   const result: PlaybookMatch = {
     matched,
     missing,
-    primary: matched.some((m) => m.rule === 'alerts' || m.rule === 'pagerduty'),
+    primary: matched.some((m) => PRIMARY.includes(m.rule)),
   };
   if (first) result.signal = first;
   if (deploy) result.deploy = deploy;

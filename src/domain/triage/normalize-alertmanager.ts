@@ -19,7 +19,7 @@ export function alertmanagerSignals(webhook: AlertmanagerWebhook, catalog: Catal
     const { labels, annotations } = alert;
     const startedAt = isoOr(alert.startsAt, new Date(0).toISOString());
     const resolvedAt = alert.status === 'resolved' ? isoOr(alert.endsAt, startedAt) : undefined;
-    const where = resolveService(labels, catalog);
+    const where = resolveService(labels, catalog, alert.generatorURL);
     const env =
       where?.env ?? envNamed(labels.env ?? labels.environment, Object.keys(catalog.environments));
     const title = annotations.summary ?? annotations.message ?? annotations.description;

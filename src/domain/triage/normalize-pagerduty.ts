@@ -1,6 +1,7 @@
 import type { PagerDutyWebhookEvent, WebhookIncident } from '../../adapters/pagerduty/schema.ts';
 import type { Catalog } from '../../config/schema.ts';
 import { isoOr } from './normalize-alertmanager.ts';
+import { prefixService } from './resolve-conventions.ts';
 import { envNamed, productionMost } from './resolve-service.ts';
 import type { Signal } from './schema.ts';
 
@@ -67,8 +68,14 @@ function serviceOf(
   const inValues = parsed?.values.find((v) => services.includes(v));
   if (inValues) return { service: inValues, via: 'pagerduty title labels' };
   const inSummary = words(incident.service.summary).find((w) => services.includes(w));
-  if (inSummary)
-    return { service: inSummary, via: `pagerduty service "${incident.service.summary}"` };
+  // A PagerDuty service named after the catalog one: `payments-api (prod)` is payments.
+  const bySummary =
+    inSummary ??
+    words(incident.service.summary)
+      .map((w) => prefixService(w, services))
+      .find((s) => s !== undefined);
+  if (bySummary)
+    return { service: bySummary, via: `pagerduty service "${incident.service.summary}"` };
   const named = services.filter((s) => words(incident.title).includes(s));
   if (named.length === 1 && named[0]) return { service: named[0], via: 'pagerduty title' };
   return undefined;

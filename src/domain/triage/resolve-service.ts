@@ -1,4 +1,5 @@
 import type { Catalog } from '../../config/schema.ts';
+import { envHints, serviceByConvention } from './resolve-conventions.ts';
 
 /** Labels whose value may name a catalog service (or its workload), in the order tried. */
 export const SERVICE_LABELS = [
@@ -72,17 +73,26 @@ function serviceInNamespace(catalog: Catalog, namespace: string, object?: string
 }
 
 /**
- * Finds the catalog service a set of labels is about: `service`, `app`,
- * `app_kubernetes_io_name`, `job`, `deployment`, `container`, `sloth_service` (first that names
- * a service or a unique workload), then `namespace` + a pod (or other object) name prefixed by
- * a workload's name, then a namespace only one service uses.
+ * Finds the catalog service a set of labels is about: `exported_service` (an ingress's
+ * backend: Prometheus renamed it because `service` is the scrape target's), then `service`,
+ * `app`, `app_kubernetes_io_name`, `job`, `deployment`, `container`, `sloth_service` (first that
+ * names a service or a unique workload), then the conventions of resolve-conventions.ts
+ * (`application`, `owns:` globs, consumer groups, topics, queues, host names), then
+ * `namespace` + a pod (or other object) name prefixed by a workload's name, then a namespace
+ * only one service uses. `link` (the generatorURL) may tell the environment.
  */
 export function resolveService(
   labels: Record<string, string>,
   catalog: Catalog,
+  link?: string,
 ): ResolvedService | undefined {
-  let found: { service: string; via: string } | undefined;
-  for (const label of SERVICE_LABELS) {
+  let found: { service: string; via: string; namespace?: string } | undefined;
+  const exported = labels.exported_service;
+  if (exported && Object.hasOwn(catalog.services, exported)) {
+    found = { service: exported, via: 'label exported_service' };
+    if (labels.exported_namespace) found.namespace = labels.exported_namespace;
+  }
+  for (const label of found ? [] : SERVICE_LABELS) {
     const value = labels[label];
     const service = value ? serviceNamed(catalog, value, label) : undefined;
     if (service) {
@@ -90,7 +100,8 @@ export function resolveService(
       break;
     }
   }
-  const namespace = labels.namespace;
+  found ??= serviceByConvention(labels, catalog);
+  const namespace = labels.exported_namespace ?? labels.namespace;
   if (!found && namespace) {
     for (const label of OBJECT_LABELS) {
       const object = labels[label];
@@ -105,18 +116,28 @@ export function resolveService(
       found = { service: owners[0], via: `namespace ${namespace}` };
   }
   if (!found) return undefined;
-  return { ...found, env: resolveEnv(labels, catalog, found.service) };
+  const where = { ...labels };
+  const ns = found.namespace ?? labels.exported_namespace;
+  if (ns) where.namespace = ns;
+  return {
+    service: found.service,
+    via: found.via,
+    env: resolveEnv(where, catalog, found.service, link),
+  };
 }
 
 /**
  * The environment of a signal about `service`: an `env`/`environment` label (or a common alias
- * such as `production`), else the one environment whose namespace and cluster fit the
- * `namespace`/`cluster` labels, else the service's production-most environment.
+ * such as `production`), else the one environment named in where the alert was evaluated
+ * (`cluster`, `prometheus`, `tenant` labels, the generatorURL's host), else the one environment
+ * whose namespace and cluster fit the `namespace`/`cluster` labels, else the service's
+ * production-most environment.
  */
 export function resolveEnv(
   labels: Record<string, string>,
   catalog: Catalog,
   service?: string,
+  link?: string,
 ): string {
   const spec = service ? catalog.services[service] : undefined;
   const envs = spec ? Object.keys(spec.environments) : Object.keys(catalog.environments);
@@ -124,6 +145,8 @@ export function resolveEnv(
     const named = envNamed(labels[label], envs);
     if (named) return named;
   }
+  const hinted = [...new Set(envHints(labels, link).flatMap((w) => envNamed(w, envs) ?? []))];
+  if (hinted.length === 1 && hinted[0]) return hinted[0];
   if (spec) {
     const { namespace, cluster } = labels;
     const fits = envs.filter((name) => {

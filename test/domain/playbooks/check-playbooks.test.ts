@@ -159,7 +159,7 @@ describe('domain/playbooks/check-playbooks', () => {
       'a match with neither alerts nor pagerduty',
       { match: { severity: ['critical'] } },
       [
-        'a.yml: match: must have an alerts or a pagerduty rule: labels, severity and recentDeploy only refine',
+        'a.yml: match: must have an alerts, metrics, text or pagerduty rule: labels, severity and recentDeploy only refine',
       ],
     ],
     [
