@@ -10,10 +10,10 @@ import { evaluateThreshold, formatNumber } from '../adapters/prometheus/evaluate
 import type { Catalog } from '../config/schema.ts';
 import { parseDuration } from '../domain/commands/value-types.ts';
 import { activeFreeze, describeFreeze } from '../domain/deploys/freeze.ts';
-import type { CheckResult, GateResult } from '../domain/gates/decide-gate.ts';
 import type { GateCheck, GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import { renderTemplate } from '../domain/playbooks/template.ts';
 import type { DrillResults } from '../drills/drill-results.ts';
+import type { CheckResult, GateResult } from './decide-gate.ts';
 import { signatureCheck } from './signature-check.ts';
 
 /** What the checks read; a source that is not configured makes its checks inconclusive. */

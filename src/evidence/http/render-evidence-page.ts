@@ -1,4 +1,4 @@
-import { GATE_DECISION_EVIDENCE } from '../../domain/gates/gate-manifest.ts';
+import { GATE_DECISION_EVIDENCE } from '../../gates/gate-manifest.ts';
 import type { EvidenceRecord } from '../read-evidence.ts';
 import { escapeHtml, htmlPage } from './html.ts';
 import { gateMemoFromDocument, renderGateMemo } from './render-gate-memo.ts';

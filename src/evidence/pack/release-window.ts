@@ -1,4 +1,4 @@
-import { GATE_DECISION_EVIDENCE, releaseSubject } from '../../domain/gates/gate-manifest.ts';
+import { GATE_DECISION_EVIDENCE, releaseSubject } from '../../gates/gate-manifest.ts';
 import type { Queryable } from '../../store/db.ts';
 
 /** A release decision of another version of the service, bounding the window. */

@@ -1,8 +1,8 @@
-import { resultsDigest } from '../../domain/gates/sign-offs.ts';
 import type { GatePlaybook } from '../../domain/playbooks/gate-schema.ts';
 import { mayRequest } from '../../domain/policy/index.ts';
 import type { GateRun } from '../../gates/gate-store.ts';
 import { runGateChecks } from '../../gates/run-checks.ts';
+import { resultsDigest } from '../../gates/sign-offs.ts';
 import type { CommandHandler, CommandRequest } from '../commands/types.ts';
 import type { ActionHandler } from '../listeners/action-listener.ts';
 import { GATE_RERUN_ACTION, GATE_SIGNOFF_ACTION } from '../render/gate-message.ts';

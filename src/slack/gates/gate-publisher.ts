@@ -1,11 +1,11 @@
-import { type Decision, decideGate } from '../../domain/gates/decide-gate.ts';
-import { GATE_DECISION_EVIDENCE, releaseSubject } from '../../domain/gates/gate-manifest.ts';
-import { partitionSignOffs } from '../../domain/gates/sign-offs.ts';
 import type { GatePlaybook } from '../../domain/playbooks/gate-schema.ts';
 import type { Ledger } from '../../evidence/ledger/create-ledger.ts';
 import type { Evidence } from '../../evidence/record-evidence.ts';
 import { buildManifest, type ManifestSources } from '../../gates/build-manifest.ts';
+import { type Decision, decideGate } from '../../gates/decide-gate.ts';
+import { GATE_DECISION_EVIDENCE, releaseSubject } from '../../gates/gate-manifest.ts';
 import type { GateRun, GateStore, StoredWaiver } from '../../gates/gate-store.ts';
+import { partitionSignOffs } from '../../gates/sign-offs.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import { renderGateMessage } from '../render/gate-message.ts';
 import type { SlackWebClient } from '../web-client.ts';

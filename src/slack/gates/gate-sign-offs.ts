@@ -1,4 +1,4 @@
-import { partitionSignOffs, signOffRefusal } from '../../domain/gates/sign-offs.ts';
+import { partitionSignOffs, signOffRefusal } from '../../gates/sign-offs.ts';
 import type { CommandHandler } from '../commands/types.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import { findGate, type GateHandlerDeps, tell } from './gate-common.ts';

@@ -1,6 +1,6 @@
 import { parseDuration } from '../../domain/commands/value-types.ts';
-import { gateStatus } from '../../domain/gates/decide-gate.ts';
 import type { GatePlaybook } from '../../domain/playbooks/gate-schema.ts';
+import { gateStatus } from '../../gates/decide-gate.ts';
 import type { GateRun } from '../../gates/gate-store.ts';
 import type { CommandHandler } from '../commands/types.ts';
 import { outsideText } from '../render/outside-text.ts';

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  partitionSignOffs,
-  resultsDigest,
-  signOffRefusal,
-} from '../../../src/domain/gates/sign-offs.ts';
+import { partitionSignOffs, resultsDigest, signOffRefusal } from '../../src/gates/sign-offs.ts';
 
 const AT = new Date('2026-11-22T12:00:00Z');
 const base = {

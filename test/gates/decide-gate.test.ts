@@ -5,7 +5,7 @@ import {
   decideGate,
   type GateResult,
   type Waiver,
-} from '../../../src/domain/gates/decide-gate.ts';
+} from '../../src/gates/decide-gate.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const check = (id: string, status: CheckStatus) => ({
