@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
-import { suggest } from '../domain/commands/suggest.ts';
 import { compileRegex } from '../domain/playbooks/patterns.ts';
 import { runPlaybookTests } from '../domain/playbooks/run-playbook-tests.ts';
+import { suggest } from '../util/suggest.ts';
 import type { CliIo } from './io.ts';
 
 const USAGE = `Usage: mc playbooks test [--dir DIR] [--run REGEX]

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { asArray, asRecord } from '../domain/commands/loose.ts';
-import { suggest } from '../domain/commands/suggest.ts';
+import { suggest } from '../util/suggest.ts';
 
 /** One problem in one config file: `path` is dotted (`services.checkout.slo.0.query`). */
 export interface ConfigError {

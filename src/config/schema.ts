@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { asArray, asRecord, asString } from '../domain/commands/loose.ts';
 import { Approvals, Duration, Slug as Name, Text } from '../domain/commands/schema.ts';
-import { suggest } from '../domain/commands/suggest.ts';
+import { suggest } from '../util/suggest.ts';
 
 export * from '../domain/commands/schema.ts';
 

@@ -1,7 +1,7 @@
 import { type ConfigError, issuesToErrors, schemaKeys } from '../../config/config-error.ts';
 import type { Catalog } from '../../config/schema.ts';
+import { suggest } from '../../util/suggest.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
-import { suggest } from '../commands/suggest.ts';
 import { checkDrillAgainst } from './check-drill.ts';
 import { checkGateAgainst } from './check-gate.ts';
 import { checkPlaybookTests, type TestFile } from './check-playbook-tests.ts';
