@@ -1,6 +1,7 @@
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { runEvidence } from './evidence.ts';
+import { runGate } from './gate.ts';
 import type { CliCommand, CliIo } from './io.ts';
 import { runLedger } from './ledger.ts';
 import { runPlaybooks } from './playbooks.ts';
@@ -14,6 +15,10 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   evidence: {
     run: runEvidence,
     summary: "verify a signed evidence bundle offline; export a release's evidence pack",
+  },
+  gate: {
+    run: runGate,
+    summary: 'evaluate a release against a gate set: exit 0 GO, 1 NO-GO, 2 PENDING (for CI)',
   },
   triage: {
     run: runTriage,
