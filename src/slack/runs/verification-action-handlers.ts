@@ -1,10 +1,10 @@
+import type { Verification } from '../../deploys/verification.ts';
 import { decodeRunButton } from '../../domain/findings/index.ts';
 import {
   VERIFY_ACTIONS,
   type VerifyActionName,
 } from '../../domain/findings/verification-buttons.ts';
 import type { RunEngine } from '../../runs/types.ts';
-import type { Verification } from '../../runs/verification.ts';
 import { clickActor } from '../actor.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';

@@ -1,5 +1,5 @@
+import type { RunEngine, RunObserver, RunView } from '../runs/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import type { RunEngine, RunObserver, RunView } from './types.ts';
 import type { PauseStore } from './verification-pauses.ts';
 
 export interface AdoptOptions {

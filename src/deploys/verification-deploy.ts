@@ -2,9 +2,9 @@ import { resolveTarget } from '../actions/resolve-target.ts';
 import type { ActionContext } from '../actions/types.ts';
 import { readWorkload } from '../adapters/kubernetes/workload.ts';
 import type { Catalog } from '../config/schema.ts';
-import type { NewDeploy } from '../deploys/deploy-log.ts';
 import type { DeployKind } from '../domain/deploys/deploy-record.ts';
 import type { Run } from '../domain/runs/index.ts';
+import type { NewDeploy } from './deploy-log.ts';
 
 /** What a deploy or rollback run changed, as the deploy log records it, and where it runs now. */
 export interface DeployChange {

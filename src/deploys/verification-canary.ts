@@ -1,6 +1,6 @@
 import type { Run } from '../domain/runs/index.ts';
-import type { AfterStepsContext, RunPause } from './after-steps.ts';
-import type { Actor } from './types.ts';
+import type { AfterStepsContext, RunPause } from '../runs/after-steps.ts';
+import type { Actor } from '../runs/types.ts';
 import type { VerificationOptions } from './verification.ts';
 import { type CanaryDecision, type CanaryOutcome, watchCanary } from './verification-argo.ts';
 

@@ -1,13 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PrometheusClient } from '../../src/adapters/prometheus/create-prometheus-client.ts';
+import { createVerification, type Verification } from '../../src/deploys/verification.ts';
+import { createPauseStore, type PauseStore } from '../../src/deploys/verification-pauses.ts';
 import type { Run } from '../../src/domain/runs/index.ts';
 import type { AfterStepsContext, AfterStepsOutcome } from '../../src/runs/after-steps.ts';
 import type { RunView } from '../../src/runs/types.ts';
-import { createVerification, type Verification } from '../../src/runs/verification.ts';
-import { createPauseStore, type PauseStore } from '../../src/runs/verification-pauses.ts';
-import { catalog, type DeployWorld, startDeployWorld } from '../deploys/deploy-world.ts';
 import { captureLogs } from '../support/slack-logs.ts';
+import { catalog, type DeployWorld, startDeployWorld } from './deploy-world.ts';
 
 const ALICE = 'U01ALICE01';
 const BOB = 'U01BOBBY02';
@@ -75,7 +75,7 @@ function viewIn(run: Run, state: Run['state']): RunView {
   return { run: { ...run, state }, evidenceUrl: 'https://mc.test/evidence/e_1' } as RunView;
 }
 
-describe('runs/verification (the after-steps hook)', () => {
+describe('deploys/verification (the after-steps hook)', () => {
   let world: DeployWorld;
   let pauses: PauseStore;
   const logs = captureLogs();

@@ -1,16 +1,21 @@
 import type { ActionRegistry } from '../actions/registry.ts';
 import type { PrometheusClient } from '../adapters/prometheus/create-prometheus-client.ts';
 import type { Catalog } from '../config/schema.ts';
-import type { DeployLog } from '../deploys/deploy-log.ts';
-import { recordAutoRollback } from '../deploys/record-failed-change.ts';
-import { runVerification, type VerificationOutcome } from '../deploys/run-verification.ts';
 import type { DeployOutcome } from '../domain/deploys/deploy-record.ts';
 import { describeVerdict } from '../domain/deploys/describe-verification.ts';
 import type { WindowState } from '../domain/deploys/verification-window.ts';
 import type { Run } from '../domain/runs/index.ts';
+import type {
+  AfterSteps,
+  AfterStepsContext,
+  AfterStepsOutcome,
+  RunPause,
+} from '../runs/after-steps.ts';
+import type { Actor, RunView } from '../runs/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import type { AfterSteps, AfterStepsContext, AfterStepsOutcome, RunPause } from './after-steps.ts';
-import type { Actor, RunView } from './types.ts';
+import type { DeployLog } from './deploy-log.ts';
+import { recordAutoRollback } from './record-failed-change.ts';
+import { runVerification, type VerificationOutcome } from './run-verification.ts';
 import type { CanaryDecision } from './verification-argo.ts';
 import { createCanaries } from './verification-canary.ts';
 import { describeChange } from './verification-deploy.ts';
