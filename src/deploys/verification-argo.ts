@@ -2,7 +2,7 @@ import type { ActionRegistry } from '../actions/registry.ts';
 import { resolveTarget } from '../actions/resolve-target.ts';
 import { readWorkload } from '../adapters/kubernetes/workload.ts';
 import { type CanaryProgress, describeCanary } from '../domain/deploys/canary-progress.ts';
-import type { AfterStepsContext } from '../runs/after-steps.ts';
+import type { AfterStepsContext } from '../runs/after-steps-hook.ts';
 
 export type CanaryDecision = 'promote' | 'abort';
 

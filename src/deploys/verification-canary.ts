@@ -1,7 +1,7 @@
+import type { ActionRegistry } from '../actions/registry.ts';
 import type { Run } from '../domain/runs/index.ts';
-import type { AfterStepsContext, RunPause } from '../runs/after-steps.ts';
-import type { Actor } from '../runs/types.ts';
-import type { VerificationOptions } from './verification.ts';
+import type { AfterStepsContext } from '../runs/after-steps-hook.ts';
+import type { Actor, RunPause } from '../runs/types.ts';
 import { type CanaryDecision, type CanaryOutcome, watchCanary } from './verification-argo.ts';
 
 /** A canary offering Promote / Abort: clicks queue until the watch loop takes them. */
@@ -11,17 +11,30 @@ interface CanaryWaiting extends RunPause {
   take(decision: { decision: CanaryDecision; by: string }): void;
 }
 
+/** What the canary part of the verification window needs. */
+export interface CanaryOptions {
+  /** The argo.promote / argo.abort actions a canary's buttons run. Absent: no buttons. */
+  actions?: Pick<ActionRegistry, 'get'>;
+  /** Who may Promote / Abort a canary: a refusal message, or undefined when allowed. */
+  mayDecideCanary?: (
+    run: Run,
+    actorId: string,
+    decision: CanaryDecision,
+  ) => Promise<string | undefined>;
+  /** Between reads of an Argo Rollout's canary. Default 2 s. */
+  canaryPollMs?: number;
+  /** How long a canary may take, pauses included. Default 6 h. */
+  canaryTimeoutMs?: number;
+  /** Posts a line in the run's thread (each canary step as it is reached). */
+  announce?: (runId: string, line: string) => void;
+}
+
 /**
  * The canaries this process follows (Argo Rollouts after a deploy or rollback) and the
  * Promote / Abort clicks on them, policy-checked by `mayDecideCanary`. Held in memory: after a
  * restart the run resumes reading the Rollout, which keeps its own state.
  */
-export function createCanaries(
-  options: Pick<
-    VerificationOptions,
-    'actions' | 'mayDecideCanary' | 'canaryPollMs' | 'canaryTimeoutMs' | 'announce'
-  >,
-) {
+export function createCanaries(options: CanaryOptions) {
   const canaries = new Map<string, CanaryWaiting>();
 
   async function decide(

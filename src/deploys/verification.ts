@@ -1,23 +1,16 @@
-import type { ActionRegistry } from '../actions/registry.ts';
 import type { PrometheusClient } from '../adapters/prometheus/create-prometheus-client.ts';
 import type { Catalog } from '../config/schema.ts';
 import type { DeployOutcome } from '../domain/deploys/deploy-record.ts';
 import { describeVerdict } from '../domain/deploys/describe-verification.ts';
 import type { WindowState } from '../domain/deploys/verification-window.ts';
-import type { Run } from '../domain/runs/index.ts';
-import type {
-  AfterSteps,
-  AfterStepsContext,
-  AfterStepsOutcome,
-  RunPause,
-} from '../runs/after-steps.ts';
-import type { Actor, RunView } from '../runs/types.ts';
+import type { AfterSteps, AfterStepsContext, AfterStepsOutcome } from '../runs/after-steps-hook.ts';
+import type { Actor, RunPause, RunView } from '../runs/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { DeployLog } from './deploy-log.ts';
 import { recordAutoRollback } from './record-failed-change.ts';
 import { runVerification, type VerificationOutcome } from './run-verification.ts';
 import type { CanaryDecision } from './verification-argo.ts';
-import { createCanaries } from './verification-canary.ts';
+import { type CanaryOptions, createCanaries } from './verification-canary.ts';
 import { describeChange } from './verification-deploy.ts';
 import {
   memoryPauseStore,
@@ -28,7 +21,7 @@ import {
 
 export type { VerificationDecision } from './verification-pauses.ts';
 
-export interface VerificationOptions {
+export interface VerificationOptions extends CanaryOptions {
   catalog: Catalog;
   /** Absent: deploys are recorded but not watched (nothing to ask). */
   prometheus?: Pick<PrometheusClient, 'query' | 'graphUrl'>;
@@ -44,20 +37,6 @@ export interface VerificationOptions {
   maxIntervals?: number;
   /** How long a paused window waits for its requester; then it rolls back. Default 1 h. */
   decisionTimeoutMs?: number;
-  /** The argo.promote / argo.abort actions a canary's buttons run. Absent: no buttons. */
-  actions?: Pick<ActionRegistry, 'get'>;
-  /** Who may Promote / Abort a canary: a refusal message, or undefined when allowed. */
-  mayDecideCanary?: (
-    run: Run,
-    actorId: string,
-    decision: CanaryDecision,
-  ) => Promise<string | undefined>;
-  /** Between reads of an Argo Rollout's canary. Default 2 s. */
-  canaryPollMs?: number;
-  /** How long a canary may take, pauses included. Default 6 h. */
-  canaryTimeoutMs?: number;
-  /** Posts a line in the run's thread (each canary step as it is reached). */
-  announce?: (runId: string, line: string) => void;
 }
 
 /** The verification window as the engine's after-steps hook, plus the pause's decisions. */

@@ -5,13 +5,13 @@ import type { Ledger } from '../evidence/ledger/create-ledger.ts';
 import type { Evidence } from '../evidence/record-evidence.ts';
 import type { ManifestSources } from './build-manifest.ts';
 import type { GateRun, GateStore } from './gate-store.ts';
-import { createGatePublishing, type Published } from './publish-gate.ts';
+import { createGatePublishing, type GateRefusal, type Published } from './publish-gate.ts';
 import { type CheckSources, runGateChecks } from './run-checks.ts';
 import { createSignOffs } from './sign-off-gate.ts';
 import { resultsDigest } from './sign-offs.ts';
 import { createWaivers } from './waive-gate.ts';
 
-export type { GateState, Published } from './publish-gate.ts';
+export type { GateRefusal, GateState, Published } from './publish-gate.ts';
 
 export interface GateServiceDeps {
   /** Gate sets by id (`kind: gate` playbooks). */
@@ -24,12 +24,6 @@ export interface GateServiceDeps {
   roles: RoleDirectory;
   /** `commands/gate.yml`: who may ask for (and so re-run) a gate evaluation. */
   spec?: CommandSpec | undefined;
-}
-
-/** What a person asked that the service would not do, and how the edge should count it. */
-export interface GateRefusal {
-  refused: string;
-  outcome: 'invalid' | 'denied';
 }
 
 /** A release to evaluate against a gate set, and who asks. */

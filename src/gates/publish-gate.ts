@@ -28,6 +28,12 @@ export interface Published {
   recorded?: { url: string };
 }
 
+/** What a person asked that the service would not do, and how the edge should count it. */
+export interface GateRefusal {
+  refused: string;
+  outcome: 'invalid' | 'denied';
+}
+
 /** A change to an evaluation, as the ledger records it. */
 export interface GateEvent {
   actor: string;

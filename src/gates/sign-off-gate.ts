@@ -1,8 +1,7 @@
 import type { GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import type { RoleDirectory } from '../domain/policy/index.ts';
-import type { GateRefusal, Published } from './gate-service.ts';
 import type { GateRun, GateStore } from './gate-store.ts';
-import type { GateEvent } from './publish-gate.ts';
+import type { GateEvent, GateRefusal, Published } from './publish-gate.ts';
 import { partitionSignOffs, signOffRefusal } from './sign-offs.ts';
 
 /** Longest sign-off comment kept; a longer one is refused, not cut. */

@@ -1,8 +1,8 @@
 import { parseDuration } from '../domain/commands/value-types.ts';
 import type { GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import { gateStatus } from './decide-gate.ts';
-import type { GateRefusal, Published } from './gate-service.ts';
 import type { GateRun, StoredWaiver } from './gate-store.ts';
+import type { GateRefusal, Published } from './publish-gate.ts';
 import type { SignOffParts } from './sign-off-gate.ts';
 
 const MAX_REASON = 500;

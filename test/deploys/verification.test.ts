@@ -4,7 +4,7 @@ import type { PrometheusClient } from '../../src/adapters/prometheus/create-prom
 import { createVerification, type Verification } from '../../src/deploys/verification.ts';
 import { createPauseStore, type PauseStore } from '../../src/deploys/verification-pauses.ts';
 import type { Run } from '../../src/domain/runs/index.ts';
-import type { AfterStepsContext, AfterStepsOutcome } from '../../src/runs/after-steps.ts';
+import type { AfterStepsContext, AfterStepsOutcome } from '../../src/runs/after-steps-hook.ts';
 import type { RunView } from '../../src/runs/types.ts';
 import { captureLogs } from '../support/slack-logs.ts';
 import { catalog, type DeployWorld, startDeployWorld } from './deploy-world.ts';
