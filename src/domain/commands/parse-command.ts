@@ -1,5 +1,5 @@
-import type { CommandSpec, Grammar } from '../../config/schema.ts';
 import { didYouMean, suggest } from '../../util/suggest.ts';
+import type { CommandSpec, Grammar } from '../catalog/schema.ts';
 import { checkServiceEnv, type ParseContext, resolveValue } from './resolve-value.ts';
 import { scanFlags } from './scan-flags.ts';
 import { type Token, tokenize } from './tokenize.ts';

@@ -1,6 +1,6 @@
-import { type ConfigError, issuesToErrors, schemaKeys } from '../../config/config-error.ts';
-import type { Catalog } from '../../config/schema.ts';
 import { suggest } from '../../util/suggest.ts';
+import { type ConfigError, issuesToErrors, schemaKeys } from '../catalog/config-error.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
 import { checkDrillAgainst } from './check-drill.ts';
 import { checkGateAgainst } from './check-gate.ts';

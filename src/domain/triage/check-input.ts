@@ -1,5 +1,5 @@
-import type { Catalog } from '../../config/schema.ts';
 import { suggest } from '../../util/suggest.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
 import { TriageInput } from './schema.ts';
 
