@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { unknownName } from '../config/schema.ts';
+import { unknownName } from '../domain/catalog/schema.ts';
 import { suggest } from '../util/suggest.ts';
 import { ActionError } from './action-error.ts';
 import { describeParams, type ParamInfo } from './describe-params.ts';

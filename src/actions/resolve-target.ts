@@ -1,5 +1,5 @@
 import type { WorkloadRef } from '../adapters/kubernetes/types.ts';
-import { type Catalog, unknownName } from '../config/schema.ts';
+import { type Catalog, unknownName } from '../domain/catalog/schema.ts';
 import { suggest } from '../util/suggest.ts';
 import { ActionError } from './action-error.ts';
 

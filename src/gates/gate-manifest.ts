@@ -1,10 +1,7 @@
 import type { CheckStatus, Decision, GateCounts, GateStatus } from './decide-gate.ts';
 
-/** Evidence kind of a release decision; its subject is `releaseSubject(service, version)`. */
-export const GATE_DECISION_EVIDENCE = 'gate.decision';
-
-/** The subject every release artefact of one service version shares. */
-export const releaseSubject = (service: string, version: string) => `release:${service}:${version}`;
+// The evidence store knows release decisions by kind and subject; the manifest is the gates'.
+export { GATE_DECISION_EVIDENCE, releaseSubject } from '../evidence/release-subject.ts';
 
 /** A deploy or rollback of the service since the previous release decision (from the ledger). */
 export interface ManifestChange {
