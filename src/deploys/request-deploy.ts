@@ -2,8 +2,8 @@ import type { ActionRegistry } from '../actions/registry.ts';
 import type { ActionContext } from '../actions/types.ts';
 import type { Catalog, CommandSpec } from '../config/schema.ts';
 import { freezeDecision } from '../domain/deploys/freeze.ts';
-import { type Finding, planFinding } from '../domain/findings/index.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
+import { type Finding, planFinding } from '../findings/index.ts';
 import type { Actor, RunEngine } from '../runs/types.ts';
 import { resolveDeployImage } from './resolve-deploy-image.ts';
 

@@ -1,6 +1,6 @@
 import type { Counter } from 'prom-client';
 import type { Catalog } from '../../config/schema.ts';
-import type { Line, RunOutcome } from '../../domain/findings/index.ts';
+import type { Line, RunOutcome } from '../../findings/index.ts';
 import type { RunView } from '../../runs/types.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { SlackReply } from '../render/blocks.ts';

@@ -4,7 +4,7 @@ import {
   RUN_ACTIONS,
   type RunActionName,
   type RunButtonValue,
-} from '../../domain/findings/index.ts';
+} from '../../findings/index.ts';
 import type { Actor, EngineOutcome, RunEngine } from '../../runs/types.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';

@@ -4,7 +4,7 @@ import {
   type RunFindingOptions,
   runFinding,
   runOutcome,
-} from '../../domain/findings/index.ts';
+} from '../../findings/index.ts';
 import type { RunObserver, RunView } from '../../runs/types.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import type { SlackReply } from '../render/blocks.ts';

@@ -1,9 +1,6 @@
 import type { Verification } from '../../deploys/verification.ts';
-import { decodeRunButton } from '../../domain/findings/index.ts';
-import {
-  VERIFY_ACTIONS,
-  type VerifyActionName,
-} from '../../domain/findings/verification-buttons.ts';
+import { decodeRunButton } from '../../findings/index.ts';
+import { VERIFY_ACTIONS, type VerifyActionName } from '../../findings/verification-buttons.ts';
 import type { RunEngine } from '../../runs/types.ts';
 import { clickActor } from '../actor.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';

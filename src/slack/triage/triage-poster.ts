@@ -1,5 +1,5 @@
 import type { Catalog } from '../../config/schema.ts';
-import { type NeedsApproval, triageFinding } from '../../domain/findings/triage-finding.ts';
+import { type NeedsApproval, triageFinding } from '../../findings/triage-finding.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { IncidentRef, IncidentStore, StoredIncident } from '../../triage/incident-store.ts';
 import type { TriageMetrics } from '../../triage/triage-metrics.ts';

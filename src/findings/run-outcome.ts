@@ -1,4 +1,4 @@
-import type { RunView } from '../../runs/types.ts';
+import type { RunView } from '../runs/types.ts';
 import { runTitle } from './run-status.ts';
 import type { Line } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { RunState, RunStepState } from '../runs/index.ts';
+import type { RunState, RunStepState } from '../domain/runs/index.ts';
 
 /**
  * A piece of a line a person reads: plain text (backticks mark code), a person by their chat

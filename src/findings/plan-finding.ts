@@ -1,7 +1,7 @@
-import type { ActionPlan } from '../../actions/types.ts';
-import { orList } from '../policy/format.ts';
-import type { Requirements } from '../policy/index.ts';
-import type { RunTarget } from '../runs/index.ts';
+import type { ActionPlan } from '../actions/types.ts';
+import { orList } from '../domain/policy/format.ts';
+import type { Requirements } from '../domain/policy/index.ts';
+import type { RunTarget } from '../domain/runs/index.ts';
 import { titleVerb } from './run-status.ts';
 import type { Finding, FindingStep, Line } from './types.ts';
 

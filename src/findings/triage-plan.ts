@@ -1,6 +1,6 @@
-import type { ConditionCheck } from '../triage/condition-check.ts';
-import type { RankedPlaybook } from '../triage/rank-playbooks.ts';
-import type { Suggestion } from '../triage/replay.ts';
+import type { ConditionCheck } from '../domain/triage/condition-check.ts';
+import type { RankedPlaybook } from '../domain/triage/rank-playbooks.ts';
+import type { Suggestion } from '../domain/triage/replay.ts';
 import type { TriageSubject } from './triage-subject.ts';
 
 /** One step of a suggested plan, its parameters already filled from the incident. */

@@ -1,6 +1,6 @@
-import type { RankedPlaybook } from '../triage/rank-playbooks.ts';
-import type { Suggestion } from '../triage/replay.ts';
-import type { Incident } from '../triage/schema.ts';
+import type { RankedPlaybook } from '../domain/triage/rank-playbooks.ts';
+import type { Suggestion } from '../domain/triage/replay.ts';
+import type { Incident } from '../domain/triage/schema.ts';
 
 /** open: a signal is active; resolved: every signal resolved; closed: nothing joins it again. */
 export type IncidentState = 'open' | 'resolved' | 'closed';

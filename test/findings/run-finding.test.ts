@@ -6,7 +6,7 @@ import {
   type Line,
   runFinding,
   runOutcome,
-} from '../../../src/domain/findings/index.ts';
+} from '../../src/findings/index.ts';
 import {
   approval,
   HASH,
@@ -16,7 +16,7 @@ import {
   REQUESTER,
   RM,
   type ViewInput,
-} from '../../support/runs-views.ts';
+} from '../support/runs-views.ts';
 
 const text = (line: Line) =>
   line

@@ -1,4 +1,4 @@
-import type { RunView } from '../../runs/types.ts';
+import type { RunView } from '../runs/types.ts';
 import { encodeRunButton } from './run-actions.ts';
 import type { FindingButton } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { RunView } from '../../runs/types.ts';
+import type { RunView } from '../runs/types.ts';
 
 /** The run's state in words, as the message headline says it. */
 export function runStatus(view: Pick<RunView, 'run' | 'waitingFor' | 'interruptedFrom'>): string {

@@ -1,6 +1,6 @@
-import { describeChange } from '../deploys/deploy-record.ts';
-import { formatUtc } from '../deploys/freeze.ts';
-import type { EnvironmentStatus, ServiceStatus, Sourced } from '../deploys/status-model.ts';
+import { describeChange } from '../domain/deploys/deploy-record.ts';
+import { formatUtc } from '../domain/deploys/freeze.ts';
+import type { EnvironmentStatus, ServiceStatus, Sourced } from '../domain/deploys/status-model.ts';
 import type { Finding, FindingField, Inline, Line } from './types.ts';
 
 /** A Slack user id as a mention; `mc` and plain names as text. */

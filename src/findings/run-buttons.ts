@@ -1,7 +1,7 @@
-import type { RunView } from '../../runs/types.ts';
-import { orList } from '../policy/format.ts';
-import type { RunStep } from '../runs/index.ts';
-import { revertOrder } from '../runs/index.ts';
+import { orList } from '../domain/policy/format.ts';
+import type { RunStep } from '../domain/runs/index.ts';
+import { revertOrder } from '../domain/runs/index.ts';
+import type { RunView } from '../runs/types.ts';
 import { encodeRunButton, RUN_ACTIONS } from './run-actions.ts';
 import type { ButtonConfirm, FindingButton } from './types.ts';
 import { verificationButtons } from './verification-buttons.ts';

@@ -1,5 +1,5 @@
-import type { Signal } from '../triage/schema.ts';
-import { changeLabel, returnWarning } from '../triage/suspect-change.ts';
+import type { Signal } from '../domain/triage/schema.ts';
+import { changeLabel, returnWarning } from '../domain/triage/suspect-change.ts';
 import { encodeTriageButton, TRIAGE_ACTIONS } from './triage-actions.ts';
 import { fields, notes, person, time } from './triage-notes.ts';
 import {

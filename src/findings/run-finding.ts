@@ -1,6 +1,6 @@
-import type { RunView } from '../../runs/types.ts';
-import { orList } from '../policy/format.ts';
-import type { Approval } from '../policy/index.ts';
+import { orList } from '../domain/policy/format.ts';
+import type { Approval } from '../domain/policy/index.ts';
+import type { RunView } from '../runs/types.ts';
 import { mentionLine } from './mention-line.ts';
 import { RUN_ACTIONS } from './run-actions.ts';
 import { runButtons } from './run-buttons.ts';
