@@ -10,8 +10,8 @@ import {
   readPublicKeyFile,
 } from '../evidence/signing/signing-key.ts';
 import { verifyArtifactBundle } from '../evidence/signing/verify-artifact-bundle.ts';
+import type { CheckSources, GateSubject } from './check-sources.ts';
 import type { CheckResult } from './decide-gate.ts';
-import type { CheckSources, GateSubject } from './run-checks.ts';
 
 type Outcome = Omit<CheckResult, 'checkId' | 'title'>;
 type SignatureCheck = Extract<GateCheck, { kind: 'signature' }>;
