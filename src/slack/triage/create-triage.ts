@@ -58,7 +58,7 @@ export interface TriageOptions {
   book?: BookOptions;
 }
 
-/** Auto-triage, wired: what bot.ts mounts (consumer, handlers) and starts/stops. */
+/** Auto-triage with its Slack side: what features/triage-feature.ts mounts and starts/stops. */
 export interface Triage {
   store: IncidentStore;
   service: TriageService;
