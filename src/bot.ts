@@ -14,6 +14,7 @@ import { gatesFeature } from './features/gates-feature.ts';
 import { runsFeature } from './features/runs-feature.ts';
 import { type TriageFeatureOptions, triageFeature } from './features/triage-feature.ts';
 import type { BotParts, Feature, FeatureFactory } from './features/types.ts';
+import { EDGE_VERBS, registerVerbs } from './features/verb-registry.ts';
 import type { ReadinessReport } from './http/ops-routes.ts';
 import type { RunEngineOptions } from './runs/create-run-engine.ts';
 import type { RunEngine } from './runs/types.ts';
@@ -89,6 +90,8 @@ export interface Bot {
   parts: BotParts;
   /** The action ids of every button the bot answers (the entry-point test enumerates them). */
   buttons: string[];
+  /** Every `/mc` verb the bot answers (each with its `commands/<verb>.yml`). */
+  verbs: string[];
   /** Listens; then posts runs a dead owner left executing as interrupted, and starts expiring stale runs. */
   start(port: number, host?: string): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -142,6 +145,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       ...(options.features ?? []),
     ].map((build) => build(parts));
     const buttons = mergeActionHandlers(features);
+    const verbs = registerVerbs({ features, specs: options.config.commands.keys() });
     const slack = createSlackApp({
       botToken: env.SLACK_BOT_TOKEN ?? '',
       ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
@@ -165,7 +169,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
         }),
         ...features.flatMap((f) => f.routes ?? []),
       ],
-      handlers: Object.assign({}, ...features.map((f) => f.commandHandlers ?? {})),
+      handlers: verbs,
       actionHandlers: buttons,
     });
     const { engine, runMessages } = parts;
@@ -184,6 +188,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       runMessages,
       parts,
       buttons: Object.keys(buttons),
+      verbs: [...EDGE_VERBS, ...Object.keys(verbs)].sort(),
       async start(port, host) {
         const bound = await slack.start(port, host);
         const interrupted = await engine.recoverInterrupted();

@@ -3,6 +3,7 @@ import { resolveTarget } from '../actions/resolve-target.ts';
 import { readWorkload } from '../adapters/kubernetes/workload.ts';
 import { type CanaryProgress, describeCanary } from '../domain/deploys/canary-progress.ts';
 import type { AfterStepsContext } from '../runs/after-steps-hook.ts';
+import { applyHookAction } from '../runs/hook-action.ts';
 
 export type CanaryDecision = 'promote' | 'abort';
 
@@ -118,11 +119,14 @@ async function runAction(
   extra: Record<string, unknown> = {},
 ): Promise<{ ok: boolean; detail: string }> {
   const { service, env } = ctx.run.target;
-  const action = options.actions.get(name);
-  const params = action.params.parse({ service, env, ...extra });
-  const applied = await action.apply(ctx.actionContext, params);
-  return action.verify(ctx.actionContext, params, applied, {
-    pollMs: options.pollMs,
-    timeoutMs: Math.max(1_000, deadline - Date.now()),
-  });
+  return applyHookAction(
+    options.actions,
+    ctx.actionContext,
+    name,
+    { service, env, ...extra },
+    {
+      pollMs: options.pollMs,
+      timeoutMs: Math.max(1_000, deadline - Date.now()),
+    },
+  );
 }
