@@ -6,9 +6,9 @@ import type { TriageMetrics } from '../../triage/triage-metrics.ts';
 import type { IncidentPublisher } from '../../triage/triage-service.ts';
 import type { SlackReply } from '../render/blocks.ts';
 import { renderTriageMessage, renderTriageNotice } from '../render/triage-message.ts';
+import { type CallResult, slackCall } from '../slack-call.ts';
 import type { SlackWebClient } from '../web-client.ts';
 import { createChannelQueue, type JobResult } from './channel-queue.ts';
-import { type CallResult, slackCall } from './slack-call.ts';
 
 export interface TriagePosterOptions {
   /** Build it with `rejectRateLimitedCalls: true`: the poster waits out 429s itself. */

@@ -1,4 +1,4 @@
-import type { TriageMetrics } from '../../triage/triage-metrics.ts';
+import type { TriageMetrics } from '../triage/triage-metrics.ts';
 
 /** A Slack call's result: the value, a rate limit to wait out, or the error code. */
 export type CallResult<T> =
