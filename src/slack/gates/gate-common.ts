@@ -1,7 +1,5 @@
 import type { GateService } from '../../gates/gate-service.ts';
 import type { Logger } from '../../telemetry/logger.ts';
-import type { ActionRequest } from '../listeners/action-listener.ts';
-import { reply, section } from '../render/blocks.ts';
 import type { SlackWebClient } from '../web-client.ts';
 import type { GateMessages } from './gate-publisher.ts';
 
@@ -12,7 +10,3 @@ export interface GateEdgeDeps {
   client: SlackWebClient;
   log: Logger;
 }
-
-/** Answers only the person who typed or clicked. */
-export const tell = (request: Pick<ActionRequest, 'respond'>, text: string) =>
-  request.respond(reply(text, [section(text)]));

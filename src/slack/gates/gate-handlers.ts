@@ -1,7 +1,8 @@
 import type { CommandHandler, CommandRequest } from '../commands/types.ts';
 import type { ActionHandler } from '../listeners/action-listener.ts';
 import { GATE_RERUN_ACTION, GATE_SIGNOFF_ACTION } from '../render/gate-message.ts';
-import { type GateEdgeDeps, tell } from './gate-common.ts';
+import { tell } from '../slack-call.ts';
+import type { GateEdgeDeps } from './gate-common.ts';
 import { createGateSignOffs } from './gate-sign-offs.ts';
 import { createGateWaivers } from './gate-waivers.ts';
 

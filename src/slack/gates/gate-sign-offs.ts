@@ -1,6 +1,7 @@
 import type { CommandHandler } from '../commands/types.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
-import { type GateEdgeDeps, tell } from './gate-common.ts';
+import { tell } from '../slack-call.ts';
+import type { GateEdgeDeps } from './gate-common.ts';
 
 /**
  * Sign-offs from Slack: the "Sign off as <role>" buttons and `/mc gate signoff <gate-id> <role>

@@ -1,6 +1,7 @@
 import type { CommandHandler } from '../commands/types.ts';
 import { outsideText } from '../render/outside-text.ts';
-import { type GateEdgeDeps, tell } from './gate-common.ts';
+import { tell } from '../slack-call.ts';
+import type { GateEdgeDeps } from './gate-common.ts';
 
 /**
  * Waivers from Slack: `/mc gate waive <gate-id> <gate> --for D --reason …` asks the gate service

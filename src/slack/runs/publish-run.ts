@@ -5,8 +5,8 @@ import type { RunView } from '../../runs/types.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { SlackReply } from '../render/blocks.ts';
 import { lineMrkdwn, linePlain } from '../render/run-inline.ts';
+import { guardedCall } from '../slack-call.ts';
 import type { SlackWebClient } from '../web-client.ts';
-import { guardedCall } from './slack-calls.ts';
 
 /** What publishing a run's message needs. */
 export interface PublishDeps {

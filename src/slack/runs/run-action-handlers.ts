@@ -12,8 +12,8 @@ import { clickActor } from '../actor.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import type { SlackReply } from '../render/blocks.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
+import { guardedCall, runMessageErrors } from '../slack-call.ts';
 import type { SlackWebClient } from '../web-client.ts';
-import { guardedCall, runMessageErrors } from './slack-calls.ts';
 import { whoMayApprove } from './who-may-approve.ts';
 
 export interface RunActionDeps {

@@ -5,8 +5,8 @@ import type { RunEngine } from '../../runs/types.ts';
 import { clickActor } from '../actor.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
+import { guardedCall } from '../slack-call.ts';
 import type { SlackWebClient } from '../web-client.ts';
-import { guardedCall } from './slack-calls.ts';
 
 export interface VerificationActionDeps {
   verification: Pick<Verification, 'decide'>;
