@@ -35,7 +35,9 @@ signoffs:
   roles: [${roles.join(', ')}]
 `;
 
-describe.skipIf(!PROMETHEUS)('src/cli/gate', () => {
+// Each evaluation opens the data dir (migrations, signing key) afresh, as a CI job does: slow
+// on a loaded machine, so each test may take its time.
+describe.skipIf(!PROMETHEUS)('src/cli/gate', { timeout: 180_000 }, () => {
   let dir: string;
   let exporter: TestExporter;
   let prom: TestPrometheus;
