@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Settings } from './config/env.ts';
 import type { LoadedConfig } from './config/load-config.ts';
+import type { VerificationOptions } from './deploys/verification.ts';
 import { evidenceRoutes } from './evidence/http/evidence-routes.ts';
 import { createLedger, type Ledger } from './evidence/ledger/create-ledger.ts';
 import { recordMissingRoots } from './evidence/ledger/signed-roots.ts';
@@ -14,10 +15,10 @@ import { gatesFeature } from './features/gates-feature.ts';
 import { runsFeature } from './features/runs-feature.ts';
 import { type TriageFeatureOptions, triageFeature } from './features/triage-feature.ts';
 import type { BotParts, Feature, FeatureFactory } from './features/types.ts';
+import { EDGE_VERBS, registerVerbs } from './features/verb-registry.ts';
 import type { ReadinessReport } from './http/ops-routes.ts';
 import type { RunEngineOptions } from './runs/create-run-engine.ts';
 import type { RunEngine } from './runs/types.ts';
-import type { VerificationOptions } from './runs/verification.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
 import type { ActionHandler } from './slack/listeners/action-listener.ts';
 import type { RunMessages } from './slack/runs/run-messages.ts';
@@ -90,6 +91,8 @@ export interface Bot {
   parts: BotParts;
   /** The action ids of every button the bot answers (the entry-point test enumerates them). */
   buttons: string[];
+  /** Every `/mc` verb the bot answers (each with its `commands/<verb>.yml`). */
+  verbs: string[];
   /** Listens; then posts runs a dead owner left executing as interrupted, and starts expiring stale runs. */
   start(port: number, host?: string): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -144,6 +147,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       ...(options.features ?? []),
     ].map((build) => build(parts));
     const buttons = mergeActionHandlers(features);
+    const verbs = registerVerbs({ features, specs: options.config.commands.keys() });
     const slack = createSlackApp({
       botToken: env.SLACK_BOT_TOKEN ?? '',
       ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
@@ -167,7 +171,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
         }),
         ...features.flatMap((f) => f.routes ?? []),
       ],
-      handlers: Object.assign({}, ...features.map((f) => f.commandHandlers ?? {})),
+      handlers: verbs,
       actionHandlers: buttons,
     });
     const { engine, runMessages } = parts;
@@ -186,6 +190,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       runMessages,
       parts,
       buttons: Object.keys(buttons),
+      verbs: [...EDGE_VERBS, ...Object.keys(verbs)].sort(),
       async start(port, host) {
         const bound = await slack.start(port, host);
         const interrupted = await engine.recoverInterrupted();

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { unknownName } from '../config/schema.ts';
-import { suggest } from '../domain/commands/suggest.ts';
+import { unknownName } from '../domain/catalog/schema.ts';
+import { suggest } from '../util/suggest.ts';
 import { ActionError } from './action-error.ts';
 import { describeParams, type ParamInfo } from './describe-params.ts';
 import type { Action } from './types.ts';

@@ -1,6 +1,6 @@
 import type { WorkloadRef } from '../adapters/kubernetes/types.ts';
-import { type Catalog, unknownName } from '../config/schema.ts';
-import { suggest } from '../domain/commands/suggest.ts';
+import { type Catalog, unknownName } from '../domain/catalog/schema.ts';
+import { suggest } from '../util/suggest.ts';
 import { ActionError } from './action-error.ts';
 
 /** A catalog service/env resolved to where it runs. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Slug } from '../config/schema.ts';
+import { Slug } from '../domain/catalog/schema.ts';
 
 /** A catalog target: the service and environment, never raw cluster coordinates. */
 export const Target = z.strictObject({

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AlertmanagerClient } from '../adapters/alertmanager/create-alertmanager-client.ts';
 import type { KubeClients } from '../adapters/kubernetes/create-kube-clients.ts';
 import type { PagerDuty } from '../adapters/pagerduty/client.ts';
-import type { Catalog } from '../config/schema.ts';
+import type { Catalog } from '../domain/catalog/schema.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
 /** A JSON value: what `before`/`after` must be so the run engine can persist them. */

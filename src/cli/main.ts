@@ -19,6 +19,10 @@ const COMMANDS: Record<string, { load: () => Promise<CliCommand>; summary: strin
     load: async () => (await import('./evidence.ts')).runEvidence,
     summary: "verify a signed evidence bundle offline; export a release's evidence pack",
   },
+  gate: {
+    load: async () => (await import('./gate.ts')).runGate,
+    summary: 'evaluate a release against a gate set: exit 0 GO, 1 NO-GO, 2 PENDING (for CI)',
+  },
   triage: {
     load: async () => (await import('./triage.ts')).runTriage,
     summary: 'replay recorded signals offline: incidents and ranked playbooks',

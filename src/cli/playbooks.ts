@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
-import { suggest } from '../domain/commands/suggest.ts';
 import { compileRegex } from '../domain/playbooks/patterns.ts';
 import { runPlaybookTests } from '../domain/playbooks/run-playbook-tests.ts';
 import { checkVocabulary } from '../domain/vocabulary/check-vocabulary.ts';
 import { vocabularySummary } from '../domain/vocabulary/vocabulary-summary.ts';
+import { suggest } from '../util/suggest.ts';
 import { configDir } from './config-dir.ts';
 import type { CliIo } from './io.ts';
 

@@ -6,7 +6,7 @@ const url = (what: string) =>
     .url({ protocol: /^https?$/, message: `must be a URL (http:// or https://) of ${what}` })
     .optional();
 
-/** Environment contract of DESIGN.md. Only `src/main.ts` passes `process.env` here. */
+/** The environment contract (README, "Configuration"). `src/main.ts` and `src/cli/main.ts` pass `process.env` here. */
 export const Env = z.object({
   SLACK_BOT_TOKEN: z
     .string()

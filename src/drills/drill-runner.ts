@@ -1,4 +1,3 @@
-import { escapeMrkdwn } from '../slack/render/blocks.ts';
 import type { Drill } from './drill-store.ts';
 import { driveDrill, retryRestore } from './drive-drill.ts';
 import type { DrillDeps } from './types.ts';
@@ -36,11 +35,7 @@ export function createDrillRunner(options: Omit<DrillDeps, 'signal'>): DrillRunn
         if (stopping.signal.aborted) return;
         deps.log.error({ err: error, drill: drill.id }, 'drill loop failed');
         return deps.announcer
-          .say(
-            drill,
-            `:warning: The drill loop failed: ${escapeMrkdwn(String(error))}. It resumes at the next start; check the fault by hand now.`,
-            { loud: true },
-          )
+          .say(drill, { kind: 'loop-failed', error: String(error) })
           .catch(() => undefined);
       })
       .finally(() => loops.delete(drill.id));
@@ -88,16 +83,12 @@ export function createDrillRunner(options: Omit<DrillDeps, 'signal'>): DrillRunn
           const by = 'a bot restart past the restore deadline';
           await deps.store.update(drill.id, { abortRequestedBy: by });
           drill.abortRequestedBy = by;
-          await deps.announcer.say(
-            drill,
-            `:recycle: The bot restarted while this drill was running; its restore deadline (${drill.restoreDeadline?.toISOString()}) has passed, so it is being restored now.`,
-            { loud: true },
-          );
+          await deps.announcer.say(drill, {
+            kind: 'resumed-past-deadline',
+            deadline: drill.restoreDeadline,
+          });
         } else {
-          await deps.announcer.say(
-            drill,
-            ':recycle: The bot restarted; this drill resumes where it was.',
-          );
+          await deps.announcer.say(drill, { kind: 'resumed' });
         }
         if (drill.state === 'restoring' && drill.result) {
           launch(drill, () => retryRestore(deps, drill, 'mc (restart)'));

@@ -1,4 +1,3 @@
-import { escapeMrkdwn } from '../slack/render/blocks.ts';
 import { driving } from './drill-driving.ts';
 import type { Drill } from './drill-store.ts';
 import { escalateRestoreFailure } from './escalate.ts';
@@ -30,10 +29,7 @@ export async function retryRestore(deps: DrillDeps, drill: Drill, actor: string)
     subject: `drill:${drill.service}:${drill.env}`,
     data: { drill: drill.id, scenario: drill.scenario, restore: restored.detail },
   });
-  await deps.announcer.say(
-    d.drill,
-    `:white_check_mark: Restored: ${escapeMrkdwn(restored.detail)}.`,
-  );
+  await deps.announcer.say(d.drill, { kind: 'restored', detail: restored.detail });
   return d.drill;
 }
 

@@ -1,23 +1,48 @@
-import { escapeMrkdwn } from '../slack/render/blocks.ts';
 import type { Drill } from './drill-store.ts';
-import type { DrillDeps } from './types.ts';
+import type { DrillDeps, InstructionPart } from './types.ts';
 
 /** What a person must do by hand when the restore failed, per fault step. */
-export function manualRestore(drill: Drill): string {
+export function manualRestore(drill: Drill): InstructionPart[] {
   const step = drill.plan.faultSteps[0];
   const where = `${drill.plan.faultTarget.service}/${drill.plan.faultTarget.env}`;
   const fault = drill.plan.faultSummary?.[0]?.split(' · ')[0];
   switch (step?.action) {
     case 'k8s.scale':
-      return `scale \`${where}\` back to the replica count it had before the drill${fault ? ` (the fault was: ${fault})` : ''}, e.g. with \`/mc\` or \`kubectl scale\``;
+      return [
+        'scale ',
+        { code: where },
+        ` back to the replica count it had before the drill${fault ? ` (the fault was: ${fault})` : ''}, e.g. with `,
+        { code: '/mc' },
+        ' or ',
+        { code: 'kubectl scale' },
+      ];
     case 'k8s.set-configmap-key':
-      return `set \`${String(step.params.configMap)}\` key \`${String(step.params.key)}\` back to its value from before the drill`;
+      return [
+        'set ',
+        { code: String(step.params.configMap) },
+        ' key ',
+        { code: String(step.params.key) },
+        ' back to its value from before the drill',
+      ];
     case 'k8s.rollout-undo':
-      return `roll \`${where}\` forward to the revision it ran before the drill (\`/mc rollback ${drill.service} --env ${drill.env} --to N\`)`;
+      return [
+        'roll ',
+        { code: where },
+        ' forward to the revision it ran before the drill (',
+        { code: `/mc rollback ${drill.service} --env ${drill.env} --to N` },
+        ')',
+      ];
     default:
-      return `check \`${where}\`: its pods did not come back (kubectl get pods, events)`;
+      return ['check ', { code: where }, ': its pods did not come back (kubectl get pods, events)'];
   }
 }
+
+/** An instruction as plain text (for PagerDuty notes). */
+export const plainInstruction = (parts: InstructionPart[]) =>
+  parts
+    .map((p) => (typeof p === 'string' ? p : p.code))
+    .join('')
+    .replace(/`/g, '');
 
 /**
  * A failed restore is said loudly: an @here line in the drill's thread with what is still
@@ -29,8 +54,10 @@ export async function escalateRestoreFailure(
   drill: Drill,
   problem: string,
 ): Promise<void> {
-  const text = `<!here> :rotating_light: *Restore of drill \`${drill.id}\` FAILED*: ${escapeMrkdwn(problem.replace(/\.+$/, ''))}. The fault may still be in place on \`${drill.plan.faultTarget.service}/${drill.plan.faultTarget.env}\`. By hand: ${manualRestore(drill)}. Or click *Retry restore*.`;
-  await deps.announcer.say(drill, text, { loud: true }).catch((error: unknown) => {
+  const byHand = manualRestore(drill);
+  const where = `${drill.plan.faultTarget.service}/${drill.plan.faultTarget.env}`;
+  const notice = { kind: 'restore-failed', problem, where, byHand } as const;
+  await deps.announcer.say(drill, notice).catch((error: unknown) => {
     deps.log.error({ err: error, drill: drill.id }, 'could not post the restore failure');
   });
   const incident = drill.incident ?? (await openIncident(deps, drill));
@@ -38,15 +65,16 @@ export async function escalateRestoreFailure(
   try {
     await deps.pagerduty.addNote(
       incident,
-      `mc drill ${drill.id} (${drill.scenario} on ${drill.service}/${drill.env}): restore FAILED: ${problem}. By hand: ${manualRestore(drill).replace(/`/g, '')}.`,
+      `mc drill ${drill.id} (${drill.scenario} on ${drill.service}/${drill.env}): restore FAILED: ${problem}. By hand: ${plainInstruction(byHand)}.`,
     );
-    await deps.announcer.say(drill, `Noted on PagerDuty incident \`${incident}\`.`);
+    await deps.announcer.say(drill, { kind: 'incident-noted', incident });
   } catch (error) {
     deps.log.error({ err: error, drill: drill.id, incident }, 'could not add the PagerDuty note');
-    await deps.announcer.say(
-      drill,
-      `Could not add a note to PagerDuty incident \`${incident}\`: ${escapeMrkdwn(String(error))}`,
-    );
+    await deps.announcer.say(drill, {
+      kind: 'incident-note-failed',
+      incident,
+      error: String(error),
+    });
   }
 }
 

@@ -9,12 +9,31 @@ import type { Db } from '../store/db.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Drill, DrillStore } from './drill-store.ts';
 
-/** How a drill speaks to people: its one live message and lines in its thread. */
+/** A piece of a by-hand instruction: words, or something to type (a command, a name). */
+export type InstructionPart = string | { code: string };
+
+/** What a drill has to tell people beyond its live message; the chat edge words it. */
+export type DrillNotice =
+  | { kind: 'loop-failed'; error: string }
+  | { kind: 'resumed' }
+  | { kind: 'resumed-past-deadline'; deadline: Date | undefined }
+  | { kind: 'restored'; detail: string }
+  | {
+      kind: 'restore-failed';
+      problem: string;
+      /** `service/env` the fault may still be on. */
+      where: string;
+      byHand: InstructionPart[];
+    }
+  | { kind: 'incident-noted'; incident: string }
+  | { kind: 'incident-note-failed'; incident: string; error: string };
+
+/** How a drill speaks to people: its one live message and notices in its thread. */
 export interface DrillAnnouncer {
   /** The drill changed: re-render its message (the announcer may coalesce quick changes). */
   changed(drill: Drill): Promise<void>;
-  /** A line in the drill's thread; `loud` for what someone must act on now. */
-  say(drill: Drill, text: string, options?: { loud?: boolean }): Promise<void>;
+  /** A notice in the drill's thread (the edge decides how loud each kind is). */
+  say(drill: Drill, notice: DrillNotice): Promise<void>;
 }
 
 /** Everything the drill runner works with; the feature builds it from the bot's parts. */

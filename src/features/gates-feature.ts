@@ -1,8 +1,9 @@
 import type { GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import { createDrillResults } from '../drills/drill-results.ts';
+import { createGateService } from '../gates/gate-service.ts';
 import { createGateStore } from '../gates/gate-store.ts';
 import { createGateHandlers } from '../slack/gates/gate-handlers.ts';
-import { createGatePublisher } from '../slack/gates/gate-publisher.ts';
+import { createGateMessages } from '../slack/gates/gate-publisher.ts';
 import type { Feature, FeatureFactory } from './types.ts';
 
 /** Longest sleep between two looks at waiver expiries (a clock jump or another process). */
@@ -21,17 +22,33 @@ export const gatesFeature: FeatureFactory = (parts): Feature => {
       .map((p) => [p.id, p]),
   );
   const store = createGateStore(parts.store.db);
-  const publisher = createGatePublisher({
+  const service = createGateService({
+    sets,
+    sources: {
+      catalog: parts.config.catalog,
+      kube: parts.kube,
+      prometheus: parts.prometheus,
+      pagerduty: parts.pagerduty,
+      drills: createDrillResults(parts.store.db),
+      clock: parts.clock,
+      configDir: parts.config.dir,
+    },
     store,
     ledger: parts.ledger,
     evidence: parts.evidence,
-    client: parts.slackClient,
     manifest: {
       catalog: parts.config.catalog,
       kube: parts.kube,
       db: parts.store.db,
       clock: parts.clock,
     },
+    roles: parts.roles,
+    spec: parts.config.commands.get('gate'),
+  });
+  const messages = createGateMessages({
+    service,
+    client: parts.slackClient,
+    clock: parts.clock,
     log,
   });
   let timer: NodeJS.Timeout | undefined;
@@ -62,21 +79,10 @@ export const gatesFeature: FeatureFactory = (parts): Feature => {
   }
 
   const handlers = createGateHandlers({
-    sources: {
-      catalog: parts.config.catalog,
-      kube: parts.kube,
-      prometheus: parts.prometheus,
-      pagerduty: parts.pagerduty,
-      drills: createDrillResults(parts.store.db),
-      clock: parts.clock,
-      configDir: parts.config.dir,
-    },
-    sets,
-    roles: parts.roles,
-    spec: parts.config.commands.get('gate'),
-    store,
-    publisher,
+    service,
+    messages,
     client: parts.slackClient,
+    log,
     onWaiver: arm,
   });
   return {

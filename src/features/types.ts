@@ -7,12 +7,12 @@ import type { PrometheusClient } from '../adapters/prometheus/create-prometheus-
 import type { Settings } from '../config/env.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { DeployLog } from '../deploys/deploy-log.ts';
+import type { Verification } from '../deploys/verification.ts';
 import type { RoleDirectory } from '../domain/policy/index.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
 import type { Evidence } from '../evidence/record-evidence.ts';
 import type { HttpRoute } from '../http/route.ts';
 import type { Actor, RunEngine } from '../runs/types.ts';
-import type { Verification } from '../runs/verification.ts';
 import type { CommandHandlers } from '../slack/commands/types.ts';
 import type { ActionHandler } from '../slack/listeners/action-listener.ts';
 import type { RunMessages } from '../slack/runs/run-messages.ts';

@@ -3,14 +3,10 @@ import type { KubeClients } from '../adapters/kubernetes/create-kube-clients.ts'
 import { type RolloutRevision, rolloutHistory } from '../adapters/kubernetes/replica-sets.ts';
 import type { Catalog } from '../config/schema.ts';
 import { type ChangeWhat, describeChange } from '../domain/deploys/deploy-record.ts';
-import type { GateDecision, SignOff, Waiver } from '../domain/gates/decide-gate.ts';
-import {
-  GATE_DECISION_EVIDENCE,
-  type GateManifest,
-  type ManifestChange,
-} from '../domain/gates/gate-manifest.ts';
 import type { GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import type { Queryable } from '../store/db.ts';
+import type { GateDecision, SignOff, Waiver } from './decide-gate.ts';
+import { GATE_DECISION_EVIDENCE, type GateManifest, type ManifestChange } from './gate-manifest.ts';
 import type { GateRun } from './gate-store.ts';
 
 export interface ManifestSources {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { GateResult, Waiver } from '../domain/gates/decide-gate.ts';
-import type { RecordedSignOff } from '../domain/gates/sign-offs.ts';
 import type { Db } from '../store/db.ts';
+import type { GateResult, Waiver } from './decide-gate.ts';
+import type { RecordedSignOff } from './sign-offs.ts';
 
 export interface GateRun {
   id: string;

@@ -1,38 +1,18 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { resolveTarget } from '../actions/resolve-target.ts';
-import type { KubeClients } from '../adapters/kubernetes/create-kube-clients.ts';
 import { imagesOf } from '../adapters/kubernetes/replica-sets.ts';
 import { rolloutStatus } from '../adapters/kubernetes/rollout-status.ts';
 import { readWorkload } from '../adapters/kubernetes/workload.ts';
-import type { PagerDuty } from '../adapters/pagerduty/client.ts';
-import type { PrometheusClient } from '../adapters/prometheus/create-prometheus-client.ts';
 import { evaluateThreshold, formatNumber } from '../adapters/prometheus/evaluate-threshold.ts';
-import type { Catalog } from '../config/schema.ts';
 import { parseDuration } from '../domain/commands/value-types.ts';
 import { activeFreeze, describeFreeze } from '../domain/deploys/freeze.ts';
-import type { CheckResult, GateResult } from '../domain/gates/decide-gate.ts';
 import type { GateCheck, GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import { renderTemplate } from '../domain/playbooks/template.ts';
-import type { DrillResults } from '../drills/drill-results.ts';
+import type { CheckSources, GateSubject } from './check-sources.ts';
+import type { CheckResult, GateResult } from './decide-gate.ts';
 import { signatureCheck } from './signature-check.ts';
 
-/** What the checks read; a source that is not configured makes its checks inconclusive. */
-export interface CheckSources {
-  catalog: Catalog;
-  kube: KubeClients;
-  prometheus?: Pick<PrometheusClient, 'query' | 'graphUrl'> | undefined;
-  pagerduty?: Pick<PagerDuty, 'listOpenIncidents'> | undefined;
-  drills: DrillResults;
-  clock: () => Date;
-  /** Relative `dir` paths of signature checks resolve against it; default the process's cwd. */
-  configDir?: string | undefined;
-}
-
-export interface GateSubject {
-  service: string;
-  env: string;
-  version: string;
-}
+export type { CheckSources, GateSubject } from './check-sources.ts';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 type Outcome = Omit<CheckResult, 'checkId' | 'title'>;

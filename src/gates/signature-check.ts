@@ -3,7 +3,6 @@ import path from 'node:path';
 import { resolveTarget } from '../actions/resolve-target.ts';
 import { imagesOf } from '../adapters/kubernetes/replica-sets.ts';
 import { readWorkload } from '../adapters/kubernetes/workload.ts';
-import type { CheckResult } from '../domain/gates/decide-gate.ts';
 import type { GateCheck, SignatureSource } from '../domain/playbooks/gate-schema.ts';
 import {
   type PublicSigningKey,
@@ -11,7 +10,8 @@ import {
   readPublicKeyFile,
 } from '../evidence/signing/signing-key.ts';
 import { verifyArtifactBundle } from '../evidence/signing/verify-artifact-bundle.ts';
-import type { CheckSources, GateSubject } from './run-checks.ts';
+import type { CheckSources, GateSubject } from './check-sources.ts';
+import type { CheckResult } from './decide-gate.ts';
 
 type Outcome = Omit<CheckResult, 'checkId' | 'title'>;
 type SignatureCheck = Extract<GateCheck, { kind: 'signature' }>;

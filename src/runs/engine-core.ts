@@ -7,7 +7,7 @@ import type { Ledger } from '../evidence/ledger/create-ledger.ts';
 import type { Evidence } from '../evidence/record-evidence.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import type { AfterSteps } from './after-steps.ts';
+import type { AfterSteps } from './after-steps-hook.ts';
 import type { Actor, RunObserver, RunView } from './types.ts';
 
 /** What createRunEngine needs; main.ts builds the real ones, tests pass emulators and fakes. */

@@ -1,7 +1,6 @@
 import type { ActionPlan } from '../actions/types.ts';
 import type { Approval, PolicyRule, Requirements, Tally } from '../domain/policy/index.ts';
 import type { Run, RunTarget } from '../domain/runs/index.ts';
-import type { RunPause } from './after-steps.ts';
 
 /**
  * The contract between the run engine and its callers (Slack, playbooks, drills, the CLI).
@@ -202,4 +201,13 @@ export interface RunEngine {
   expireStale(): Promise<RunView[]>;
   /** Waits for executions this process started (tests, shutdown). */
   idle(): Promise<void>;
+}
+
+/** A pause a person must end (Continue / Roll back), as the run's view shows it. */
+export interface RunPause {
+  reason: string;
+  /** Who decides: the run's requester. */
+  decider: string;
+  /** `canary`: an Argo canary offering Promote / Abort; default: Continue / Roll back. */
+  kind?: 'verification' | 'canary';
 }

@@ -1,8 +1,15 @@
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
-import type { Env } from '../config/env.ts';
 import type { Logger } from './logger.ts';
 
 /** One integration as the start-up log shows it. */
+
+/** What the probes read of the environment; telemetry does not import the config layer. */
+export interface IntegrationEnv {
+  PROMETHEUS_URL?: string | undefined;
+  ALERTMANAGER_URL?: string | undefined;
+  PAGERDUTY_TOKEN?: string | undefined;
+  PAGERDUTY_API_URL: string;
+}
 export interface IntegrationLine {
   name: string;
   state: 'configured' | 'not configured' | 'reachable' | 'unreachable';
@@ -10,7 +17,8 @@ export interface IntegrationLine {
 }
 
 export interface IntegrationInput {
-  env: Env;
+  /** The integration variables of the environment (config/env.ts parses them). */
+  env: IntegrationEnv;
   kubeConfig?: KubeConfig | undefined;
   store: { kind: string; where: string };
   /** Per probe (default 5 s). */

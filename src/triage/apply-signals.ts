@@ -1,4 +1,3 @@
-import type { TriageView } from '../domain/findings/triage-subject.ts';
 import type { Playbook, TriagePlaybook } from '../domain/playbooks/schema.ts';
 import type { ConditionCheck } from '../domain/triage/condition-check.ts';
 import {
@@ -10,6 +9,7 @@ import {
 import { rankPlaybooks } from '../domain/triage/rank-playbooks.ts';
 import { renderSteps } from '../domain/triage/render-steps.ts';
 import type { Incident, IncidentChange, Signal } from '../domain/triage/schema.ts';
+import type { TriageView } from '../findings/triage-subject.ts';
 
 /** One partition (a service, or the signals no service claims) as loaded, and what arrived. */
 export interface PartitionInput {

@@ -1,10 +1,10 @@
+import type { Incident } from '../domain/triage/schema.ts';
 import type {
   IncidentRun,
   IncidentState,
   TriageSubject,
   TriageView,
-} from '../domain/findings/triage-subject.ts';
-import type { Incident } from '../domain/triage/schema.ts';
+} from '../findings/triage-subject.ts';
 
 /** An incident as stored: the triage subject plus where its message is and what was shown. */
 export interface StoredIncident extends TriageSubject {

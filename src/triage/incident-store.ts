@@ -1,5 +1,5 @@
-import type { IncidentRun, TriageView } from '../domain/findings/triage-subject.ts';
 import type { Incident } from '../domain/triage/schema.ts';
+import type { IncidentRun, TriageView } from '../findings/triage-subject.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import {
   fromRow,

@@ -1,9 +1,9 @@
 import type { Catalog } from '../config/schema.ts';
-import type { TriageView } from '../domain/findings/triage-subject.ts';
 import type { Playbook } from '../domain/playbooks/schema.ts';
 import { deploySignal } from '../domain/triage/deploy-signal.ts';
 import type { BookOptions } from '../domain/triage/incident-book.ts';
 import type { Deploy, Incident, Signal } from '../domain/triage/schema.ts';
+import type { TriageView } from '../findings/triage-subject.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { applyToPartition, type PartitionOutcome, rankIncident } from './apply-signals.ts';
 import type { ConditionChecker } from './check-conditions.ts';

@@ -4,7 +4,8 @@ import { planDrill } from '../../src/domain/drills/plan-drill.ts';
 import type { DrillPlaybook } from '../../src/domain/playbooks/drill-schema.ts';
 import type { Drill } from '../../src/drills/drill-store.ts';
 import { escalateRestoreFailure } from '../../src/drills/escalate.ts';
-import type { DrillDeps } from '../../src/drills/types.ts';
+import type { DrillDeps, DrillNotice } from '../../src/drills/types.ts';
+import { renderDrillNotice } from '../../src/slack/render/drill-notice.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { loadRepoConfig } from '../support/slack.ts';
 
@@ -45,8 +46,9 @@ describe('drills/escalate', () => {
       log: createLogger({ level: 'silent' }),
       announcer: {
         changed: async () => undefined,
-        say: async (_: Drill, text: string, options?: { loud?: boolean }) => {
-          said.push({ text, loud: options?.loud ?? false });
+        // What the thread shows: the Slack edge words each notice.
+        say: async (d: Drill, notice: DrillNotice) => {
+          said.push(renderDrillNotice(d, notice));
         },
       },
       pagerduty: {

@@ -2,7 +2,7 @@ import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClients } from '../../src/adapters/kubernetes/create-kube-clients.ts';
 import { createDeployLog } from '../../src/deploys/deploy-log.ts';
-import { TRIAGE_ACTIONS } from '../../src/domain/findings/triage-actions.ts';
+import { TRIAGE_ACTIONS } from '../../src/findings/triage-actions.ts';
 import { kubeConfigFor } from '../../src/sandbox/kubernetes/index.ts';
 import type { EmulatedMessage } from '../../src/sandbox/slack/emulator-types.ts';
 import { newTriggerId, sendBlockAction } from '../../src/sandbox/slack/sign-request.ts';

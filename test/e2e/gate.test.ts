@@ -10,13 +10,13 @@ import { runEvidence } from '../../src/cli/evidence.ts';
 import { bufferIo } from '../../src/cli/io.ts';
 import { runLedger } from '../../src/cli/ledger.ts';
 import { DRILL_FINISHED, drillSubject } from '../../src/domain/drills/drill-result.ts';
-import type { GateManifest } from '../../src/domain/gates/gate-manifest.ts';
 import { exportEvidencePack } from '../../src/evidence/pack/export-pack.ts';
 import {
   loadOrCreateSigningKey,
   publicKeyFromPem,
 } from '../../src/evidence/signing/signing-key.ts';
 import { verifyEvidenceBundle } from '../../src/evidence/signing/verify-bundle.ts';
+import type { GateManifest } from '../../src/gates/gate-manifest.ts';
 import { kubeConfigFor } from '../../src/sandbox/kubernetes/index.ts';
 import { GATE_RERUN_ACTION } from '../../src/slack/render/gate-message.ts';
 import { signProvenance } from '../evidence/support/sign-artifact.ts';

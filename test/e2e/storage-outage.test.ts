@@ -10,7 +10,7 @@ import { type PostgresCluster, postgresSkipReason, startPostgres } from '../supp
 import { BOT_TOKEN, loadRepoConfig, SIGNING_SECRET, visibleText } from '../support/slack.ts';
 import { captureLogs } from '../support/slack-logs.ts';
 
-// DESIGN.md / issue 3: PostgreSQL stopped while the bot runs → commands answered with a clear
+// Issue 3: PostgreSQL stopped while the bot runs → commands answered with a clear
 // error and /readyz false; once PostgreSQL is back the same process recovers.
 describe.skipIf(postgresSkipReason() !== null)('storage outage (bot on PostgreSQL)', () => {
   let cluster: PostgresCluster;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertmanagerWebhook } from '../../src/adapters/alertmanager/schema.ts';
-import { TRIAGE_ACTIONS } from '../../src/domain/findings/triage-actions.ts';
+import { TRIAGE_ACTIONS } from '../../src/findings/triage-actions.ts';
 import type { EmulatedMessage } from '../../src/sandbox/slack/emulator-types.ts';
 import { newTriggerId, sendBlockAction } from '../../src/sandbox/slack/sign-request.ts';
 import {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { TRIAGE_ACTIONS } from '../../src/domain/findings/triage-actions.ts';
+import { TRIAGE_ACTIONS } from '../../src/findings/triage-actions.ts';
 import { startTestExporter, type TestExporter } from '../../src/sandbox/exporter/test-exporter.ts';
 import {
   AM_TOKEN,

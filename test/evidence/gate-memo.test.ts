@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import type { GateManifest } from '../../src/domain/gates/gate-manifest.ts';
 import { renderEvidencePage } from '../../src/evidence/http/render-evidence-page.ts';
 import type { MemoManifest } from '../../src/evidence/http/schema.ts';
 import { canonicalJson } from '../../src/evidence/ledger/canonical-entry.ts';
 import type { EvidenceRecord } from '../../src/evidence/read-evidence.ts';
+import type { GateManifest } from '../../src/gates/gate-manifest.ts';
 import { gateManifest } from './support/gate-manifest.ts';
 
 const XSS = '<script>alert("pwned")</script>';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClients } from '../../src/adapters/kubernetes/create-kube-clients.ts';
 import { createDeployLog, type DeployLog } from '../../src/deploys/deploy-log.ts';
-import { decideGate } from '../../src/domain/gates/decide-gate.ts';
 import { GatePlaybook } from '../../src/domain/playbooks/gate-schema.ts';
 import { createLedger } from '../../src/evidence/ledger/create-ledger.ts';
 import { buildManifest } from '../../src/gates/build-manifest.ts';
+import { decideGate } from '../../src/gates/decide-gate.ts';
 import {
   type KubeEmulator,
   kubeConfigFor,

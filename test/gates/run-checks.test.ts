@@ -8,10 +8,10 @@ import {
   type DrillResult,
   drillSubject,
 } from '../../src/domain/drills/drill-result.ts';
-import { decideGate } from '../../src/domain/gates/decide-gate.ts';
 import { GatePlaybook } from '../../src/domain/playbooks/gate-schema.ts';
 import { createDrillResults } from '../../src/drills/drill-results.ts';
 import { createLedger } from '../../src/evidence/ledger/create-ledger.ts';
+import { decideGate } from '../../src/gates/decide-gate.ts';
 import { runGateChecks } from '../../src/gates/run-checks.ts';
 import { startTestExporter, type TestExporter } from '../../src/sandbox/exporter/test-exporter.ts';
 import {

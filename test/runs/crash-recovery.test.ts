@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pause } from '../../src/actions/argo/pause.ts';
 import { setImage } from '../../src/actions/kubernetes/set-image.ts';
 import { readWorkload } from '../../src/adapters/kubernetes/workload.ts';
-import { runButtons } from '../../src/domain/findings/run-buttons.ts';
+import { runButtons } from '../../src/findings/run-buttons.ts';
 import type { RunEngine, RunView } from '../../src/runs/types.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { fast, prodRef, STAGING, settled, stagingRef } from '../actions/world.ts';

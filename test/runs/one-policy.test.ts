@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { Catalog, CommandSpec } from '../../src/config/schema.ts';
-import { mentionLine } from '../../src/domain/findings/mention-line.ts';
 import type { Playbook } from '../../src/domain/playbooks/schema.ts';
+import { mentionLine } from '../../src/findings/mention-line.ts';
 import type { RunEngine, RunRequest, RunView } from '../../src/runs/types.ts';
 import {
   ALICE,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrometheusClient } from '../../src/adapters/prometheus/create-prometheus-client.ts';
-import { triageFinding } from '../../src/domain/findings/triage-finding.ts';
-import { otherSuggestions } from '../../src/domain/findings/triage-plan.ts';
-import type { TriageView } from '../../src/domain/findings/triage-subject.ts';
 import type { Playbook } from '../../src/domain/playbooks/schema.ts';
 import { deploySignal } from '../../src/domain/triage/deploy-signal.ts';
 import type { Incident } from '../../src/domain/triage/schema.ts';
+import { triageFinding } from '../../src/findings/triage-finding.ts';
+import { otherSuggestions } from '../../src/findings/triage-plan.ts';
+import type { TriageView } from '../../src/findings/triage-subject.ts';
 import { startTestExporter, type TestExporter } from '../../src/sandbox/exporter/test-exporter.ts';
 import {
   renderOtherSuggestions,

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Playbook } from '../../src/domain/playbooks/schema.ts';
 import {
   decodeTriageButton,
   encodeTriageButton,
   TRIAGE_ACTIONS,
-} from '../../src/domain/findings/triage-actions.ts';
-import { signalLine, triageFinding } from '../../src/domain/findings/triage-finding.ts';
-import { duration } from '../../src/domain/findings/triage-notes.ts';
-import { formatParams, otherSuggestions } from '../../src/domain/findings/triage-plan.ts';
-import type { TriageSubject } from '../../src/domain/findings/triage-subject.ts';
-import type { Playbook } from '../../src/domain/playbooks/schema.ts';
+} from '../../src/findings/triage-actions.ts';
+import { signalLine, triageFinding } from '../../src/findings/triage-finding.ts';
+import { duration } from '../../src/findings/triage-notes.ts';
+import { formatParams, otherSuggestions } from '../../src/findings/triage-plan.ts';
+import type { TriageSubject } from '../../src/findings/triage-subject.ts';
 import { applyToPartition, rankIncident } from '../../src/triage/apply-signals.ts';
 import { alert, deployed, page, resolved, t } from '../domain/triage/world.ts';
 import { loadRepoConfig } from '../support/slack.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration, Text } from '../../config/schema.ts';
+import { Duration, Text } from '../../domain/catalog/schema.ts';
 import { parseDuration } from '../../domain/commands/value-types.ts';
 
 export const MAX_SILENCE_SECONDS = 24 * 3600;

@@ -5,7 +5,7 @@ import {
   CustomObjectsApi,
   KubeConfig,
 } from '@kubernetes/client-node';
-import { suggest } from '../../domain/commands/suggest.ts';
+import { suggest } from '../../util/suggest.ts';
 import { KubeError } from './kube-error.ts';
 
 /** The client-node API clients bound to one kubeconfig context. */

@@ -1,7 +1,7 @@
-import type { CommandSpec, Grammar } from '../../config/schema.ts';
+import { didYouMean, suggest } from '../../util/suggest.ts';
+import type { CommandSpec, Grammar } from '../catalog/schema.ts';
 import { checkServiceEnv, type ParseContext, resolveValue } from './resolve-value.ts';
 import { scanFlags } from './scan-flags.ts';
-import { didYouMean, suggest } from './suggest.ts';
 import { type Token, tokenize } from './tokenize.ts';
 import { generalUsage, usageFor } from './usage.ts';
 

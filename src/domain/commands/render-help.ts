@@ -1,5 +1,5 @@
-import type { Catalog, CommandSpec, Flag, Grammar } from '../../config/schema.ts';
-import { didYouMean, suggest } from './suggest.ts';
+import { didYouMean, suggest } from '../../util/suggest.ts';
+import type { Catalog, CommandSpec, Flag, Grammar } from '../catalog/schema.ts';
 import { placeholder } from './usage.ts';
 
 /**

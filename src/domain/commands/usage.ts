@@ -1,4 +1,4 @@
-import type { CommandSpec, Flag, Grammar } from '../../config/schema.ts';
+import type { CommandSpec, Flag, Grammar } from '../catalog/schema.ts';
 
 /** The one-line usage for any command: lists the verbs. */
 export function generalUsage(commands: Map<string, CommandSpec>): string {

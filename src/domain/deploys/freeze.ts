@@ -1,4 +1,4 @@
-import type { Catalog } from '../../config/schema.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { orList } from '../policy/format.ts';
 import type { Approval, Requirements } from '../policy/index.ts';
 

@@ -1,4 +1,4 @@
-import type { Catalog } from '../../config/schema.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { parseDuration } from '../commands/value-types.ts';
 import type { DrillPlaybook, RecoveryCondition } from '../playbooks/drill-schema.ts';
 import { renderDeep } from '../playbooks/template.ts';

@@ -1,6 +1,6 @@
-import type { Catalog } from '../../config/schema.ts';
+import { suggest } from '../../util/suggest.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
-import { suggest } from '../commands/suggest.ts';
 import type { ActionCatalog } from './check-playbooks.ts';
 import { eachString, TARGET_VARIABLES, templateProblems } from './template.ts';
 

@@ -1,7 +1,7 @@
-import { type ConfigError, issuesToErrors, schemaKeys } from '../../config/config-error.ts';
-import type { Catalog } from '../../config/schema.ts';
+import { suggest } from '../../util/suggest.ts';
+import { type ConfigError, issuesToErrors, schemaKeys } from '../catalog/config-error.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
-import { suggest } from '../commands/suggest.ts';
 import {
   type CheckedVocabulary,
   checkVocabularyFiles,

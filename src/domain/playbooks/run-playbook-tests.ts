@@ -1,4 +1,4 @@
-import type { Catalog } from '../../config/schema.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { type ReportIncident, replayTriage } from '../triage/replay.ts';
 import type { TestFile } from './check-playbooks.ts';
 import type { Playbook, PlaybookTestCase } from './schema.ts';

@@ -1,4 +1,4 @@
-import { suggest } from '../commands/suggest.ts';
+import { suggest } from '../../util/suggest.ts';
 
 // `{{ service }}`-style placeholders in playbook step params, confirmation queries and
 // evidence. No logic, no filters: a placeholder is replaced by a value from the incident.

@@ -1,4 +1,4 @@
-import type { BaselineRule, Catalog, CommandSpec } from '../../config/schema.ts';
+import type { BaselineRule, Catalog, CommandSpec } from '../catalog/schema.ts';
 import { parseDuration } from '../commands/value-types.ts';
 import { policyFor, type Requirements, requirementsFor } from './requirements.ts';
 import { type PolicyRule, strictest } from './strictest.ts';

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../../config/schema.ts';
+import type { CommandSpec } from '../catalog/schema.ts';
 import { orList } from './format.ts';
 import { policyFor, type Requirements } from './requirements.ts';
 

@@ -1,4 +1,4 @@
-import type { Catalog, CommandSpec, Policy } from '../../config/schema.ts';
+import type { Catalog, CommandSpec, Policy } from '../catalog/schema.ts';
 import { parseDuration } from '../commands/value-types.ts';
 
 /** Approval TTL when a policy does not set `approvalTtl`. */

@@ -1,4 +1,4 @@
-import type { Catalog } from '../../config/schema.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { orList } from './format.ts';
 
 /** Which catalog roles a Slack user holds. */

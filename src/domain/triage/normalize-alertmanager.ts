@@ -1,5 +1,5 @@
 import type { AlertmanagerWebhook } from '../../adapters/alertmanager/schema.ts';
-import type { Catalog } from '../../config/schema.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { envNamed, resolveService } from './resolve-service.ts';
 import type { Signal } from './schema.ts';
 

@@ -1,5 +1,5 @@
 import type { PagerDutyWebhookEvent, WebhookIncident } from '../../adapters/pagerduty/schema.ts';
-import type { Catalog } from '../../config/schema.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { isoOr } from './normalize-alertmanager.ts';
 import { prefixService } from './resolve-conventions.ts';
 import { envNamed, productionMost } from './resolve-service.ts';

@@ -1,4 +1,4 @@
-import type { Catalog } from '../../config/schema.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import type { Playbook, TriagePlaybook } from '../playbooks/schema.ts';
 import { deploySignal } from './deploy-signal.ts';
 import { applySignal, type BookOptions, createIncidentBook } from './incident-book.ts';

@@ -1,4 +1,4 @@
-import type { Catalog } from '../../config/schema.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { envHints, serviceByConvention } from './resolve-conventions.ts';
 
 /** Labels whose value may name a catalog service (or its workload), in the order tried. */

@@ -1,6 +1,6 @@
 import { type ConfigError, issuesToErrors, schemaKeys } from '../../config/config-error.ts';
+import { suggest } from '../../util/suggest.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
-import { suggest } from '../commands/suggest.ts';
 import type { PlaybookSource } from '../playbooks/check-playbooks.ts';
 import { NOISE, NOTIFY_ONLY, VocabularyFile } from './schema.ts';
 

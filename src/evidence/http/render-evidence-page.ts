@@ -1,5 +1,5 @@
-import { GATE_DECISION_EVIDENCE } from '../../domain/gates/gate-manifest.ts';
 import type { EvidenceRecord } from '../read-evidence.ts';
+import { GATE_DECISION_EVIDENCE } from '../release-subject.ts';
 import { escapeHtml, htmlPage } from './html.ts';
 import { gateMemoFromDocument, renderGateMemo } from './render-gate-memo.ts';
 

@@ -5,7 +5,7 @@ const OptionalText = z.string().nullish();
 const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
 
 /**
- * The GateManifest (src/domain/gates/gate-manifest.ts) as the memo page reads it back from a
+ * The GateManifest (src/gates/gate-manifest.ts) as the memo page reads it back from a
  * signed document: lenient where the page can do without a field (lists default to empty,
  * statuses are any text), strict on what the memo is about (release, decision, gates). A
  * body that does not fit is shown as a plain evidence page.

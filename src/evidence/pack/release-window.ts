@@ -1,5 +1,5 @@
-import { GATE_DECISION_EVIDENCE, releaseSubject } from '../../domain/gates/gate-manifest.ts';
 import type { Queryable } from '../../store/db.ts';
+import { GATE_DECISION_EVIDENCE, releaseSubject } from '../release-subject.ts';
 
 /** A release decision of another version of the service, bounding the window. */
 export interface Neighbour {

@@ -1,6 +1,6 @@
-import { GATE_DECISION_EVIDENCE, releaseSubject } from '../../domain/gates/gate-manifest.ts';
 import type { Queryable } from '../../store/db.ts';
 import { fetchHeadState, type LedgerHead } from '../ledger/ledger-rows.ts';
+import { GATE_DECISION_EVIDENCE, releaseSubject } from '../release-subject.ts';
 import {
   EVIDENCE_COLUMNS as COLUMNS,
   type EvidenceRow as Row,

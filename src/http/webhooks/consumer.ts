@@ -13,7 +13,7 @@ export interface DeliveryMeta {
 }
 
 /**
- * What the inbox worker hands accepted deliveries to (the triage domain, wired in bot.ts).
+ * What the inbox worker hands accepted deliveries to (the triage capability; features/triage-feature.ts mounts it).
  * A throw marks the delivery for a retry; delivery is at least once, so be idempotent.
  */
 export interface WebhookConsumer {

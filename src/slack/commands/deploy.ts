@@ -1,10 +1,5 @@
-import type { ActionRegistry } from '../../actions/registry.ts';
-import type { ActionContext } from '../../actions/types.ts';
-import { resolveDeployImage } from '../../deploys/resolve-deploy-image.ts';
-import { freezeDecision } from '../../domain/deploys/freeze.ts';
-import { planFinding } from '../../domain/findings/index.ts';
+import { type DeployServiceDeps, requestDeploy } from '../../deploys/request-deploy.ts';
 import type { RoleDirectory } from '../../domain/policy/index.ts';
-import type { Ledger } from '../../evidence/ledger/create-ledger.ts';
 import type { Actor, RunEngine } from '../../runs/types.ts';
 import { commandActor } from '../actor.ts';
 import { reply, section } from '../render/blocks.ts';
@@ -14,17 +9,10 @@ import { renderRunRefusal } from '../render/run-refusal.ts';
 import type { RunMessages } from '../runs/run-messages.ts';
 import type { CommandHandler, CommandOutcome, CommandRequest } from './types.ts';
 
-/** The action a deploy run consists of. */
-export const DEPLOY_ACTION = 'k8s.set-image';
-
-export interface DeployDeps {
+export interface DeployDeps extends DeployServiceDeps {
   engine: RunEngine;
   messages: Pick<RunMessages, 'posted'>;
-  actions: ActionRegistry;
-  actionContext: (actor: Actor) => ActionContext;
   roles: RoleDirectory;
-  ledger: Pick<Ledger, 'append'>;
-  clock: () => Date;
 }
 
 interface Deploy {
@@ -61,35 +49,9 @@ function readCommand(request: CommandRequest): Deploy | undefined {
 }
 
 /**
- * Roles whose approval may override a freeze: the environment's `freezeOverrideRoles` in
- * catalog.yml; absent, the command policy's own approvers there, when it has any.
- */
-function overrideRoles(request: CommandRequest, env: string): string[] {
-  const declared = request.config.catalog.environments[env]?.freezeOverrideRoles;
-  if (declared) return [...declared];
-  const rule = request.spec?.policy.environments[env];
-  return rule && rule.approvals.count > 0 && !rule.selfApproval ? [...rule.approvals.roles] : [];
-}
-
-/** What is wrong with `--commit`/`--commit-at`, if anything. */
-function checkCommit(c: Deploy['commit']): string | undefined {
-  if (c.commit !== undefined && !/^[0-9a-f]{7,64}$/.test(c.commit)) {
-    return `\`--commit ${c.commit}\` is not a commit sha: give 7 to 64 hex digits, like \`--commit 3f1c2b8\`.`;
-  }
-  if (
-    c.commitAt !== undefined &&
-    !/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(c.commitAt)
-  ) {
-    return `\`--commit-at ${c.commitAt}\` is not a time: give ISO-8601 with an offset, like \`--commit-at 2026-11-02T08:00:00Z\`.`;
-  }
-  return undefined;
-}
-
-/**
  * `/mc deploy <service> <version | image@sha256:…> [--env E] [--reason …] [--override-freeze]
- * [--dry-run]`: a one-step `k8s.set-image` run (a bare version keeps the running image's
- * repository). During a change freeze the deploy is refused, or with `--override-freeze
- * --reason` planned for an approver who may override it; both are recorded in the ledger.
+ * [--dry-run]`: parses, asks the deploy capability to plan it (freeze decision and its ledger
+ * entries included), and renders what came back.
  */
 export function createDeployCommand(deps: DeployDeps): CommandHandler {
   return async (request) => {
@@ -103,107 +65,26 @@ export function createDeployCommand(deps: DeployDeps): CommandHandler {
         'Name a service and a version: `/mc deploy <service> <version> --env <env>`.',
         'invalid',
       );
-    const commitProblem = checkCommit(d.commit);
-    if (commitProblem) return refuse(commitProblem, 'invalid');
-    const { catalog } = request.config;
-    let image: string;
-    try {
-      const ctx = deps.actionContext(d.actor);
-      ({ image } = await resolveDeployImage({ catalog, kube: ctx.kube, ...d }));
-    } catch (error) {
-      return refuse(
-        `The deploy cannot be planned: ${error instanceof Error ? error.message : String(error)}`,
-        'invalid',
-      );
-    }
-    const target = { service: d.service, env: d.env };
-    // What the engine would require: the verb's policy and the environment's baseline.
-    const requirements = deps.engine.requirements({
-      verb: 'deploy',
-      target,
-      actions: [DEPLOY_ACTION],
+    const outcome = await requestDeploy(deps, {
+      ...d,
+      catalog: request.config.catalog,
+      spec: request.spec,
+      dryRun: request.command.flags['dry-run'] === true,
+      channel: request.channelId,
     });
-    if (!requirements) throw new Error('/mc deploy has no command spec');
-    const freeze = freezeDecision({
-      catalog,
-      env: d.env,
-      now: deps.clock(),
-      kind: 'deploy',
-      overrideRoles: overrideRoles(request, d.env),
-      requirements,
-      requester: d.actor.id,
-      ...(d.override ? { override: { reason: d.reason } } : {}),
-    });
-    const params = { service: d.service, env: d.env, image, ...d.commit };
-    if (request.command.flags['dry-run'] === true) {
-      const action = deps.actions.get(DEPLOY_ACTION);
-      const plan = await action
-        .plan(deps.actionContext(d.actor), params)
-        .catch((e: unknown) => e as Error);
-      if (plan instanceof Error) return refuse(plan.message, 'invalid');
-      const finding = planFinding({
-        verb: 'deploy',
-        target,
-        requester: d.actor.id,
-        reason: d.reason,
-        steps: [{ action: DEPLOY_ACTION, reversible: action.reversible, plan }],
-        requirements,
-        refusal: freeze.kind === 'refused' ? freeze.message : undefined,
-      });
-      await request.respond(renderFinding(finding));
+    if (outcome.kind === 'dry-run') {
+      await request.respond(renderFinding(outcome.finding));
       return 'ok';
     }
-    if (freeze.kind === 'refused' || freeze.kind === 'needs_override') {
-      const data = {
-        service: d.service,
-        env: d.env,
-        image,
-        reason: d.reason ?? null,
-        freeze: freeze.freeze,
-      };
-      const kind =
-        freeze.kind === 'refused' ? 'deploy.freeze-refused' : 'deploy.freeze-override-requested';
-      await deps.ledger.append({
-        actor: d.actor.id,
-        kind,
-        subject: `deploy:${d.service}/${d.env}`,
-        data: JSON.parse(JSON.stringify(data)),
-      });
-      if (freeze.kind === 'refused') return refuse(freeze.message, 'denied');
+    if (outcome.kind !== 'planned') {
+      if (outcome.code) request.log.info({ code: outcome.code }, 'deploy refused');
+      return refuse(outcome.message, outcome.kind);
     }
-    const outcome = await deps.engine.request({
-      verb: 'deploy',
-      target,
-      requester: d.actor,
-      ...(d.reason ? { reason: d.reason } : {}),
-      steps: [{ action: DEPLOY_ACTION, params }],
-      channel: request.channelId,
-      // An override is approved by a freeze-override role, never by the requester.
-      ...(freeze.kind === 'needs_override'
-        ? {
-            tighten: [
-              {
-                rule: {
-                  approvals: freeze.requirements.approvals,
-                  reasonRequired: true,
-                  selfApproval: false,
-                },
-                source: `freeze override (catalog.yml environments.${d.env}.freezeOverrideRoles)`,
-              },
-            ],
-          }
-        : {}),
-    });
-    if (!outcome.ok) {
-      request.log.info({ code: outcome.code }, 'deploy refused');
-      const invalid = ['reason_required', 'invalid_params', 'plan_failed'].includes(outcome.code);
-      return refuse(outcome.message, invalid ? 'invalid' : 'denied');
-    }
-    const runId = outcome.view.run.id;
-    request.log.info({ run: runId, image }, 'deploy planned');
-    if (freeze.kind === 'needs_override') {
+    const { runId } = outcome;
+    request.log.info({ run: runId, image: outcome.image }, 'deploy planned');
+    if (outcome.overrideNote) {
       await request.respond(
-        reply(freeze.message, [section(`:snowflake: ${botText(freeze.message)}`)]),
+        reply(outcome.overrideNote, [section(`:snowflake: ${botText(outcome.overrideNote)}`)]),
       );
     }
     const posted = await deps.messages.posted(runId);

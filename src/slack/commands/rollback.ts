@@ -1,8 +1,8 @@
 import type { ActionRegistry } from '../../actions/registry.ts';
 import type { ActionContext } from '../../actions/types.ts';
 import { ROLLBACK_ACTION, rollbackSteps } from '../../deploys/rollback-steps.ts';
-import { planFinding } from '../../domain/findings/index.ts';
 import { mayRequestUnder, type RoleDirectory, RoleLookupError } from '../../domain/policy/index.ts';
+import { planFinding } from '../../findings/index.ts';
 import type { Actor, EngineRefusal, RunEngine } from '../../runs/types.ts';
 import { commandActor } from '../actor.ts';
 import { preformatted, reply, section } from '../render/blocks.ts';

@@ -2,7 +2,7 @@ import type { KubeClients } from '../../adapters/kubernetes/create-kube-clients.
 import type { DeployLog } from '../../deploys/deploy-log.ts';
 import type { AlertSources } from '../../deploys/firing-alerts.ts';
 import { StatusInputError, serviceStatus } from '../../deploys/service-status.ts';
-import { statusFindings } from '../../domain/findings/status.ts';
+import { statusFindings } from '../../findings/status.ts';
 import type { RunEngine } from '../../runs/types.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
 import { renderServiceStatus, renderStatusLines } from '../render/status-live.ts';

@@ -2,18 +2,15 @@ import type { DrillRunner } from '../../drills/drill-runner.ts';
 import type { DrillStore } from '../../drills/drill-store.ts';
 import type { Actor, RunEngine } from '../../runs/types.ts';
 import { clickActor } from '../actor.ts';
-import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
-import { reply, section } from '../render/blocks.ts';
+import type { ActionHandler } from '../listeners/action-listener.ts';
 import { DRILL_ABORT_ACTION, DRILL_RETRY_ACTION } from '../render/drill-message.ts';
+import { tell } from '../slack-call.ts';
 
 export interface DrillActionDeps {
   runner: DrillRunner;
   store: DrillStore;
   engine: Pick<RunEngine, 'permits' | 'authorize'>;
 }
-
-const tell = (request: ActionRequest, text: string) =>
-  request.respond(reply(text, [section(text)]));
 
 /**
  * Who may stop a drill or retry its restore: its requester, anyone the `drill` policy lets

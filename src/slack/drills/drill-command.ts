@@ -1,4 +1,3 @@
-import { suggest } from '../../domain/commands/suggest.ts';
 import { planDrill } from '../../domain/drills/plan-drill.ts';
 import type { DrillPlaybook } from '../../domain/playbooks/drill-schema.ts';
 import { checkReason } from '../../domain/policy/index.ts';
@@ -7,6 +6,7 @@ import type { DrillRunner } from '../../drills/drill-runner.ts';
 import { DrillBusyError, type DrillStore } from '../../drills/drill-store.ts';
 import type { EngineRefusal, RunEngine } from '../../runs/types.ts';
 import type { Queryable } from '../../store/db.ts';
+import { suggest } from '../../util/suggest.ts';
 import { commandActor } from '../actor.ts';
 import type { CommandHandler, CommandOutcome, CommandRequest } from '../commands/types.ts';
 import { reply, section } from '../render/blocks.ts';

@@ -2,6 +2,7 @@ import type { Drill } from '../../drills/drill-store.ts';
 import type { DrillAnnouncer } from '../../drills/types.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import { renderDrillMessage } from '../render/drill-message.ts';
+import { renderDrillNotice } from '../render/drill-notice.ts';
 import type { SlackWebClient } from '../web-client.ts';
 
 interface Pending {
@@ -105,7 +106,8 @@ export function createDrillPoster(options: {
         entry.timer = setTimeout(() => flush(target), wait);
       }
     },
-    async say(drill, text, sayOptions = {}) {
+    async say(drill, notice) {
+      const { text, loud } = renderDrillNotice(drill, notice);
       const message = drill.message ?? pending.get(drill.id)?.latest.message;
       if (!message) {
         log.warn({ drill: drill.id, text }, 'drill has no message to reply under');
@@ -121,7 +123,7 @@ export function createDrillPoster(options: {
         unfurl_links: false,
       };
       await client.chat
-        .postMessage(sayOptions.loud ? { ...base, reply_broadcast: true } : base)
+        .postMessage(loud ? { ...base, reply_broadcast: true } : base)
         .catch((error: unknown) =>
           log.error({ err: error, drill: drill.id }, 'could not reply in the drill thread'),
         );

@@ -1,59 +1,24 @@
-import { type Decision, decideGate } from '../../domain/gates/decide-gate.ts';
-import { GATE_DECISION_EVIDENCE, releaseSubject } from '../../domain/gates/gate-manifest.ts';
-import { partitionSignOffs } from '../../domain/gates/sign-offs.ts';
 import type { GatePlaybook } from '../../domain/playbooks/gate-schema.ts';
-import type { Ledger } from '../../evidence/ledger/create-ledger.ts';
-import type { Evidence } from '../../evidence/record-evidence.ts';
-import { buildManifest, type ManifestSources } from '../../gates/build-manifest.ts';
-import type { GateRun, GateStore, StoredWaiver } from '../../gates/gate-store.ts';
+import type { Decision } from '../../gates/decide-gate.ts';
+import type { GateService, GateState, Published } from '../../gates/gate-service.ts';
+import type { GateRun } from '../../gates/gate-store.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import { renderGateMessage } from '../render/gate-message.ts';
 import type { SlackWebClient } from '../web-client.ts';
 
-export interface GatePublisherDeps {
-  store: GateStore;
-  ledger: Pick<Ledger, 'append'>;
-  evidence: Pick<Evidence, 'record'>;
-  client: SlackWebClient;
-  manifest: ManifestSources;
-  log: Logger;
-}
-
-/** A waiver as the message and the decision see it: expired ones stay visible. */
-const isActive = (w: StoredWaiver, now: Date) => w.expiresAt.getTime() > now.getTime();
-
 /**
- * Renders a stored evaluation (checks, waivers, sign-offs → decision), records each event in the
- * ledger, records every new GO / NO-GO as a signed manifest (evidence `gate.decision`, linked in
- * the thread), and keeps the ONE gate message in step.
+ * Keeps the ONE gate message of an evaluation in step with what the gate service decided, and
+ * links each newly recorded GO / NO-GO manifest in its thread.
  */
-export function createGatePublisher(deps: GatePublisherDeps) {
-  const { store, client } = deps;
-  const clock = deps.manifest.clock;
+export function createGateMessages(deps: {
+  service: Pick<GateService, 'state'>;
+  client: SlackWebClient;
+  clock: () => Date;
+  log: Logger;
+}) {
+  const { client, clock } = deps;
 
-  async function state(run: GateRun, set: GatePlaybook) {
-    const now = clock();
-    const signOffs = partitionSignOffs(await store.signOffs(run.id), run.digest);
-    const waivers = await store.waivers(run.id);
-    const active = waivers.filter((w) => isActive(w, now));
-    const decision = decideGate({
-      results: run.results,
-      waivers: active,
-      signOffs: signOffs.valid,
-      requiredRoles: set.signoffs.roles,
-      now,
-    });
-    // The state a decision is recorded for: a click that changes none of it records nothing new.
-    const key = [
-      decision.decision,
-      run.digest,
-      active.map((w) => w.id).join(','),
-      signOffs.valid.map((s) => `${s.role}=${s.by}`).join(','),
-    ].join('|');
-    return { decision, signOffs, waivers, active, key };
-  }
-
-  function message(run: GateRun, set: GatePlaybook, s: Awaited<ReturnType<typeof state>>) {
+  function message(run: GateRun, set: GatePlaybook, s: GateState) {
     return renderGateMessage({
       title: set.title,
       setId: set.id,
@@ -94,80 +59,32 @@ export function createGatePublisher(deps: GatePublisherDeps) {
     }
   }
 
-  /** Records a GO / NO-GO not recorded yet as signed evidence; returns the run as updated. */
-  async function recordDecision(
-    run: GateRun,
-    set: GatePlaybook,
-    s: Awaited<ReturnType<typeof state>>,
-    actor: string,
-  ): Promise<GateRun> {
-    if (s.decision.decision === 'PENDING' || s.key === run.decisionKey) return run;
-    const manifest = await buildManifest({
-      run,
-      set,
-      decision: s.decision,
-      signOffs: s.signOffs.valid,
-      waivers: s.active,
-      sources: deps.manifest,
-    });
-    const recorded = await deps.evidence.record({
-      kind: GATE_DECISION_EVIDENCE,
-      subject: releaseSubject(run.service, run.version),
-      summary: `${s.decision.decision} for ${run.service} ${run.version} → ${run.env}: ${s.decision.headline}`,
-      actor,
-      body: manifest,
-    });
-    await store.decided(run.id, s.key, recorded.url);
-    await threadNote(
-      run,
-      `:page_facing_up: *${s.decision.decision}* recorded as a signed manifest (${s.decision.headline}): ${recorded.url}`,
-    );
-    return { ...run, decisionKey: s.key, decisionEvidenceUrl: recorded.url };
-  }
-
   return {
     threadNote,
     /** The message for an evaluation as stored now (for the first post). */
     async render(run: GateRun, set: GatePlaybook) {
-      return message(run, set, await state(run, set));
+      return message(run, set, await deps.service.state(run, set));
     },
-    /**
-     * After a change (evaluation, sign-off, waiver, expiry): the ledger entry for it, the
-     * decision's evidence when it is a new GO / NO-GO, and the message edited in place.
-     */
-    async publish(
-      run: GateRun,
-      set: GatePlaybook,
-      event: { actor: string; kind: string; data?: Record<string, unknown> },
-    ) {
-      const s = await state(run, set);
-      await deps.ledger.append({
-        actor: event.actor,
-        kind: event.kind,
-        subject: `gate:${run.id}`,
-        data: {
-          set: set.id,
-          service: run.service,
-          env: run.env,
-          version: run.version,
-          decision: s.decision.decision,
-          headline: s.decision.headline,
-          counts: { ...s.decision.counts },
-          ...event.data,
-        },
-      });
-      const updated = await recordDecision(run, set, s, event.actor);
-      const rendered = message(updated, set, s);
-      if (updated.message) {
+    /** After a published change: the new decision's manifest in the thread, the message edited. */
+    async show(published: Published) {
+      const { run, set, state } = published;
+      if (published.recorded) {
+        await threadNote(
+          run,
+          `:page_facing_up: *${state.decision.decision}* recorded as a signed manifest (${state.decision.headline}): ${published.recorded.url}`,
+        );
+      }
+      const rendered = message(run, set, state);
+      if (run.message) {
         await client.chat.update({
-          channel: updated.message.channel,
-          ts: updated.message.ts,
+          channel: run.message.channel,
+          ts: run.message.ts,
           text: rendered.text,
           blocks: rendered.blocks,
         });
       }
-      return { run: updated, decision: s.decision, message: rendered };
+      return rendered;
     },
   };
 }
-export type GatePublisher = ReturnType<typeof createGatePublisher>;
+export type GateMessages = ReturnType<typeof createGateMessages>;

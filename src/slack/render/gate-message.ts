@@ -6,7 +6,7 @@ import type {
   GateStatus,
   SignOff,
   Waiver,
-} from '../../domain/gates/decide-gate.ts';
+} from '../../gates/decide-gate.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 import { slackLink } from './outside-text.ts';
 

@@ -1,4 +1,4 @@
-import type { Inline, Line } from '../../domain/findings/index.ts';
+import type { Inline, Line } from '../../findings/index.ts';
 import { outsideText, slackLink } from './outside-text.ts';
 
 /** `<!date^…>`: shown in the reader's time zone, with a UTC fallback for old clients. */

@@ -1,5 +1,5 @@
-import type { Finding, FindingButton, FindingStep } from '../../domain/findings/index.ts';
 import type { RunState, RunStepState } from '../../domain/runs/index.ts';
+import type { Finding, FindingButton, FindingStep } from '../../findings/index.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 import { botText, slackLink } from './outside-text.ts';
 import { lineMrkdwn } from './run-inline.ts';

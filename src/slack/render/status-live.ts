@@ -1,4 +1,4 @@
-import type { Finding } from '../../domain/findings/index.ts';
+import type { Finding } from '../../findings/index.ts';
 import { type Block, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 import { renderFinding } from './run-message.ts';
 

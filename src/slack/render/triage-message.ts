@@ -1,6 +1,6 @@
-import type { FindingButton } from '../../domain/findings/index.ts';
-import type { TriageFinding } from '../../domain/findings/triage-finding.ts';
-import type { TriagePlanFinding, TriageSuggestionLine } from '../../domain/findings/triage-plan.ts';
+import type { FindingButton } from '../../findings/index.ts';
+import type { TriageFinding } from '../../findings/triage-finding.ts';
+import type { TriagePlanFinding, TriageSuggestionLine } from '../../findings/triage-plan.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 import { botText, slackLink } from './outside-text.ts';
 import { lineMrkdwn } from './run-inline.ts';

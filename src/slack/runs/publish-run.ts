@@ -1,12 +1,12 @@
 import type { Counter } from 'prom-client';
 import type { Catalog } from '../../config/schema.ts';
-import type { Line, RunOutcome } from '../../domain/findings/index.ts';
+import type { Line, RunOutcome } from '../../findings/index.ts';
 import type { RunView } from '../../runs/types.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { SlackReply } from '../render/blocks.ts';
 import { lineMrkdwn, linePlain } from '../render/run-inline.ts';
+import { guardedCall } from '../slack-call.ts';
 import type { SlackWebClient } from '../web-client.ts';
-import { guardedCall } from './slack-calls.ts';
 
 /** What publishing a run's message needs. */
 export interface PublishDeps {

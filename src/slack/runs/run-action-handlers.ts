@@ -4,7 +4,7 @@ import {
   RUN_ACTIONS,
   type RunActionName,
   type RunButtonValue,
-} from '../../domain/findings/index.ts';
+} from '../../findings/index.ts';
 import type { Actor, EngineOutcome, RunEngine } from '../../runs/types.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
@@ -12,8 +12,8 @@ import { clickActor } from '../actor.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import type { SlackReply } from '../render/blocks.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
+import { guardedCall, runMessageErrors } from '../slack-call.ts';
 import type { SlackWebClient } from '../web-client.ts';
-import { guardedCall, runMessageErrors } from './slack-calls.ts';
 import { whoMayApprove } from './who-may-approve.ts';
 
 export interface RunActionDeps {

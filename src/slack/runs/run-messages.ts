@@ -4,11 +4,12 @@ import {
   type RunFindingOptions,
   runFinding,
   runOutcome,
-} from '../../domain/findings/index.ts';
+} from '../../findings/index.ts';
 import type { RunObserver, RunView } from '../../runs/types.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import type { SlackReply } from '../render/blocks.ts';
 import { renderFinding } from '../render/run-message.ts';
+import { runMessageErrors } from '../slack-call.ts';
 import {
   knownMessage,
   type PostedMessage,
@@ -19,7 +20,6 @@ import {
   replyOutcome,
   updateRunMessage,
 } from './publish-run.ts';
-import { runMessageErrors } from './slack-calls.ts';
 import { approversFor } from './who-may-approve.ts';
 
 export type { PostResult } from './publish-run.ts';

@@ -1,15 +1,12 @@
-import { decodeRunButton } from '../../domain/findings/index.ts';
-import {
-  VERIFY_ACTIONS,
-  type VerifyActionName,
-} from '../../domain/findings/verification-buttons.ts';
+import type { Verification } from '../../deploys/verification.ts';
+import { decodeRunButton } from '../../findings/index.ts';
+import { VERIFY_ACTIONS, type VerifyActionName } from '../../findings/verification-buttons.ts';
 import type { RunEngine } from '../../runs/types.ts';
-import type { Verification } from '../../runs/verification.ts';
 import { clickActor } from '../actor.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
+import { guardedCall } from '../slack-call.ts';
 import type { SlackWebClient } from '../web-client.ts';
-import { guardedCall } from './slack-calls.ts';
 
 export interface VerificationActionDeps {
   verification: Pick<Verification, 'decide'>;

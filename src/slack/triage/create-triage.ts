@@ -11,13 +11,10 @@ import type { RunEngine } from '../../runs/types.ts';
 import type { Db } from '../../store/db.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
-import { createConditionChecker } from '../../triage/check-conditions.ts';
-import { deployLogSource } from '../../triage/deploy-source.ts';
-import { createChangeDetector } from '../../triage/detect-changes.ts';
-import { createIncidentStore, type IncidentStore } from '../../triage/incident-store.ts';
-import { createTriageConsumer } from '../../triage/triage-consumer.ts';
-import { type TriageMetrics, triageMetrics } from '../../triage/triage-metrics.ts';
-import { createTriageService, type TriageService } from '../../triage/triage-service.ts';
+import { assembleTriage } from '../../triage/assemble-triage.ts';
+import type { IncidentStore } from '../../triage/incident-store.ts';
+import type { TriageMetrics } from '../../triage/triage-metrics.ts';
+import type { TriageService } from '../../triage/triage-service.ts';
 import type { CommandHandler } from '../commands/types.ts';
 import type { ActionHandler } from '../listeners/action-listener.ts';
 import type { SlackWebClient } from '../web-client.ts';
@@ -61,7 +58,7 @@ export interface TriageOptions {
   book?: BookOptions;
 }
 
-/** Auto-triage, wired: what bot.ts mounts (consumer, handlers) and starts/stops. */
+/** Auto-triage with its Slack side: what features/triage-feature.ts mounts and starts/stops. */
 export interface Triage {
   store: IncidentStore;
   service: TriageService;
@@ -79,63 +76,28 @@ export interface Triage {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** The change log as triage reads it, detecting changes made outside mc when it can. */
-function changeSource(
-  deployLog: NonNullable<TriageOptions['deployLog']>,
-  options: TriageOptions,
-  clock: () => Date,
-) {
-  const { liveImage, engine } = options;
-  const active = engine.active?.bind(engine);
-  const detect =
-    liveImage && active
-      ? createChangeDetector({
-          catalog: options.config.catalog,
-          deployLog,
-          liveImage,
-          active,
-          clock,
-          log: options.log,
-        })
-      : undefined;
-  return deployLogSource(deployLog, detect ? { detect } : {});
-}
-
-/** Builds the incident store, triage service, Slack poster, consumer and handlers. */
+/** Builds the triage capability with its Slack poster, and the Slack command and buttons. */
 export function createTriage(options: TriageOptions): Triage {
   const { log, config } = options;
-  const store = createIncidentStore(options.db);
-  const metrics = triageMetrics(options.metrics.registry);
   const clock = options.clock ?? (() => new Date());
-  const poster = createTriagePoster({
-    client: options.slackClient,
-    store,
-    catalog: config.catalog,
-    needsApproval: (input) =>
-      (options.engine.requirements({ verb: 'triage', ...input })?.approvals.count ?? 1) > 0,
-    log,
-    metrics,
-    ...(options.minPostIntervalMs !== undefined
-      ? { minIntervalMs: options.minPostIntervalMs }
-      : {}),
-  });
-  const service = createTriageService({
-    store,
-    catalog: config.catalog,
-    playbooks: config.playbooks,
-    publisher: poster,
-    ...(options.deployLog ? { deploys: changeSource(options.deployLog, options, clock) } : {}),
-    metrics,
+  const core = assembleTriage({
+    ...options,
     clock,
-    log,
-    ...(options.book ? { book: options.book } : {}),
-    checkConditions: createConditionChecker({
-      playbooks: config.playbooks,
-      prometheus: options.prometheus,
-      clock,
-    }),
+    publisher: (parts) =>
+      createTriagePoster({
+        client: options.slackClient,
+        store: parts.store,
+        catalog: config.catalog,
+        needsApproval: (input) =>
+          (options.engine.requirements({ verb: 'triage', ...input })?.approvals.count ?? 1) > 0,
+        log,
+        metrics: parts.metrics,
+        ...(options.minPostIntervalMs !== undefined
+          ? { minIntervalMs: options.minPostIntervalMs }
+          : {}),
+      }),
   });
-  const consumer = createTriageConsumer({ service, catalog: config.catalog });
+  const { store, metrics, service, consumer, publisher: poster } = core;
   let timer: NodeJS.Timeout | undefined;
   const triage = createTriageCommand({
     gather: {

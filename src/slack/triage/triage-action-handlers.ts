@@ -1,11 +1,7 @@
 import type { PagerDuty } from '../../adapters/pagerduty/client.ts';
-import { decodeTriageButton, TRIAGE_ACTIONS } from '../../domain/findings/triage-actions.ts';
-import {
-  otherSuggestions,
-  triagePlanFinding,
-  whyNotRun,
-} from '../../domain/findings/triage-plan.ts';
 import type { Ledger } from '../../evidence/ledger/create-ledger.ts';
+import { decodeTriageButton, TRIAGE_ACTIONS } from '../../findings/triage-actions.ts';
+import { otherSuggestions, triagePlanFinding, whyNotRun } from '../../findings/triage-plan.ts';
 import { wrongPlace } from '../../runs/check-origin.ts';
 import type { RunEngine } from '../../runs/types.ts';
 import type { IncidentStore, StoredIncident } from '../../triage/incident-store.ts';

@@ -1,5 +1,5 @@
 import type { Catalog } from '../../config/schema.ts';
-import { triageFinding } from '../../domain/findings/triage-finding.ts';
+import { triageFinding } from '../../findings/triage-finding.ts';
 import { type GatherDeps, gatherSignals } from '../../triage/gather-signals.ts';
 import type { StoredIncident } from '../../triage/incident-store.ts';
 import { refOf, type TriageService } from '../../triage/triage-service.ts';

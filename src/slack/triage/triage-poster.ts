@@ -1,14 +1,14 @@
 import type { Catalog } from '../../config/schema.ts';
-import { type NeedsApproval, triageFinding } from '../../domain/findings/triage-finding.ts';
+import { type NeedsApproval, triageFinding } from '../../findings/triage-finding.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { IncidentRef, IncidentStore, StoredIncident } from '../../triage/incident-store.ts';
 import type { TriageMetrics } from '../../triage/triage-metrics.ts';
 import type { IncidentPublisher } from '../../triage/triage-service.ts';
 import type { SlackReply } from '../render/blocks.ts';
 import { renderTriageMessage, renderTriageNotice } from '../render/triage-message.ts';
+import { type CallResult, slackCall } from '../slack-call.ts';
 import type { SlackWebClient } from '../web-client.ts';
 import { createChannelQueue, type JobResult } from './channel-queue.ts';
-import { type CallResult, slackCall } from './slack-call.ts';
 
 export interface TriagePosterOptions {
   /** Build it with `rejectRateLimitedCalls: true`: the poster waits out 429s itself. */

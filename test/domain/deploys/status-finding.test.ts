@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EnvironmentStatus, ServiceStatus } from '../../../src/domain/deploys/status-model.ts';
-import { statusFindings } from '../../../src/domain/findings/status.ts';
+import { statusFindings } from '../../../src/findings/status.ts';
 
 const at = new Date('2026-11-22T12:00:00Z');
 const prod: EnvironmentStatus = {

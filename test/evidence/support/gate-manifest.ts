@@ -1,4 +1,4 @@
-import type { GateManifest } from '../../../src/domain/gates/gate-manifest.ts';
+import type { GateManifest } from '../../../src/gates/gate-manifest.ts';
 
 /**
  * A GateManifest as src/gates/build-manifest.ts writes it: a NO-GO with a failed and an

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Line } from '../../../src/domain/findings/index.ts';
+import type { Line } from '../../../src/findings/index.ts';
 import { reply } from '../../../src/slack/render/blocks.ts';
 import {
   botText,

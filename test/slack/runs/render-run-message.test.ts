@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planFinding, runFinding } from '../../../src/domain/findings/index.ts';
+import { planFinding, runFinding } from '../../../src/findings/index.ts';
 import { RUN_ACTIONS_BLOCK, renderFinding } from '../../../src/slack/render/run-message.ts';
 import { renderRunRefusal } from '../../../src/slack/render/run-refusal.ts';
 import { makeView, NOW, REQUIREMENTS, ROLLBACK_PLAN } from '../../support/runs-views.ts';

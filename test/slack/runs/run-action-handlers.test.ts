@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeRunButton } from '../../../src/domain/findings/index.ts';
+import { encodeRunButton } from '../../../src/findings/index.ts';
 import { createRunActionHandlers } from '../../../src/slack/runs/run-action-handlers.ts';
 import { slackGroupMembers } from '../../../src/slack/runs/slack-group-members.ts';
 import { createFakeEngine, type FakeEngine } from '../../support/runs-fake-engine.ts';

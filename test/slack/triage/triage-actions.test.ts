@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TRIAGE_ACTIONS } from '../../../src/domain/findings/triage-actions.ts';
 import type { LedgerEntry } from '../../../src/evidence/ledger/canonical-entry.ts';
+import { TRIAGE_ACTIONS } from '../../../src/findings/triage-actions.ts';
 import type { RunRequest } from '../../../src/runs/types.ts';
 import { createFakeEngine, type FakeEngine } from '../../support/runs-fake-engine.ts';
 import { makeView } from '../../support/runs-views.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TRIAGE_ACTIONS } from '../../../src/domain/findings/triage-actions.ts';
+import { TRIAGE_ACTIONS } from '../../../src/findings/triage-actions.ts';
 import { amWebhook } from '../../triage/world.ts';
 import {
   buttonValue,

@@ -1,0 +1,34 @@
+import type { ActionContext } from '../actions/types.ts';
+import type { Run } from '../domain/runs/index.ts';
+import type { RunPause, RunView } from './types.ts';
+
+/** What the after-steps hook gets: the run as executed, and ways to speak through the engine. */
+export interface AfterStepsContext {
+  /** The run with every step succeeded (`before`/`after` filled in). */
+  run: Run;
+  actionContext: ActionContext;
+  /** A progress line for the run's message (rate-limited like verify() progress). */
+  progress(line: string): void;
+  /** Re-renders the run's message now (a pause began or ended). */
+  changed(): void;
+  /** Appends a ledger entry about this run (subject `run:<id>`), actor `mc` unless given. */
+  record(kind: string, data: Record<string, unknown>, actor?: string): Promise<void>;
+}
+
+/**
+ * How the run ends once its steps succeeded: promoted, reverted (every step undone, ends
+ * `reverted`), or failed (left as it is, for a person). `settled` is told the stored outcome
+ * (its evidence link included) once the run has reached it.
+ */
+export type AfterStepsOutcome = (
+  | { kind: 'succeeded' }
+  | { kind: 'revert'; reason: string }
+  | { kind: 'failed'; reason: string }
+) & { settled?: (view: RunView | undefined) => Promise<void> };
+
+/** What happens between "all steps succeeded" and `succeeded` (a verification window...). */
+export interface AfterSteps {
+  run(ctx: AfterStepsContext): Promise<AfterStepsOutcome>;
+  /** The pause a run is in right now, if any. */
+  pausedFor?(runId: string): RunPause | undefined;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { circles, importGraph, readImports, type SourceFile, topFolder } from './import-graph.ts';
+
+const files = readImports();
+const under = (folder: string) => (file: string) => file.startsWith(`src/${folder}/`);
+/** The composition root and the sandbox put the Slack edge together with everything else. */
+const composes = (file: string) =>
+  file === 'src/bot.ts' || file === 'src/main.ts' || /^src\/(features|sandbox)\//.test(file);
+
+/** `file imports target` lines for every import matching `bad` from files matching `from`. */
+function offending(
+  from: (file: string) => boolean,
+  bad: (target: string, source: SourceFile) => boolean,
+): string[] {
+  return files
+    .filter((source) => from(source.file))
+    .flatMap((source) =>
+      [...source.local, ...source.packages]
+        .filter((target) => bad(target, source))
+        .map((target) => `${source.file} imports ${target}`),
+    );
+}
+
+describe('layering (docs/ARCHITECTURE.md, "Layering rules")', () => {
+  it('reads the whole tree (a broken reader would pass every rule)', () => {
+    expect(files.length).toBeGreaterThan(300);
+    const gateService = files.find((f) => f.file === 'src/gates/gate-service.ts');
+    expect(gateService?.local).toContain('src/gates/publish-gate.ts');
+  });
+
+  it('1. only the Slack edge imports @slack/bolt', () => {
+    expect(
+      offending(
+        (f) => !under('slack')(f),
+        (t) => t.startsWith('@slack/bolt'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('2. nothing below the Slack edge imports Slack code or its rendering', () => {
+    const below = (f: string) => !under('slack')(f) && !composes(f);
+    expect(offending(below, (t) => t.startsWith('src/slack/'))).toEqual([]);
+  });
+
+  it('3. the domain imports only the domain, util/ and payload schemas: no config loading, store, runs or Slack', () => {
+    const allowed = (t: string) =>
+      t.startsWith('src/domain/') ||
+      t.startsWith('src/util/') ||
+      /^src\/adapters\/[a-z]+\/schema\.ts$/.test(t) ||
+      !t.startsWith('src/');
+    expect(offending(under('domain'), (t) => t.startsWith('src/') && !allowed(t))).toEqual([]);
+    expect(offending(under('domain'), (t) => t.startsWith('src/config/'))).toEqual([]);
+  });
+
+  it('4. no import circle between the top-level folders of src/', () => {
+    expect(circles(importGraph(files, topFolder))).toEqual([]);
+  });
+
+  it.each(['runs', 'deploys', 'triage', 'gates', 'drills', 'evidence', 'findings'])(
+    '5. no import circle inside the %s capability',
+    (capability) => {
+      const inside = (f: string) => (under(capability)(f) ? f : undefined);
+      expect(circles(importGraph(files, inside))).toEqual([]);
+    },
+  );
+});
