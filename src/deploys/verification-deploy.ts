@@ -4,7 +4,7 @@ import { readWorkload } from '../adapters/kubernetes/workload.ts';
 import type { Catalog } from '../config/schema.ts';
 import type { DeployKind } from '../domain/deploys/deploy-record.ts';
 import type { Run } from '../domain/runs/index.ts';
-import { commitOf } from '../dora/commit-source.ts';
+import { commitOf } from './commit-source.ts';
 import type { NewDeploy } from './deploy-log.ts';
 
 /** What a deploy or rollback run changed, as the deploy log records it, and where it runs now. */

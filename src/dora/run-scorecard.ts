@@ -1,3 +1,4 @@
+import { lastFire, periodKey } from '../domain/catalog/scorecard-schedule.ts';
 import type { Db } from '../store/db.ts';
 import { svgToPng } from './chart-png.ts';
 import { scorecardSvg } from './chart-svg.ts';
@@ -5,7 +6,6 @@ import { readLiveDoraInput } from './live-source.ts';
 import type { DoraSettings } from './schema.ts';
 import { attributionMs, buildScorecard, type Scorecard } from './scorecard.ts';
 import { claimScorecard, finishScorecard } from './scorecard-runs.ts';
-import { lastFire, periodKey } from './scorecard-schedule.ts';
 import { durationMs } from './stats.ts';
 import { weeklySeries } from './weekly-series.ts';
 

@@ -1,8 +1,8 @@
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClients } from '../../src/adapters/kubernetes/create-kube-clients.ts';
+import { OCI_CREATED, OCI_REVISION } from '../../src/deploys/commit-source.ts';
 import { createDeployLog } from '../../src/deploys/deploy-log.ts';
-import { OCI_CREATED, OCI_REVISION } from '../../src/dora/commit-source.ts';
 import { kubeConfigFor } from '../../src/sandbox/kubernetes/index.ts';
 import type { EmulatedMessage } from '../../src/sandbox/slack/emulator-types.ts';
 import { type DeployWorld, startDeployWorld } from '../support/deploy-e2e.ts';

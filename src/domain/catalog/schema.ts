@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { DoraSettings } from '../../dora/schema.ts';
 import { suggest } from '../../util/suggest.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
 import { Approvals, Duration, Slug as Name, Text } from '../commands/schema.ts';
+import { DoraSettings } from './dora-settings.ts';
 
 export * from '../commands/schema.ts';
 

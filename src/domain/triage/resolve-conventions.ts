@@ -1,4 +1,4 @@
-import type { Catalog } from '../../config/schema.ts';
+import type { Catalog } from '../catalog/schema.ts';
 
 // Where rule sets and exporters put the service when no `service`/`app` label names it: the
 // backend of an ingress (`exported_service`), a Kafka consumer group or topic, a queue, a

@@ -1,5 +1,5 @@
-import { type ConfigError, issuesToErrors, schemaKeys } from '../../config/config-error.ts';
 import { suggest } from '../../util/suggest.ts';
+import { type ConfigError, issuesToErrors, schemaKeys } from '../catalog/config-error.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
 import type { PlaybookSource } from '../playbooks/check-playbooks.ts';
 import { NOISE, NOTIFY_ONLY, VocabularyFile } from './schema.ts';

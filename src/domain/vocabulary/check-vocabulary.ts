@@ -1,4 +1,4 @@
-import type { Catalog } from '../../config/schema.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import type { Playbook } from '../playbooks/schema.ts';
 import { replayTriage } from '../triage/replay.ts';
 import { TriageInput, type TriageInputRaw } from '../triage/schema.ts';
