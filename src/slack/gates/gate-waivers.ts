@@ -4,6 +4,7 @@ import type { GatePlaybook } from '../../domain/playbooks/gate-schema.ts';
 import type { GateRun } from '../../gates/gate-store.ts';
 import type { CommandHandler } from '../commands/types.ts';
 import { outsideText } from '../render/outside-text.ts';
+import { slackDate } from '../render/run-inline.ts';
 import { findGate, type GateHandlerDeps, tell } from './gate-common.ts';
 
 const MAX_REASON = 500;
@@ -66,7 +67,7 @@ export function createGateWaivers(deps: GateHandlerDeps & { onWaiver?: () => voi
       (w) => w.gate === row.name && w.expiresAt.getTime() > now.getTime(),
     );
     if (active) {
-      return `*${row.name}* is already waived by <@${active.by}> until ${active.expiresAt.toISOString()}.`;
+      return `*${row.name}* is already waived by <@${active.by}> until ${slackDate(active.expiresAt)}.`;
     }
     if (gateStatus(row, undefined, now) === 'passed') {
       return `*${row.name}* passed; there is nothing to waive.`;
@@ -104,12 +105,12 @@ export function createGateWaivers(deps: GateHandlerDeps & { onWaiver?: () => voi
     });
     await deps.publisher.threadNote(
       found.run,
-      `:warning: <@${waiver.by}> waived *${outsideText(waiver.gate)}* until ${waiver.expiresAt.toISOString()}: ${outsideText(waiver.reason)}`,
+      `:warning: <@${waiver.by}> waived *${outsideText(waiver.gate)}* until ${slackDate(waiver.expiresAt)}: ${outsideText(waiver.reason)}`,
     );
     deps.onWaiver?.();
     await tell(
       request,
-      `Waived *${waiver.gate}* on \`${found.run.id}\` until ${waiver.expiresAt.toISOString()}.`,
+      `Waived *${waiver.gate}* on \`${found.run.id}\` until ${slackDate(waiver.expiresAt)}.`,
     );
     return 'ok';
   };
@@ -133,7 +134,7 @@ export function createGateWaivers(deps: GateHandlerDeps & { onWaiver?: () => voi
       });
       await deps.publisher.threadNote(
         published.run,
-        `:hourglass_flowing_sand: The waiver of *${waiver.gate}* by <@${waiver.by}> expired at ${waiver.expiresAt.toISOString()}; the decision is now *${published.decision.decision}*: ${published.decision.headline}`,
+        `:hourglass_flowing_sand: The waiver of *${waiver.gate}* by <@${waiver.by}> expired at ${slackDate(waiver.expiresAt)}; the decision is now *${published.decision.decision}*: ${published.decision.headline}`,
       );
       done += 1;
     }
