@@ -155,6 +155,7 @@ export function createDeployCommand(deps: DeployDeps): CommandHandler {
       ...(d.reason ? { reason: d.reason } : {}),
       steps: [{ action: DEPLOY_ACTION, params }],
       channel: request.channelId,
+      typed: request.text,
       // An override is approved by a freeze-override role, never by the requester.
       ...(freeze.kind === 'needs_override'
         ? {

@@ -150,6 +150,7 @@ export function createRollbackCommand(deps: RollbackDeps): CommandHandler {
       ...(r.reason ? { reason: r.reason } : {}),
       steps,
       channel: request.channelId,
+      typed: request.text,
     });
     if (!outcome.ok) {
       request.log.info({ code: outcome.code }, 'rollback refused');
