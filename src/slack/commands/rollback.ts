@@ -5,7 +5,8 @@ import { planFinding } from '../../domain/findings/index.ts';
 import { mayRequestUnder, type RoleDirectory, RoleLookupError } from '../../domain/policy/index.ts';
 import type { Actor, EngineRefusal, RunEngine } from '../../runs/types.ts';
 import { commandActor } from '../actor.ts';
-import { preformatted, reply, section } from '../render/blocks.ts';
+import { reply, section } from '../render/blocks.ts';
+import { renderRevisionHistory } from '../render/revision-history.ts';
 import { renderFinding } from '../render/run-message.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
 import type { RunMessages } from '../runs/run-messages.ts';
@@ -35,7 +36,7 @@ async function showHistory(deps: RollbackDeps, request: CommandRequest, r: Rollb
     return;
   }
   const head = `Revision history of \`${r.service}\` in \`${r.env}\` (\`--to N\` picks another):`;
-  await request.respond(reply(`${head}\n${text}`, [section(head), preformatted(text)]));
+  await request.respond(renderRevisionHistory(head, text));
 }
 
 /** How each refusal counts in mc_commands_total. */
