@@ -114,7 +114,7 @@ describe.skipIf(!prometheusBin)(
         'the overview',
         () => world.answers(all.responseId).length > 0 && world.answers(all.responseId),
       );
-      expect(visibleText(lines!)).toMatch(/checkout\*?: staging: /);
+      expect(visibleText(lines!)).toMatch(/\*checkout\* `staging`: /);
     });
 
     it('Prometheus stopped during the window: inconclusive pauses with Continue / Roll back for the requester only', async () => {
