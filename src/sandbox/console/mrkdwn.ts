@@ -1,3 +1,4 @@
+import { emojiFor } from './emoji.ts';
 import { escapeHtml, safeHref } from './escape.ts';
 
 /** Display names of users and channels, for `<@U…>` and `<#C…>` in message text. */
@@ -5,59 +6,6 @@ export interface Names {
   user(id: string): string | undefined;
   channel(id: string): string | undefined;
 }
-
-const EMOJI: Record<string, string> = {
-  white_check_mark: '✅',
-  heavy_check_mark: '✔️',
-  x: '❌',
-  warning: '⚠️',
-  rotating_light: '🚨',
-  hourglass_flowing_sand: '⏳',
-  hourglass: '⌛',
-  information_source: 'ℹ️',
-  snowflake: '❄️',
-  no_entry: '⛔',
-  no_entry_sign: '🚫',
-  leftwards_arrow_with_hook: '↩️',
-  rewind: '⏪',
-  arrows_counterclockwise: '🔄',
-  large_green_circle: '🟢',
-  large_yellow_circle: '🟡',
-  red_circle: '🔴',
-  white_circle: '⚪',
-  lock: '🔒',
-  mag: '🔍',
-  fire: '🔥',
-  stopwatch: '⏱️',
-  clipboard: '📋',
-  rocket: '🚀',
-  pause_button: '⏸️',
-  stop_button: '⏹️',
-  question: '❓',
-  heavy_minus_sign: '➖',
-  bell: '🔔',
-  zzz: '💤',
-  ok: '🆗',
-  memo: '📝',
-  link: '🔗',
-  construction: '🚧',
-  thumbsup: '👍',
-  package: '📦',
-  arrow_forward: '▶️',
-  tada: '🎉',
-  eyes: '👀',
-  hammer_and_wrench: '🛠️',
-  wastebasket: '🗑️',
-  bar_chart: '📊',
-  chart_with_upwards_trend: '📈',
-  heavy_plus_sign: '➕',
-  repeat: '🔁',
-  white_small_square: '▫️',
-  large_orange_circle: '🟠',
-  heavy_multiplication_x: '✖️',
-  bangbang: '‼️',
-  alarm_clock: '⏰',
-};
 
 /** Turns Slack's escaped `&lt; &gt; &amp;` back into characters (before HTML-escaping again). */
 function unslack(text: string): string {
@@ -121,10 +69,11 @@ function token(body: string, names: Names): string {
 
 /** Escapes plain text and turns `:emoji:` codes into characters. */
 function emphasis(raw: string): string {
-  return escapeHtml(unslack(raw)).replace(
-    /:([a-z0-9_+-]+):/g,
-    (whole, name: string) => EMOJI[name] ?? whole,
-  );
+  return escapeHtml(unslack(raw)).replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => {
+    const char = emojiFor(name);
+    // Its own span: the page's emoji font draws it, whatever the text font has.
+    return char ? `<span class="emoji">${char}</span>` : whole;
+  });
 }
 
 /** *bold*, _italic_, ~strike~ over escaped text whose code and links are placeholders. */
