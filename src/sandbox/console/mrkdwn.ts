@@ -1,5 +1,6 @@
 import { emojiFor } from './emoji.ts';
 import { escapeHtml, safeHref } from './escape.ts';
+import { slackDateText } from './slack-date.ts';
 
 /** Display names of users and channels, for `<@U…>` and `<#C…>` in message text. */
 export interface Names {
@@ -53,7 +54,10 @@ function token(body: string, names: Names): string {
     const name = label ?? names.channel(id) ?? id;
     return `<span class="mention">#${escapeHtml(unslack(name))}</span>`;
   }
-  if (target.startsWith('!date^')) return escapeHtml(unslack(label ?? target.slice(6)));
+  if (target.startsWith('!date^')) {
+    const shown = slackDateText(body) ?? unslack(label ?? target.slice(6));
+    return `<time title="${escapeHtml(unslack(label ?? ''))}">${escapeHtml(shown)}</time>`;
+  }
   if (target.startsWith('!')) {
     const what = target.slice(1).replace(/^subteam\^/, '');
     const shown = unslack(label ?? what).replace(/^@/, '');

@@ -26,7 +26,15 @@ describe('sandbox/console/mrkdwn', () => {
     ['by <@U01ALICE01>', 'by <span class="mention">@alice</span>'],
     ['in <#C0MCOPS>', 'in <span class="mention">#mc-ops</span>'],
     ['<!subteam^S01SRELEAD|@sre-leads>', '<span class="mention">@sre-leads</span>'],
-    ['<!date^1795348022^{date_short}|2026-11-22 11:47 UTC>', '2026-11-22 11:47 UTC'],
+    // Date tokens read as Slack shows them (UTC readers), the fallback kept as a tooltip.
+    [
+      '<!date^1795348022^{date_short}|2026-11-22 11:47 UTC>',
+      '<time title="2026-11-22 11:47 UTC">Nov 22</time>',
+    ],
+    [
+      '<!date^1795348022^{nonsense}|2026-11-22 11:47 UTC>',
+      '<time title="2026-11-22 11:47 UTC">2026-11-22 11:47 UTC</time>',
+    ],
     [':white_check_mark: done\nnext', '<span class="emoji">✅</span> done<br>next'],
     // Every Slack shortcode, from the table Slack uses, not a hand-picked few.
     [
