@@ -20,6 +20,7 @@ import type { ReadinessReport } from './http/ops-routes.ts';
 import type { RunEngineOptions } from './runs/create-run-engine.ts';
 import type { RunEngine } from './runs/types.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
+import { createDisplayNames } from './slack/display-names.ts';
 import type { ActionHandler } from './slack/listeners/action-listener.ts';
 import type { RunMessages } from './slack/runs/run-messages.ts';
 import { openStore, type Store } from './store/open-store.ts';
@@ -168,6 +169,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
           keyHint: key.hint,
           publicUrl: settings.publicUrl,
           log,
+          displayName: createDisplayNames(() => slack.client),
         }),
         ...features.flatMap((f) => f.routes ?? []),
       ],

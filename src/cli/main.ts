@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import type { CliCommand, CliIo } from './io.ts';
@@ -56,9 +57,23 @@ async function loadSandbox(): Promise<CliCommand> {
   }
 }
 
+/** The version in package.json, which `mc --version` prints. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return String(pkg.version);
+}
+
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  mc ${name.padEnd(10)} ${c.summary}`);
-  return ['Usage: mc <command> [options]', '', 'Commands:', ...lines, ''].join('\n');
+  return [
+    'Usage: mc <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'mc --version prints the version.',
+    '',
+  ].join('\n');
 }
 
 /** Runs one `mc` subcommand and returns its exit code. */
@@ -73,6 +88,10 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     ioOrProcess.stdout(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    ioOrProcess.stdout(`mc ${version()}\n`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {

@@ -33,6 +33,8 @@ export interface DeployRequest {
   commit: { commit?: string; commitAt?: string };
   dryRun: boolean;
   channel: string;
+  /** The command as typed, so a refusal can quote it whole for copying. */
+  typed?: string;
 }
 
 /** What became of a deploy request. */
@@ -146,6 +148,7 @@ export async function requestDeploy(
     ...(d.reason ? { reason: d.reason } : {}),
     steps: [{ action: DEPLOY_ACTION, params }],
     channel: d.channel,
+    ...(d.typed ? { typed: d.typed } : {}),
     // An override is approved by a freeze-override role, never by the requester.
     ...(freeze.kind === 'needs_override'
       ? {

@@ -24,7 +24,9 @@ function detail(view: RunView): string {
   const { run } = view;
   switch (run.state) {
     case 'succeeded':
-      return run.revertOf ? `run ${run.revertOf} is undone.` : 'done and verified.';
+      return run.revertOf
+        ? `run ${run.revertOf} is undone.`
+        : 'done; the cluster shows every step applied.';
     case 'failed':
       return run.error ?? 'a step failed.';
     case 'reverted':

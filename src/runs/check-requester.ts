@@ -68,6 +68,7 @@ export async function checkRequester(
   userId: string,
   reason: string | undefined,
   scope: PolicyScope = {},
+  typed?: string,
 ): Promise<RequesterCheck> {
   const requirements = runRequirements(core, spec, target, scope);
   const { roles, lookupError } = await rolesOf(core, userId);
@@ -75,7 +76,7 @@ export async function checkRequester(
   if (!allowed.ok) {
     return { ok: false, code: 'not_allowed', message: lookupError ?? allowed.message };
   }
-  const reasonCheck = checkReason({ requirements, reason });
+  const reasonCheck = checkReason({ requirements, reason, ...(typed ? { typed } : {}) });
   if (!reasonCheck.ok) return { ok: false, code: 'reason_required', message: reasonCheck.message };
   return { ok: true, requirements, roles };
 }

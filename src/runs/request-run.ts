@@ -78,6 +78,7 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
     requester.id,
     request.reason,
     scopeOf(core, request),
+    request.typed,
   );
   if (!policy.ok) return refusal(policy.code, policy.message);
   const covered = await coveredRequirements(core, request, policy.requirements);

@@ -8,6 +8,7 @@ import { createRun } from './create-run.ts';
 import type { EngineCore } from './engine-core.ts';
 import { formatAge, formatDuration } from './format-age.ts';
 import { takeOverInterrupted } from './recover-runs.ts';
+import { reverseSummary } from './reverse-summary.ts';
 import { type Restore, readRun, type StoredRun, selectRuns } from './run-store.ts';
 import { refuse } from './transition.ts';
 import type { Actor, EngineOutcome, EngineRefusal } from './types.ts';
@@ -120,7 +121,7 @@ export async function revertRun(
     action: s.action,
     params: s.params,
     reversible: false,
-    plan: `Undo step ${s.index + 1} of run ${run.id}: ${s.plan}`,
+    plan: `Undo step ${s.index + 1} of run ${run.id}: ${reverseSummary(s.plan)}`,
     state: 'pending',
   }));
   const plans: ActionPlan[] = originals.map((s, i) => ({

@@ -55,6 +55,8 @@ export interface RunRequest {
    * that run changed. The engine checks the steps are that restore; then no new approval.
    */
   coveredBy?: string;
+  /** The command as the person typed it (`/mc deploy payments 1.4.2 --env prod`): refusals quote it. */
+  typed?: string;
 }
 
 /** A run with what people need to see beside it: approvals, their tally, the policy. */

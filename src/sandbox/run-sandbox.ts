@@ -11,6 +11,7 @@ import type { SandboxUser } from './console/interactions.ts';
 import { type KubeEmulator, kubeConfigFor, startKubeEmulator } from './kubernetes/index.ts';
 import { freePort, freshDataDir } from './local-resources.ts';
 import { type PagerDutyEmulator, startPagerDutyEmulator } from './pagerduty/emulator.ts';
+import { createAlertmanagerApi } from './prometheus/alertmanager-api.ts';
 import { clusterMetrics, createKnobs } from './prometheus/cluster-metrics.ts';
 import {
   type SimulatedPrometheus,
@@ -145,6 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       : await startSimulatedPrometheus({
           source: metrics,
           alerts: () => runner?.prometheusAlerts() ?? [],
+          alertmanager: createAlertmanagerApi(() => runner?.heldAlerts() ?? []),
         });
     if (prometheus) stack.push(() => prometheus.close());
     const prometheusUrl = options.prometheusUrl ?? (prometheus as SimulatedPrometheus).url;
@@ -155,6 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         pagerdutyUrl: pagerduty.url,
         pagerdutyToken: pagerduty.token,
         prometheusUrl,
+        ...(prometheus ? { alertmanagerUrl: `${prometheus.url}/alertmanager` } : {}),
         dataDir,
         configDir,
         botPort,

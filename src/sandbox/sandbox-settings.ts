@@ -87,6 +87,8 @@ export interface SandboxEndpoints {
   pagerdutyUrl: string;
   pagerdutyToken: string;
   prometheusUrl: string;
+  /** The simulated Alertmanager's API (absent with an outside Prometheus). */
+  alertmanagerUrl?: string;
   dataDir: string;
   configDir: string;
   botPort: number;
@@ -107,6 +109,7 @@ export function sandboxSettings(e: SandboxEndpoints, s: SandboxSecrets): Setting
     PAGERDUTY_FROM: 'mc@acme.test',
     PAGERDUTY_WEBHOOK_SECRET: s.pagerdutySecret,
     PROMETHEUS_URL: e.prometheusUrl,
+    ...(e.alertmanagerUrl ? { ALERTMANAGER_URL: e.alertmanagerUrl } : {}),
     ALERTMANAGER_WEBHOOK_TOKEN: s.alertmanagerToken,
     MC_DATA_DIR: e.dataDir,
     MC_CONFIG_DIR: e.configDir,

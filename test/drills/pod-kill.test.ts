@@ -34,7 +34,7 @@ describe('e2e: /mc drill pod-kill against the Kubernetes emulator', () => {
     );
     const text = shown(planned);
     expect(text).toContain('Blast radius');
-    expect(text).toContain('Deletes 33% of the pods (at least one) of `checkout/staging`');
+    expect(text).toContain('Deletes 1 of 3 pods (a third, at least one) of `checkout/staging`');
     expect(text).toContain('Restore plan');
     expect(text).toContain('RTO 2m');
     const runId = /run `(r_[a-z2-7]+)`/.exec(text)?.[1] ?? '';

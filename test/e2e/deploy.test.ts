@@ -114,7 +114,7 @@ describe.skipIf(!prometheusBin)(
         'the overview',
         () => world.answers(all.responseId).length > 0 && world.answers(all.responseId),
       );
-      expect(visibleText(lines!)).toMatch(/checkout\*?: staging: /);
+      expect(visibleText(lines!)).toMatch(/\*checkout\* `staging`: /);
     });
 
     it('Prometheus stopped during the window: inconclusive pauses with Continue / Roll back for the requester only', async () => {
@@ -227,10 +227,10 @@ describe.skipIf(!prometheusBin)(
         .find((t) => t.includes('Revision history'));
       // mc's automatic rollback of the bad image put 1.4.3 back: it says so, and for whom.
       expect(history).toMatch(
-        /rev \d+ · shop\/checkout:1\.4\.3 · \d+s ago · mc \(automatic rollback for &lt;@U0ONCALL01&gt;\) \(current\)/,
+        /rev \d+ · shop\/checkout:1\.4\.3 · \d+s ago · mc \(automatic rollback for <@U0ONCALL01>\) \(current\)/,
       );
-      // Who deployed a revision comes from the deploy log.
-      expect(history).toMatch(/rev \d+ · shop\/checkout:1\.4\.5 · \d+s ago · &lt;@U0ONCALL01&gt;/);
+      // Who deployed a revision comes from the deploy log, as a mention (never a raw id).
+      expect(history).toMatch(/rev \d+ · shop\/checkout:1\.4\.5 · \d+s ago · <@U0ONCALL01>/);
       expect(history).toContain('rev 3 · shop/checkout:1.4.2');
       const message = await plan('rollback checkout --env staging --to 3');
       await world.click(message, 'run.confirm', ONCALL);

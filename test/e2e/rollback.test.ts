@@ -162,6 +162,8 @@ describe('e2e: /mc rollback through Slack, the run engine, Kubernetes and the le
     );
     expect(why).toMatchObject({ response_type: 'ephemeral' });
     expect(visibleText(why!)).toContain('`/mc rollback` in `prod` needs a reason');
+    // The hint is the command they typed, ready to copy with a reason added.
+    expect(visibleText(why!)).toContain('`/mc rollback checkout --env prod --reason &lt;why&gt;`');
     expect(world.plans()).toHaveLength(before);
 
     await world.command(

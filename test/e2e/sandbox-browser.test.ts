@@ -175,4 +175,32 @@ describe.skipIf(chromiumMissing())('npm run sandbox in a real browser (headless 
     await triage.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(OUTPUT, 'sandbox-console.png') });
   }, 150_000);
+
+  it('draws emoji with its own font, shows links as links, keeps field words whole and clears unread counts', async () => {
+    onTestFailed(shoot('sandbox-rendering'));
+    await openChannel('team-checkout');
+    // Shortcodes became characters in an .emoji span, and the page's own font draws them.
+    await page.locator('.msg .emoji').first().waitFor();
+    expect(await page.locator('.msg', { hasText: /:[a-z_]+:/ }).count()).toBe(0);
+    // Evaluated in the page (this file has no DOM types).
+    const faces = await page.evaluate(
+      `document.fonts.load('16px "Noto Color Emoji"', '✅').then((found) => found.length)`,
+    );
+    expect(faces).toBeGreaterThan(0);
+    // Links are anchors, not text.
+    expect(await page.locator('.msg a[href^="http"]').count()).toBeGreaterThan(0);
+    // No field squeezes a word across lines: each fits its column.
+    const squeezed = await page.$$eval('.field', (fields) =>
+      fields.filter((f) => f.scrollWidth > f.clientWidth + 1).map((f) => f.textContent),
+    );
+    expect(squeezed).toEqual([]);
+    // Opening a channel reads it: leaving it again leaves no unread count behind.
+    await openChannel('mc-ops');
+    const checkout = page.locator('#channels li', { hasText: '# team-checkout' });
+    await expect.poll(() => checkout.locator('.count').count()).toBe(0);
+    // A toast never takes a click meant for a button under it.
+    expect(
+      await page.evaluate(`getComputedStyle(document.getElementById('toast')).pointerEvents`),
+    ).toBe('none');
+  }, 60_000);
 });

@@ -44,6 +44,8 @@ const page = (body: unknown, kind?: string) =>
   renderEvidencePage(record(body, kind), {
     publicUrl: 'https://mc.example.com',
     keyHint: 'k'.repeat(64),
+    // What users.info told the bot; U0SRE and U0RM it could not name.
+    names: { U0QA: 'Erin QA' },
   });
 
 /** The memo section alone, so assertions cannot be met by the raw document below it. */
@@ -124,9 +126,11 @@ describe('src/evidence/http/render-gate-memo', () => {
     );
     // Waivers, and the inconclusive check under the waiver as a risk.
     expect(memo).toContain(
-      '<td>Observability</td><td>U0SRE</td><td>dashboards migrate tonight</td>',
+      '<td>Observability</td><td>Slack user <code>U0SRE</code></td><td>dashboards migrate tonight</td>',
     );
-    expect(memo).toContain('<time datetime="2025-05-02T09:59:00.000Z">');
+    // One ISO format with its zone, to the second, for every time on the page.
+    expect(memo).toContain('<time datetime="2025-05-02T09:59:00Z">2025-05-02T09:59:00Z</time>');
+    expect(memo).not.toMatch(/\d\.\d{3}Z/);
     expect(memo).toMatch(
       /<li>Observability \(.*waived.*\): Dashboards exist, .*inconclusive.*: Grafana timed out<\/li>/,
     );
@@ -134,9 +138,9 @@ describe('src/evidence/http/render-gate-memo', () => {
     expect(memo).toContain('/mc rollback checkout --env prod');
     expect(memo).toContain('Revision: 7');
     // Sign-offs.
-    expect(memo).toContain('<td>qa-lead</td><td>U0QA</td>');
+    expect(memo).toContain('<td>qa-lead</td><td>Erin QA (<code>U0QA</code>)</td>');
     expect(memo).toContain('regression suite green on rc.2');
-    expect(memo).toContain('<td>release-manager</td><td>U0RM</td>');
+    expect(memo).toContain('<td>release-manager</td><td>Slack user <code>U0RM</code></td>');
     expect(memo).toContain('Every required role signed.');
     // The footer ties a printed memo to the signed record.
     expect(memo).toContain('ev_memomemomemomemo');

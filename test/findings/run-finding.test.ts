@@ -273,7 +273,7 @@ describe('src/domain/findings/run-outcome', () => {
     [{ state: 'executing' }, undefined],
     [
       { state: 'succeeded', evidenceUrl: 'https://mc.test/evidence/e1' },
-      'Run r_abcdefghijkl (Rollback `checkout` in `prod`) succeeded: done and verified. Evidence',
+      'Run r_abcdefghijkl (Rollback `checkout` in `prod`) succeeded: done; the cluster shows every step applied. Evidence',
     ],
     [
       { state: 'reverted', error: 'Step 1 failed: x', evidenceUrl: 'https://mc.test/evidence/e2' },

@@ -86,10 +86,10 @@ describe('src/runs revert', () => {
     expect(run).toMatchObject({ revertOf: original.run.id, verb: 'rollback', state: 'planned' });
     expect(run.reason).toBe(`Revert of run ${original.run.id} (bad release)`);
     expect(run.steps.map((s) => [s.action, s.plan])).toEqual([
-      ['k8s.scale', `Undo step 2 of run ${original.run.id}: checkout/staging replicas 3 → 5`],
+      ['k8s.scale', `Undo step 2 of run ${original.run.id}: checkout/staging replicas 5 → 3`],
       [
         'k8s.set-image',
-        `Undo step 1 of run ${original.run.id}: checkout/staging image \`shop/checkout:1.4.1\` → \`shop/checkout:1.4.2\`, 3 pods`,
+        `Undo step 1 of run ${original.run.id}: checkout/staging image \`shop/checkout:1.4.2\` → \`shop/checkout:1.4.1\`, 3 pods`,
       ],
     ]);
     expect(asked.view.plans?.[0]?.diff).toEqual(['- replicas: 5', '+ replicas: 3']);

@@ -57,7 +57,8 @@ describe('slack/create-slack-app: commands', () => {
     );
     expect(text).toContain('*payments*: Payment authorisation and capture');
     expect(text).toContain('*gateway*');
-    expect(text).toContain('arrive in a later release');
+    expect(text).not.toContain('later release');
+    expect(text).toContain('shows the catalog only');
     expect(reply.text).toMatch(/^Status of 3 services:/);
   });
 

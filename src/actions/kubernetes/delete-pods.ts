@@ -76,7 +76,7 @@ export const deletePods = defineAction<DeletePodsParams>({
         : {}),
       // The pods are named here: a retry deletes what is left of these, never new victims.
       intent: {
-        before: { workload: { ...w.ref }, replicas: w.replicas, pods: names },
+        before: { workload: { ...w.ref }, replicas: w.replicas, live: live.length, pods: names },
         after: { deleted: names },
       },
     };

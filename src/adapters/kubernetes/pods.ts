@@ -10,6 +10,8 @@ export interface PodState {
   /** Being deleted (graceful termination in progress). */
   terminating: boolean;
   createdAt: string | undefined;
+  /** Container restarts, summed over the pod's containers. */
+  restarts: number;
 }
 
 /** The pods the workload's selector matches, oldest first (ties by name). */
@@ -25,6 +27,7 @@ export async function listWorkloadPods(kube: KubeClients, w: Workload): Promise<
     name: pod.metadata?.name ?? '',
     ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
     terminating: pod.metadata?.deletionTimestamp !== undefined,
+    restarts: (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0),
     createdAt: pod.metadata?.creationTimestamp
       ? new Date(pod.metadata.creationTimestamp).toISOString()
       : undefined,

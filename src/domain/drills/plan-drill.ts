@@ -3,6 +3,7 @@ import { parseDuration } from '../commands/value-types.ts';
 import type { DrillPlaybook, RecoveryCondition } from '../playbooks/drill-schema.ts';
 import { renderDeep } from '../playbooks/template.ts';
 import { describeSeconds } from './describe-seconds.ts';
+import { describePodShare } from './pod-share.ts';
 
 /** What `/mc drill` asked for, after parsing. */
 export interface DrillAsk {
@@ -105,10 +106,7 @@ export function planDrill(
   const deadline = `Restored at the latest ${describeSeconds(ask.durationSeconds)} after the fault.`;
   switch (fault.kind) {
     case 'pod-kill': {
-      const share =
-        fault.count !== undefined
-          ? `${fault.count} pod(s)`
-          : `${fault.percent}% of the pods (at least one)`;
+      const share = describePodShare(fault);
       return {
         ok: true,
         plan: {

@@ -178,7 +178,11 @@ export function matchPlaybook(
   }
   if (c.labels.length > 0) {
     const hit = signals.find((s) => c.labels.every((m) => m.test(s.labels)));
-    if (hit) add('labels', [`labels ${c.labels.map((m) => m.text).join(', ')} on \`${hit.name}\``]);
+    if (hit)
+      add('labels', [
+        // In code spans: a regex's `*` and `_` must not turn into bold or italics.
+        `labels ${c.labels.map((m) => `\`${m.text.replace(/`/g, "'")}\``).join(', ')} on \`${hit.name}\``,
+      ]);
   }
   if (match.severity) {
     const found = [...new Set(signals.map((s) => s.severity ?? ''))].filter((s) =>

@@ -35,6 +35,24 @@ export interface EvidenceRouteOptions {
   keyHint: string;
   publicUrl: string;
   log?: Logger;
+  /** A Slack user's display name (users.info), for people named on the HTML pages. */
+  displayName?: (userId: string) => Promise<string | undefined>;
+}
+
+/** Display names of the Slack users a record names (at most 25); a failed lookup leaves the id. */
+async function namesIn(
+  record: { actor: string; document: string },
+  displayName: EvidenceRouteOptions['displayName'],
+): Promise<Record<string, string>> {
+  if (!displayName) return {};
+  const ids = new Set([record.actor, ...(record.document.match(/\b[UW][A-Z0-9]{8,}\b/g) ?? [])]);
+  const found = await Promise.all(
+    [...ids]
+      .filter((id) => /^[UW][A-Z0-9]{8,}$/.test(id))
+      .slice(0, 25)
+      .map(async (id) => [id, await displayName(id).catch(() => undefined)] as const),
+  );
+  return Object.fromEntries(found.filter((pair): pair is [string, string] => Boolean(pair[1])));
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -134,8 +152,10 @@ export function createEvidenceHandlers(options: EvidenceRouteOptions): {
           // The stored bytes, unchanged: their sha256 is the digest the bundle signs.
           return send(res, 200, 'application/json; charset=utf-8', record.document, IMMUTABLE);
         }
-        const page = renderEvidencePage(record, { publicUrl, keyHint: options.keyHint });
-        send(res, 200, 'text/html; charset=utf-8', page, IMMUTABLE);
+        const names = await namesIn(record, options.displayName);
+        const page = renderEvidencePage(record, { publicUrl, keyHint: options.keyHint, names });
+        // Not immutable: display names may change, and a lookup may fail once.
+        send(res, 200, 'text/html; charset=utf-8', page);
       },
       log,
     ),

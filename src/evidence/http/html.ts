@@ -33,3 +33,31 @@ ${bodyHtml}
 </html>
 `;
 }
+
+/**
+ * A stored time in the one format evidence pages use, ISO 8601 to the second with its zone
+ * (`2026-12-06T23:55:45Z`); text that is not a time is shown as written.
+ */
+export function isoTime(at: string | null | undefined): string {
+  if (!at) return '—';
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) return escapeHtml(at);
+  const iso = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `<time datetime="${iso}">${iso}</time>`;
+}
+
+/** Display names of Slack users the bot could look up, by id. */
+export type PeopleNames = Readonly<Record<string, string>>;
+
+/**
+ * A person on an evidence page: `Carol Release (U02CAROL03)` when the bot knows the name,
+ * else `Slack user U02CAROL03`; anything that is not a Slack user id (`mc`) as written.
+ */
+export function personHtml(id: string | null | undefined, names: PeopleNames = {}): string {
+  if (!id) return '—';
+  if (!/^[UW][A-Z0-9]{2,}$/.test(id)) return escapeHtml(id);
+  const name = names[id];
+  return name
+    ? `${escapeHtml(name)} (<code>${escapeHtml(id)}</code>)`
+    : `Slack user <code>${escapeHtml(id)}</code>`;
+}

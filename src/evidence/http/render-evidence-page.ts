@@ -1,6 +1,6 @@
 import type { EvidenceRecord } from '../read-evidence.ts';
 import { GATE_DECISION_EVIDENCE } from '../release-subject.ts';
-import { escapeHtml, htmlPage } from './html.ts';
+import { escapeHtml, htmlPage, isoTime, type PeopleNames, personHtml } from './html.ts';
 import { gateMemoFromDocument, renderGateMemo } from './render-gate-memo.ts';
 
 function prettyDocument(document: string): string {
@@ -17,7 +17,7 @@ function prettyDocument(document: string): string {
  */
 export function renderEvidencePage(
   record: EvidenceRecord,
-  options: { publicUrl: string; keyHint: string },
+  options: { publicUrl: string; keyHint: string; names?: PeopleNames },
 ): string {
   const e = escapeHtml;
   const keysUrl = `${options.publicUrl}/evidence/keys`;
@@ -26,8 +26,8 @@ export function renderEvidencePage(
     ['Kind', e(record.kind)],
     ['Subject', e(record.subject)],
     ['Summary', e(record.summary)],
-    ['Recorded by', e(record.actor)],
-    ['Recorded at', `<time datetime="${e(record.recordedAt)}">${e(record.recordedAt)}</time>`],
+    ['Recorded by', personHtml(record.actor, options.names)],
+    ['Recorded at', isoTime(record.recordedAt)],
     ['Ledger seq', String(record.ledgerSeq)],
     ['Document sha256', `<code>${e(record.digest)}</code>`],
     ['Signing key', `<code>${e(options.keyHint)}</code> (<a href="${e(keysUrl)}">PEM</a>)`],

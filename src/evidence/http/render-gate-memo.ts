@@ -1,5 +1,5 @@
 import type { EvidenceRecord } from '../read-evidence.ts';
-import { escapeHtml as e } from './html.ts';
+import { escapeHtml as e, isoTime, type PeopleNames, personHtml } from './html.ts';
 import { MemoManifest } from './schema.ts';
 
 /** The manifest in a `gate.decision` document, or null when the body is not shaped like one. */
@@ -30,8 +30,7 @@ const MEMO_CSS = `<style>
 .memo *{print-color-adjust:exact;-webkit-print-color-adjust:exact}.memo tr,.memo li{break-inside:avoid}.memo h3{break-after:avoid}}
 </style>`;
 
-const time = (at: string | null | undefined) =>
-  at ? `<time datetime="${e(at)}">${e(at)}</time>` : '—';
+const time = isoTime;
 
 const status = (text: string) => `<span class="s-${e(text)}">${e(text)}</span>`;
 
@@ -47,7 +46,7 @@ function table(head: string[], rows: string[][]): string {
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-function changes(m: MemoManifest): string {
+function changes(m: MemoManifest, names: PeopleNames): string {
   if (m.changes.length === 0) return '<p>No changes since the last release decision.</p>';
   return table(
     ['Run', 'Kind', 'Env', 'Change', 'By', 'At', 'Outcome'],
@@ -56,7 +55,7 @@ function changes(m: MemoManifest): string {
       e(c.verb),
       e(c.env),
       e(c.summary),
-      e(c.by),
+      personHtml(c.by, names),
       time(c.at),
       status(c.outcome),
     ]),
@@ -79,13 +78,19 @@ function gates(m: MemoManifest): string {
   );
 }
 
-function waiversAndRisks(m: MemoManifest): string {
+function waiversAndRisks(m: MemoManifest, names: PeopleNames): string {
   const waivers =
     m.waivers.length === 0
       ? '<p>No waivers.</p>'
       : table(
           ['Gate', 'Waived by', 'Reason', 'At', 'Expires'],
-          m.waivers.map((w) => [e(w.gate), e(w.by), e(w.reason), time(w.at), time(w.expiresAt)]),
+          m.waivers.map((w) => [
+            e(w.gate),
+            personHtml(w.by, names),
+            e(w.reason),
+            time(w.at),
+            time(w.expiresAt),
+          ]),
         );
   const risks = m.gates.flatMap((g) =>
     g.checks
@@ -113,19 +118,24 @@ function rollback(m: MemoManifest): string {
 ${images.length > 0 ? `<ul>${images.join('')}</ul>` : ''}`;
 }
 
-function signatures(m: MemoManifest): string {
+function signatures(m: MemoManifest, names: PeopleNames): string {
   const signed =
     m.signOffs.length === 0
       ? '<p>No sign-offs.</p>'
       : table(
           ['Role', 'Signed by', 'At', 'Comment'],
-          m.signOffs.map((s) => [e(s.role), e(s.by), time(s.at), e(s.comment ?? '')]),
+          m.signOffs.map((s) => [
+            e(s.role),
+            personHtml(s.by, names),
+            time(s.at),
+            e(s.comment ?? ''),
+          ]),
         );
   const missing =
     m.missingRoles.length === 0
       ? '<p>Every required role signed.</p>'
       : `<p>Missing sign-offs: ${m.missingRoles.map((r) => `<strong>${e(r)}</strong>`).join(', ')}</p>`;
-  return `<p>Decision <strong>${e(m.decision)}</strong>${m.decidedAt ? ` at ${time(m.decidedAt)}` : ''}${m.requestedBy ? `, gate requested by ${e(m.requestedBy)}` : ''}.</p>
+  return `<p>Decision <strong>${e(m.decision)}</strong>${m.decidedAt ? ` at ${time(m.decidedAt)}` : ''}${m.requestedBy ? `, gate requested by ${personHtml(m.requestedBy, names)}` : ''}.</p>
 ${signed}
 ${missing}`;
 }
@@ -138,8 +148,9 @@ ${missing}`;
 export function renderGateMemo(
   m: MemoManifest,
   record: Pick<EvidenceRecord, 'id' | 'digest' | 'ledgerSeq'>,
-  options: { keyHint: string },
+  options: { keyHint: string; names?: PeopleNames },
 ): string {
+  const names = options.names ?? {};
   const { release } = m;
   const set = release.gateSetTitle
     ? `${e(release.gateSetTitle)} (<code>${e(release.gateSet)}</code>)`
@@ -162,15 +173,15 @@ ${release.gateId ? `<dt>Evaluation</dt><dd><code>${e(release.gateId)}</code>, ev
 ${artifacts.length > 0 ? `<dt>Artifacts</dt><dd>${artifacts.join('<br>')}</dd>` : ''}
 </dl>
 <h3>Changes since the last release decision</h3>
-${changes(m)}
+${changes(m, names)}
 <h3>Gates</h3>
 ${gates(m)}
 <h3>Waivers and risks</h3>
-${waiversAndRisks(m)}
+${waiversAndRisks(m, names)}
 <h3>Rollback plan</h3>
 ${rollback(m)}
 <h3>Decision and signatures</h3>
-${signatures(m)}
+${signatures(m, names)}
 ${drills.length > 0 ? `<h3>Drill evidence</h3>\n<ul>${drills.join('')}</ul>` : ''}
 <footer>Signed evidence <code>${e(record.id)}</code>, document sha256 <code>${e(record.digest)}</code>, ledger seq ${e(String(record.ledgerSeq))}, key <code>${e(options.keyHint)}</code>.</footer>
 </section>`;

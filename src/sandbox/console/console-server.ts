@@ -8,6 +8,7 @@ import type { Logger } from '../../telemetry/logger.ts';
 import type { ScenarioRunner } from '../scenarios/scenario-runner.ts';
 import { type ChannelDef, channelFeed, feedToHtml } from './channel-feed.ts';
 import type { MessageRef } from './console-log.ts';
+import { emojiFontDir } from './emoji.ts';
 import { type InteractionDeps, type SandboxUser, sendClick, sendCommand } from './interactions.ts';
 import type { Names } from './mrkdwn.ts';
 
@@ -21,6 +22,7 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.woff2': 'font/woff2',
 };
 
 export interface ConsoleOptions extends InteractionDeps {
@@ -44,8 +46,10 @@ export interface ConsoleServer {
  * Commands and clicks are signed here with the signing secret; the page never holds it.
  */
 export async function startConsole(options: ConsoleOptions): Promise<ConsoleServer> {
+  // How many messages each person has seen in each channel (`user|channel`): unread counts.
+  const seen = new Map<string, number>();
   const server: Server = createServer((req, res) => {
-    route(options, req, res).catch((error: unknown) => {
+    route(options, req, res, seen).catch((error: unknown) => {
       options.appLog.error({ err: error, url: req.url }, 'console request failed');
       if (!res.headersSent) sendJson(res, 500, { error: String(error) });
       else res.destroy();
@@ -85,10 +89,14 @@ async function route(
   options: ConsoleOptions,
   req: IncomingMessage,
   res: ServerResponse,
+  seen: Map<string, number>,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://console');
   const file = STATIC[url.pathname];
   if (req.method === 'GET' && file) return serveStatic(res, file);
+  if (req.method === 'GET' && url.pathname.startsWith('/console/fonts/')) {
+    return serveFont(res, url.pathname.slice('/console/fonts/'.length));
+  }
   if (req.method === 'GET' && url.pathname === '/console/api/bootstrap') {
     return sendJson(res, 200, {
       users: options.users,
@@ -103,12 +111,18 @@ async function route(
     const channel = channelOf(options, url.searchParams.get('channel'));
     if (!user || !channel) return sendJson(res, 400, { error: 'unknown user or channel' });
     const items = channelFeed(options.slack, options.log, channel, user.id);
+    // Opening a channel reads it: its unread count starts again from what is shown now.
+    seen.set(`${user.id}|${channel.id}`, items.length);
     return sendJson(res, 200, {
       html: feedToHtml(items, namesFor(options)),
       count: items.length,
       unread: options.channels.map((c) => ({
         id: c.id,
-        messages: channelFeed(options.slack, options.log, c, user.id).length,
+        messages: Math.max(
+          0,
+          channelFeed(options.slack, options.log, c, user.id).length -
+            (seen.get(`${user.id}|${c.id}`) ?? 0),
+        ),
       })),
       scenarios: { events: options.runner.events().slice(-30), firing: options.runner.firing() },
     });
@@ -173,6 +187,32 @@ async function serveStatic(res: ServerResponse, file: string): Promise<void> {
     'content-security-policy':
       "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'",
   });
+  res.end(body);
+}
+
+/**
+ * The self-hosted Noto Color Emoji font (OFL): its CSS with the files' URLs pointed here, and
+ * the woff2 files. Only names the package ships are served.
+ */
+async function serveFont(res: ServerResponse, name: string): Promise<void> {
+  const dir = emojiFontDir();
+  const headers = { 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' };
+  if (name === 'emoji.css') {
+    const css = (await readFile(path.join(dir, 'index.css'), 'utf8')).replace(
+      /url\(\.\/files\//g,
+      'url(/console/fonts/',
+    );
+    res.writeHead(200, { ...headers, 'content-type': TYPES['.css'] ?? 'text/css' });
+    res.end(css);
+    return;
+  }
+  if (!/^noto-color-emoji-\d+-400-normal\.woff2$/.test(name)) {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('no such font file\n');
+    return;
+  }
+  const body = await readFile(path.join(dir, 'files', name));
+  res.writeHead(200, { ...headers, 'content-type': 'font/woff2' });
   res.end(body);
 }
 

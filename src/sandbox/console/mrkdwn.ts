@@ -1,63 +1,12 @@
+import { emojiFor } from './emoji.ts';
 import { escapeHtml, safeHref } from './escape.ts';
+import { slackDateText } from './slack-date.ts';
 
 /** Display names of users and channels, for `<@U…>` and `<#C…>` in message text. */
 export interface Names {
   user(id: string): string | undefined;
   channel(id: string): string | undefined;
 }
-
-const EMOJI: Record<string, string> = {
-  white_check_mark: '✅',
-  heavy_check_mark: '✔️',
-  x: '❌',
-  warning: '⚠️',
-  rotating_light: '🚨',
-  hourglass_flowing_sand: '⏳',
-  hourglass: '⌛',
-  information_source: 'ℹ️',
-  snowflake: '❄️',
-  no_entry: '⛔',
-  no_entry_sign: '🚫',
-  leftwards_arrow_with_hook: '↩️',
-  rewind: '⏪',
-  arrows_counterclockwise: '🔄',
-  large_green_circle: '🟢',
-  large_yellow_circle: '🟡',
-  red_circle: '🔴',
-  white_circle: '⚪',
-  lock: '🔒',
-  mag: '🔍',
-  fire: '🔥',
-  stopwatch: '⏱️',
-  clipboard: '📋',
-  rocket: '🚀',
-  pause_button: '⏸️',
-  stop_button: '⏹️',
-  question: '❓',
-  heavy_minus_sign: '➖',
-  bell: '🔔',
-  zzz: '💤',
-  ok: '🆗',
-  memo: '📝',
-  link: '🔗',
-  construction: '🚧',
-  thumbsup: '👍',
-  package: '📦',
-  arrow_forward: '▶️',
-  tada: '🎉',
-  eyes: '👀',
-  hammer_and_wrench: '🛠️',
-  wastebasket: '🗑️',
-  bar_chart: '📊',
-  chart_with_upwards_trend: '📈',
-  heavy_plus_sign: '➕',
-  repeat: '🔁',
-  white_small_square: '▫️',
-  large_orange_circle: '🟠',
-  heavy_multiplication_x: '✖️',
-  bangbang: '‼️',
-  alarm_clock: '⏰',
-};
 
 /** Turns Slack's escaped `&lt; &gt; &amp;` back into characters (before HTML-escaping again). */
 function unslack(text: string): string {
@@ -105,7 +54,10 @@ function token(body: string, names: Names): string {
     const name = label ?? names.channel(id) ?? id;
     return `<span class="mention">#${escapeHtml(unslack(name))}</span>`;
   }
-  if (target.startsWith('!date^')) return escapeHtml(unslack(label ?? target.slice(6)));
+  if (target.startsWith('!date^')) {
+    const shown = slackDateText(body) ?? unslack(label ?? target.slice(6));
+    return `<time title="${escapeHtml(unslack(label ?? ''))}">${escapeHtml(shown)}</time>`;
+  }
   if (target.startsWith('!')) {
     const what = target.slice(1).replace(/^subteam\^/, '');
     const shown = unslack(label ?? what).replace(/^@/, '');
@@ -121,10 +73,11 @@ function token(body: string, names: Names): string {
 
 /** Escapes plain text and turns `:emoji:` codes into characters. */
 function emphasis(raw: string): string {
-  return escapeHtml(unslack(raw)).replace(
-    /:([a-z0-9_+-]+):/g,
-    (whole, name: string) => EMOJI[name] ?? whole,
-  );
+  return escapeHtml(unslack(raw)).replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => {
+    const char = emojiFor(name);
+    // Its own span: the page's emoji font draws it, whatever the text font has.
+    return char ? `<span class="emoji">${char}</span>` : whole;
+  });
 }
 
 /** *bold*, _italic_, ~strike~ over escaped text whose code and links are placeholders. */

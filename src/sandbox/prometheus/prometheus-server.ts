@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { escapeHtml } from '../console/escape.ts';
+import type { createAlertmanagerApi } from './alertmanager-api.ts';
 import { evaluateQuery } from './evaluate-query.ts';
 import { createHistory } from './history.ts';
 import type { SnapshotSource } from './snapshot.ts';
@@ -18,6 +19,8 @@ export interface SimulatedPrometheusOptions {
   source: SnapshotSource;
   /** The alerts the scenarios hold firing. */
   alerts?: () => SimulatedAlert[];
+  /** Alertmanager's API v2 under /alertmanager/api/v2/, over the same alerts. */
+  alertmanager?: ReturnType<typeof createAlertmanagerApi>;
   host?: string;
   port?: number;
   /** How often a snapshot is kept for range queries (default 1 s), and for how long (1 h). */
@@ -69,6 +72,8 @@ async function handle(
   history: ReturnType<typeof createHistory>,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://prometheus');
+  if (options.alertmanager?.handles(url.pathname))
+    return options.alertmanager.handle(req, res, url);
   const params = new URLSearchParams(url.searchParams);
   if (req.method === 'POST') {
     for (const [k, v] of new URLSearchParams(await readBody(req))) params.set(k, v);

@@ -142,6 +142,8 @@ export function createScenarioRunner(deps: RunnerDeps) {
     events: () => [...events],
     firing: () =>
       active.map((a) => ({ scenario: a.scenario, title: a.raised.title, since: a.startedAt })),
+    /** The firing alerts as Alertmanager holds them (its API v2 lists these). */
+    heldAlerts: () => active.flatMap((a) => a.alerts),
     /** Alerts as the simulated Prometheus's rule evaluator lists them. */
     prometheusAlerts(): SimulatedAlert[] {
       return active.flatMap((a) =>

@@ -71,6 +71,7 @@ export function createDeployCommand(deps: DeployDeps): CommandHandler {
       spec: request.spec,
       dryRun: request.command.flags['dry-run'] === true,
       channel: request.channelId,
+      typed: request.text,
     });
     if (outcome.kind === 'dry-run') {
       await request.respond(renderFinding(outcome.finding));

@@ -5,7 +5,8 @@ import { mayRequestUnder, type RoleDirectory, RoleLookupError } from '../../doma
 import { planFinding } from '../../findings/index.ts';
 import type { Actor, EngineRefusal, RunEngine } from '../../runs/types.ts';
 import { commandActor } from '../actor.ts';
-import { preformatted, reply, section } from '../render/blocks.ts';
+import { reply, section } from '../render/blocks.ts';
+import { renderRevisionHistory } from '../render/revision-history.ts';
 import { renderFinding } from '../render/run-message.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
 import type { RunMessages } from '../runs/run-messages.ts';
@@ -35,7 +36,7 @@ async function showHistory(deps: RollbackDeps, request: CommandRequest, r: Rollb
     return;
   }
   const head = `Revision history of \`${r.service}\` in \`${r.env}\` (\`--to N\` picks another):`;
-  await request.respond(reply(`${head}\n${text}`, [section(head), preformatted(text)]));
+  await request.respond(renderRevisionHistory(head, text));
 }
 
 /** How each refusal counts in mc_commands_total. */
@@ -150,6 +151,7 @@ export function createRollbackCommand(deps: RollbackDeps): CommandHandler {
       ...(r.reason ? { reason: r.reason } : {}),
       steps,
       channel: request.channelId,
+      typed: request.text,
     });
     if (!outcome.ok) {
       request.log.info({ code: outcome.code }, 'rollback refused');

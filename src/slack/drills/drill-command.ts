@@ -1,4 +1,5 @@
 import { planDrill } from '../../domain/drills/plan-drill.ts';
+import { recountPodKill } from '../../domain/drills/pod-share.ts';
 import type { DrillPlaybook } from '../../domain/playbooks/drill-schema.ts';
 import { checkReason } from '../../domain/policy/index.ts';
 import { listDrillResults } from '../../drills/drill-report.ts';
@@ -125,6 +126,7 @@ export function createDrillCommand(deps: DrillCommandDeps): CommandHandler {
     plan.faultSummary = (outcome.view.plans ?? []).map((p) =>
       [p.summary, p.affected, ...(p.warnings ?? [])].filter(Boolean).join(' · '),
     );
+    plan.blastRadius = recountPodKill(plan.faultSteps, plan.blastRadius, outcome.view.run.steps);
     let drill: Awaited<ReturnType<DrillStore['create']>>;
     try {
       drill = await deps.store.create({

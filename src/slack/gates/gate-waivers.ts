@@ -1,5 +1,6 @@
 import type { CommandHandler } from '../commands/types.ts';
 import { outsideText } from '../render/outside-text.ts';
+import { slackDate } from '../render/run-inline.ts';
 import { tell } from '../slack-call.ts';
 import type { GateEdgeDeps } from './gate-common.ts';
 
@@ -25,12 +26,12 @@ export function createGateWaivers(deps: GateEdgeDeps & { onWaiver?: () => void }
     await deps.messages.show(published);
     await deps.messages.threadNote(
       published.run,
-      `:warning: <@${waiver.by}> waived *${outsideText(waiver.gate)}* until ${waiver.expiresAt.toISOString()}: ${outsideText(waiver.reason)}`,
+      `:warning: <@${waiver.by}> waived *${outsideText(waiver.gate)}* until ${slackDate(waiver.expiresAt)}: ${outsideText(waiver.reason)}`,
     );
     deps.onWaiver?.();
     await tell(
       request,
-      `Waived *${waiver.gate}* on \`${published.run.id}\` until ${waiver.expiresAt.toISOString()}.`,
+      `Waived *${waiver.gate}* on \`${published.run.id}\` until ${slackDate(waiver.expiresAt)}.`,
     );
     return 'ok';
   };
@@ -41,7 +42,7 @@ export function createGateWaivers(deps: GateEdgeDeps & { onWaiver?: () => void }
       await deps.messages.show(published);
       await deps.messages.threadNote(
         published.run,
-        `:hourglass_flowing_sand: The waiver of *${waiver.gate}* by <@${waiver.by}> expired at ${waiver.expiresAt.toISOString()}; the decision is now *${published.decision.decision}*: ${published.decision.headline}`,
+        `:hourglass_flowing_sand: The waiver of *${waiver.gate}* by <@${waiver.by}> expired at ${slackDate(waiver.expiresAt)}; the decision is now *${published.decision.decision}*: ${published.decision.headline}`,
       );
     });
   }

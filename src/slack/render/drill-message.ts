@@ -3,6 +3,7 @@ import type { DrillResult, SloImpact } from '../../domain/drills/drill-result.ts
 import type { Drill } from '../../drills/drill-store.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 import { slackLink } from './outside-text.ts';
+import { slackDate } from './run-inline.ts';
 
 export const DRILL_ABORT_ACTION = 'drill.abort';
 export const DRILL_RETRY_ACTION = 'drill.retry-restore';
@@ -104,7 +105,7 @@ export function renderDrillMessage(drill: Drill): SlackReply {
       `*Fault* (run \`${drill.faultRun}\`)\n${bullets(plan.faultSummary ?? plan.faultSteps.map((s) => s.action))}\n*Blast radius*\n${bullets(plan.blastRadius)}`,
     ),
     section(
-      `*Restore plan*: ${escapeMrkdwn(plan.restore.description)} At the latest ${describeSeconds(plan.deadlineSeconds)} after the fault${drill.restoreDeadline ? ` (${drill.restoreDeadline.toISOString()})` : ''}${abortable(drill) ? '; *Abort* restores at once' : ''}.\n*Recovery*: ${recoveryLine(drill)}`,
+      `*Restore plan*: ${escapeMrkdwn(plan.restore.description)} At the latest ${describeSeconds(plan.deadlineSeconds)} after the fault${drill.restoreDeadline ? ` (by ${slackDate(drill.restoreDeadline)})` : ''}${abortable(drill) ? '; *Abort* restores at once' : ''}.\n*Recovery*: ${recoveryLine(drill)}`,
     ),
   ];
   if (drill.progress.now && (drill.state === 'measuring' || drill.state === 'restoring')) {

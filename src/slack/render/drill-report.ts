@@ -2,6 +2,7 @@ import { describeSeconds } from '../../domain/drills/describe-seconds.ts';
 import type { DrillResult } from '../../domain/drills/drill-result.ts';
 import { context, reply, type SlackReply, section } from './blocks.ts';
 import { slackLink } from './outside-text.ts';
+import { slackDate } from './run-inline.ts';
 
 const ICON: Record<DrillResult['outcome'], string> = {
   passed: ':white_check_mark:',
@@ -31,7 +32,7 @@ export function renderDrillReport(input: {
       (l) => `${l.name} ${l.seconds === null ? '—' : describeSeconds(l.seconds)}`,
     );
     const link = r.evidenceUrl ? ` · ${slackLink(r.evidenceUrl, 'evidence')}` : '';
-    return `${ICON[r.outcome]} \`${r.scenario}\` on \`${r.service}/${r.env}\` ${r.finishedAt.slice(0, 16).replace('T', ' ')}Z: *${r.outcome}*, ${recovery} (RTO ${describeSeconds(r.rtoSeconds)})${legs.length ? `; ${legs.join(', ')}` : ''}${link}`;
+    return `${ICON[r.outcome]} \`${r.scenario}\` on \`${r.service}/${r.env}\` ${slackDate(new Date(r.finishedAt))}: *${r.outcome}*, ${recovery} (RTO ${describeSeconds(r.rtoSeconds)})${legs.length ? `; ${legs.join(', ')}` : ''}${link}`;
   });
   const passed = input.results.filter((r) => r.outcome === 'passed').length;
   const text = `${head}\n${lines.join('\n')}`;

@@ -9,6 +9,7 @@ import type {
 } from '../../gates/decide-gate.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 import { slackLink } from './outside-text.ts';
+import { slackDate } from './run-inline.ts';
 
 export const GATE_RERUN_ACTION = 'gate.rerun';
 export const GATE_SIGNOFF_ACTION = 'gate.signoff';
@@ -52,8 +53,6 @@ export interface GateMessageInput {
   evidence?: { url: string; decision: Decision };
 }
 
-const when = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 function waiverLines(row: GateRow, input: GateMessageInput): string[] {
   const now = input.now ?? input.ranAt;
   return (input.waivers ?? [])
@@ -61,8 +60,8 @@ function waiverLines(row: GateRow, input: GateMessageInput): string[] {
     .map((w) => {
       const text = `<@${w.by}>: ${escapeMrkdwn(w.reason)}`;
       return w.expiresAt.getTime() > now.getTime()
-        ? `:warning: Waived by ${text} — until ${when(w.expiresAt)}`
-        : `:hourglass_flowing_sand: ~Waiver by ${text}~ — expired ${when(w.expiresAt)}`;
+        ? `:warning: Waived by ${text} — until ${slackDate(w.expiresAt)}`
+        : `:hourglass_flowing_sand: ~Waiver by ${text}~ — expired ${slackDate(w.expiresAt)}`;
     });
 }
 
@@ -124,7 +123,7 @@ export function renderGateMessage(input: GateMessageInput): SlackReply {
     : '';
   blocks.push(
     context(
-      `Requested by <@${input.requester}> · evaluated ${input.ranAt.toISOString()} · gate set \`${escapeMrkdwn(input.setId)}\` · \`${input.gateId}\`${evidence}`,
+      `Requested by <@${input.requester}> · evaluated ${slackDate(input.ranAt)} · gate set \`${escapeMrkdwn(input.setId)}\` · \`${input.gateId}\`${evidence}`,
     ),
     ...(hints.length > 0 ? [context(hints.join('\n'))] : []),
     {

@@ -9,7 +9,7 @@ export interface StatusQuery {
 }
 
 const LATER =
-  'Live images, rollout revisions, pods, SLO values and active runs arrive in a later release.';
+  'This answer has no live sources (no cluster, Prometheus or run engine wired in), so it shows the catalog only.';
 
 /** What the catalog says: environments (protected or not) and, per service, where it runs. */
 export function renderStatus(catalog: Catalog, query: StatusQuery, now = new Date()): SlackReply {

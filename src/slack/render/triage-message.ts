@@ -3,6 +3,7 @@ import type { TriageFinding } from '../../findings/triage-finding.ts';
 import type { TriagePlanFinding, TriageSuggestionLine } from '../../findings/triage-plan.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 import { botText, slackLink } from './outside-text.ts';
+import { reasonMrkdwn } from './reason-mentions.ts';
 import { lineMrkdwn } from './run-inline.ts';
 
 /** Block id of the triage buttons row. */
@@ -45,7 +46,7 @@ export function suggestionsText(lines: TriageSuggestionLine[]): string {
     .map((s) => {
       const head = `${s.rank}. *${escapeMrkdwn(s.title)}* (\`${s.playbook}\`) · score ${s.score}`;
       const why = s.notSuggested ? `\n      _not suggested: ${escapeMrkdwn(s.notSuggested)}_` : '';
-      const reasons = s.reasons.map((r) => `\n      • ${escapeMrkdwn(r)}`).join('');
+      const reasons = s.reasons.map((r) => `\n      • ${reasonMrkdwn(r)}`).join('');
       const check = s.check && !s.notSuggested ? `\n      ${checkText(s.check)}` : '';
       return `${head}${reasons}${check}${why}`;
     })

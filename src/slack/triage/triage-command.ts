@@ -37,13 +37,15 @@ export function createTriageCommand(deps: TriageCommandDeps): CommandHandler {
       ...(command.incident ? { incident: command.incident } : {}),
     });
     const problems = gathered.problems.map((p) => p.message);
+    const unasked = (source: 'alertmanager' | 'pagerduty') =>
+      gathered.problems.some((p) => p.source === source && p.kind !== 'not_found');
     const reachable = 2 - gathered.problems.filter((p) => p.kind !== 'not_found').length;
     const scope = command.incident
       ? `PagerDuty incident ${command.incident}`
       : (command.service ?? 'every service');
     if (reachable === 0 || gathered.problems.some((p) => p.kind === 'not_found')) {
       await request.respond(
-        renderTriageReport({ scope, alerts: 0, pages: 0, incidents: [], problems }),
+        renderTriageReport({ scope, alerts: undefined, pages: undefined, incidents: [], problems }),
       );
       return 'error';
     }
@@ -68,8 +70,8 @@ export function createTriageCommand(deps: TriageCommandDeps): CommandHandler {
     await request.respond(
       renderTriageReport({
         scope,
-        alerts: gathered.alerts,
-        pages: gathered.pages,
+        alerts: unasked('alertmanager') ? undefined : gathered.alerts,
+        pages: unasked('pagerduty') ? undefined : gathered.pages,
         incidents,
         problems,
       }),

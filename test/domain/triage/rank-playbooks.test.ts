@@ -221,6 +221,17 @@ describe('domain/triage/rank-playbooks', () => {
     expect(ranking.note).toBe(note);
   });
 
+  it('quotes a label regex in a code span, so Slack shows its asterisks', () => {
+    const burn = alert('fp-b', 'ErrorBudgetBurn', '03:14', {
+      labels: { alertname: 'ErrorBudgetBurn', slo: 'checkout-latency' },
+    });
+    const ranking = rankPlaybooks(incident([burn]), ALL, { now: NOW });
+    const latency = ranking.suggestions.find((s) => s.playbook === 'latency-slo-burn');
+    expect(latency?.reasons).toContain(
+      'labels `slo|sloth_slo=~"(?i).*latency.*"` on `ErrorBudgetBurn`',
+    );
+  });
+
   it('uses the deploys passed in rather than the incident’s own', () => {
     const i = incident([crash]);
     const ranking = rankPlaybooks(i, ALL, { now: NOW, deploys: [deployed('03:12')] });

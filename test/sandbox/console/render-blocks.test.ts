@@ -26,8 +26,23 @@ describe('sandbox/console/mrkdwn', () => {
     ['by <@U01ALICE01>', 'by <span class="mention">@alice</span>'],
     ['in <#C0MCOPS>', 'in <span class="mention">#mc-ops</span>'],
     ['<!subteam^S01SRELEAD|@sre-leads>', '<span class="mention">@sre-leads</span>'],
-    ['<!date^1795348022^{date_short}|2026-11-22 11:47 UTC>', '2026-11-22 11:47 UTC'],
-    [':white_check_mark: done\nnext', '✅ done<br>next'],
+    // Date tokens read as Slack shows them (UTC readers), the fallback kept as a tooltip.
+    [
+      '<!date^1795348022^{date_short}|2026-11-22 11:47 UTC>',
+      '<time title="2026-11-22 11:47 UTC">Nov 22</time>',
+    ],
+    [
+      '<!date^1795348022^{nonsense}|2026-11-22 11:47 UTC>',
+      '<time title="2026-11-22 11:47 UTC">2026-11-22 11:47 UTC</time>',
+    ],
+    [':white_check_mark: done\nnext', '<span class="emoji">✅</span> done<br>next'],
+    // Every Slack shortcode, from the table Slack uses, not a hand-picked few.
+    [
+      ':page_facing_up: :test_tube: :grey_question:',
+      '<span class="emoji">📄</span> <span class="emoji">🧪</span> <span class="emoji">❔</span>',
+    ],
+    [':no_such_emoji_here:', ':no_such_emoji_here:'],
+    ['_italic_ and *bold*', '<i>italic</i> and <b>bold</b>'],
     ['5 &lt; 6 &amp;&amp; 7 &gt; 6', '5 &lt; 6 &amp;&amp; 7 &gt; 6'],
     ['snake_case_name stays', 'snake_case_name stays'],
   ])('%s', (input, html) => {

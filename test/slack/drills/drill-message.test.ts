@@ -152,7 +152,7 @@ describe('src/slack/render/drill-message and drill-report', () => {
         '*Fault* (run `r_fault01`)',
         '• Delete 2 of 6 pods of checkout/prod · 6 pods',
         '*Blast radius*',
-        '• Deletes 33% of the pods (at least one) of `checkout/prod`; the others keep serving while the ReplicaSet replaces them.',
+        '• Deletes a third of the pods (at least one) of `checkout/prod`; the others keep serving while the ReplicaSet replaces them.',
         '• No service in the catalog lists `checkout` as a dependency.',
         '• Restored at the latest 5m after the fault.',
       ].join('\n'),
@@ -205,7 +205,7 @@ describe('src/slack/render/drill-message and drill-report', () => {
       ':test_tube: *Drill `pod-kill` on `checkout/prod`* · :stopwatch: fault injected, measuring recovery',
     );
     expect(texts[2]).toContain(
-      'At the latest 5m after the fault (2026-03-04T10:05:01.500Z); *Abort* restores at once.',
+      'At the latest 5m after the fault (by <!date^1772618701^{date_short_pretty} {time}|2026-03-04 10:05 UTC>); *Abort* restores at once.',
     );
     expect(texts).toContain('*Now*: 2/3 pods ready');
     expect(texts).toContain(
@@ -521,8 +521,8 @@ describe('src/slack/render/drill-message and drill-report', () => {
       expect(sections(reply)).toEqual([
         '*Drills of `checkout` in the last 24h*',
         [
-          ':white_check_mark: `rollback-rehearsal` on `checkout/prod` 2026-03-04 10:12Z: *passed*, recovered in 48s (RTO 15m); roll back 48s, roll forward — · <https://mc.example.com/evidence/ev_7f3a|evidence>',
-          ':x: `pod-kill` on `checkout/staging` 2026-03-03 09:10Z: *failed*, recovery not observed (RTO 2m)',
+          ':white_check_mark: `rollback-rehearsal` on `checkout/prod` <!date^1772619150^{date_short_pretty} {time}|2026-03-04 10:12 UTC>: *passed*, recovered in 48s (RTO 15m); roll back 48s, roll forward — · <https://mc.example.com/evidence/ev_7f3a|evidence>',
+          ':x: `pod-kill` on `checkout/staging` <!date^1772529005^{date_short_pretty} {time}|2026-03-03 09:10 UTC>: *failed*, recovery not observed (RTO 2m)',
         ].join('\n'),
       ]);
       expect(contextText(reply)).toBe(
