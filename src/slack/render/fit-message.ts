@@ -41,9 +41,11 @@ function omittedNotice(count: number, budget: MessageBudget): LooseBlock {
   };
 }
 
-// Actions are never dropped, nor the last block (the footer with ids and links).
-const isKept = (block: LooseBlock, i: number, all: LooseBlock[]) =>
-  block.type === 'actions' || i === all.length - 1;
+// Actions are never dropped, nor the footer: the last block that is not actions (ids, links).
+function isKept(block: LooseBlock, i: number, all: LooseBlock[]): boolean {
+  if (block.type === 'actions') return true;
+  return all.slice(i + 1).every((b) => b.type === 'actions');
+}
 
 /** Leaves out the last droppable blocks until `fits` holds, with one notice in their place. */
 function dropUntil(
@@ -91,7 +93,7 @@ function cutLongest(blocks: LooseBlock[], over: number): boolean {
  * its limits (text cut at safe boundaries with a notice, labels shortened, long action rows
  * split), then the message within its block count and text budget. Long sections are cut
  * first; only then are whole blocks left out, with a notice and a link to where the rest is.
- * Action blocks and the footer are never left out.
+ * Action blocks and the footer (the last block that is not actions) are never left out.
  */
 export function fitBlocks<T>(blocks: T[], budget: MessageBudget = MESSAGE_BUDGET): T[] {
   const fitted = (blocks as LooseBlock[]).flatMap(fitBlock);

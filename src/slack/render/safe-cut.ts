@@ -53,3 +53,9 @@ export function cutPlain(text: string, max: number): string {
   if (code >= 0xd800 && code <= 0xdbff) end -= 1;
   return `${text.slice(0, end).trimEnd()}…`;
 }
+
+/** Mrkdwn for inline use (a value, a name) cut to `max` at a safe boundary with an ellipsis. */
+export function cutInline(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, safeBoundary(text, max - 1))}…`;
+}
