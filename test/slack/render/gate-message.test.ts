@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideGate, type GateResult, type Waiver } from '../../../src/domain/gates/decide-gate.ts';
+import { SIGNOFF_ROLE_MAX } from '../../../src/domain/playbooks/check-gate.ts';
 import { validateMessage } from '../../../src/sandbox/slack/block-kit/validate-payload.ts';
 import { renderGateMessage } from '../../../src/slack/render/gate-message.ts';
 
@@ -59,6 +60,15 @@ describe('slack/render/gate-message fits Slack', () => {
     expect(button.text.text).toHaveLength(75);
     expect(button.text.text).toMatch(/^Sign off as release-x+…$/);
     expect(button.value).toBe(`g-1|${role}`);
+  });
+
+  it('renders a valid button for the longest sign-off role mc validate accepts', () => {
+    const role = `r${'x'.repeat(SIGNOFF_ROLE_MAX - 1)}`;
+    const { blocks } = render(passing, [role]);
+    expect(validateMessage({ text: 't', blocks })).toBeNull();
+    expect(buttons(blocks)[1]?.action_id).toHaveLength(255);
+    const over = render(passing, [`${role}x`]).blocks;
+    expect(validateMessage({ text: 't', blocks: over })?.error).toBe('invalid_blocks');
   });
 
   it('offers Re-run and a button for each of 30 sign-off roles', () => {
