@@ -4,6 +4,7 @@ import type { TriagePlanFinding, TriageSuggestionLine } from '../../domain/findi
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 import { botText, slackLink } from './outside-text.ts';
 import { lineMrkdwn } from './run-inline.ts';
+import { cutMrkdwn } from './safe-cut.ts';
 
 /** Block id of the triage buttons row. */
 export const TRIAGE_ACTIONS_BLOCK = 'triage-actions';
@@ -98,7 +99,7 @@ export function renderTriageMessage(finding: TriageFinding): SlackReply {
       type: 'section',
       fields: finding.fields.slice(0, 10).map((field) => ({
         type: 'mrkdwn' as const,
-        text: cut(`*${escapeMrkdwn(field.label)}*\n${lineMrkdwn(field.value)}`, 2000),
+        text: cutMrkdwn(`*${escapeMrkdwn(field.label)}*\n${lineMrkdwn(field.value)}`, 2000),
       })),
     });
   }
