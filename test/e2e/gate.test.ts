@@ -32,6 +32,7 @@ import {
 import { visibleText } from '../support/slack.ts';
 
 const text = (m: { blocks: unknown[] }) => JSON.stringify(m.blocks);
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const CAROL = 'U02CAROL03'; // release-manager in catalog.yml
 const ERIN = 'U04ERINN05'; // qa-lead in catalog.yml
 const DIGEST_HEX = '3f'.repeat(32);
@@ -234,7 +235,12 @@ describe('/mc gate through the whole bot', () => {
       /PENDING: 4\/5 gates passed, 1 waived: Observability/.test(message().text),
     );
     const shown = `dashboards migrate tonight ${bait.replace('<!channel>', '&lt;!channel&gt;')}`;
-    expect(text(message())).toContain(`Waived by <@U02CAROL03>: ${shown}`);
+    // The expiry comes before the reason: a reason cut to fit never hides it.
+    expect(text(message())).toMatch(
+      new RegExp(
+        `Waived by <@U02CAROL03> until \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z: ${escapeRegExp(shown)}`,
+      ),
+    );
     const waived = await world.until('the waiver note in the thread', () =>
       world.thread(message()).find((m) => /waived \*Observability\*/.test(m.text)),
     );
@@ -314,7 +320,7 @@ describe('/mc gate through the whole bot', () => {
     );
     expect(expired.text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
     expect(text(expired)).toMatch(
-      /~Waiver by <@U02CAROL03>: dashboards migrate tonight &lt;!channel&gt; .*~ — expired/,
+      /~Waiver by <@U02CAROL03>~ expired [\d-]+T[\d:]+Z: dashboards migrate tonight &lt;!channel&gt; /,
     );
     await world.until('the expiry note', () =>
       world.thread(go).find((m) => /The waiver of \*Observability\* .* expired/.test(m.text)),

@@ -40,7 +40,7 @@ const buttons = (f: Finding) => f.buttons.map((b) => b.text);
 const later = new Date(NOW.getTime() + 60 * 60_000);
 const earlier = new Date(NOW.getTime() - 1000);
 
-describe('src/domain/findings/run-finding', () => {
+describe('src/findings/run-finding', () => {
   it.each<[string, ViewInput, string, string[]]>([
     [
       'staging, waiting for the requester',
@@ -267,7 +267,7 @@ describe('src/domain/findings/run-finding', () => {
   });
 });
 
-describe('src/domain/findings/run-outcome', () => {
+describe('src/findings/run-outcome', () => {
   it.each<[ViewInput, string | undefined]>([
     [{ state: 'awaiting_approval' }, undefined],
     [{ state: 'executing' }, undefined],

@@ -13,7 +13,7 @@ import { applyToPartition, rankIncident } from '../../src/triage/apply-signals.t
 import { alert, deployed, page, resolved, t } from '../domain/triage/world.ts';
 import { loadRepoConfig } from '../support/slack.ts';
 
-describe('src/domain/findings/triage-finding', () => {
+describe('src/findings/triage-finding', () => {
   let playbooks: Playbook[];
   beforeAll(async () => {
     playbooks = (await loadRepoConfig()).playbooks;

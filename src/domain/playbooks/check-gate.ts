@@ -6,6 +6,13 @@ import { eachString, TARGET_VARIABLES, templateProblems } from './template.ts';
 
 type Problem = [(string | number)[], string];
 
+/**
+ * The longest sign-off role a gate message can offer a button for: the button's action_id is
+ * `gate.signoff:<role>` and Slack takes at most 255 characters. A role over 63 characters
+ * still renders: "Sign off as <role>" is shortened to the button's 75.
+ */
+export const SIGNOFF_ROLE_MAX = 255 - 'gate.signoff:'.length;
+
 function unknown(what: string, name: string, names: string[]): string {
   const close = suggest(name, names);
   return `unknown ${what} "${name}"; known: ${names.join(', ') || '(none)'}${close ? `. Did you mean "${close}"?` : ''}`;
@@ -30,6 +37,15 @@ export function checkGateAgainst(
         }
       });
     });
+  });
+  asArray(asRecord(raw.signoffs).roles).forEach((role, i) => {
+    const name = asString(role);
+    if (name !== undefined && name.length > SIGNOFF_ROLE_MAX) {
+      problems.push([
+        ['signoffs', 'roles', i],
+        `is ${name.length} characters; its Sign-off button cannot name it (Slack takes at most 255 for gate.signoff:<role>), so a sign-off role has at most ${SIGNOFF_ROLE_MAX}`,
+      ]);
+    }
   });
   const catalog = options.catalog;
   if (!catalog) return problems;

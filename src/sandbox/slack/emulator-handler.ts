@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { validateMessage } from './block-kit/validate-payload.ts';
 import { type EmulatorState, takeFault } from './emulator-state.ts';
 import type { CallArgs, EmulatorIdentity, RecordedCall } from './emulator-types.ts';
 import { FILE_METHODS, handleFileUpload, noteBaseUrl, serveFile } from './file-uploads.ts';
@@ -74,10 +75,12 @@ export async function handleEmulatorRequest(
 
 function handleResponseUrl(state: EmulatorState, id: string, args: CallArgs, res: ServerResponse) {
   const fault = takeFault(state, 'response_url');
-  const status = fault ? (fault.kind === 'rate_limited' ? 429 : 404) : 200;
-  const body = fault
+  // A payload Slack would refuse is answered 400 with the refusal, and never shown.
+  const refused = fault ? null : validateMessage(args);
+  const status = fault ? (fault.kind === 'rate_limited' ? 429 : 404) : refused ? 400 : 200;
+  const body: Record<string, unknown> = fault
     ? { ok: false, error: fault.kind === 'error' ? fault.error : 'ratelimited' }
-    : { ok: true };
+    : (refused ?? { ok: true });
   state.calls.push({
     method: 'response_url',
     args: { id, ...args },
@@ -85,7 +88,7 @@ function handleResponseUrl(state: EmulatorState, id: string, args: CallArgs, res
     status,
     at: Date.now(),
   });
-  if (!fault) state.responses.push({ id, body: args, at: Date.now() });
+  if (status === 200) state.responses.push({ id, body: args, at: Date.now() });
   state.events.emit('change');
   const headers: Record<string, string> =
     fault?.kind === 'rate_limited' ? { 'retry-after': String(fault.retryAfterSeconds) } : {};

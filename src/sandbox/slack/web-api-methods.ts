@@ -1,3 +1,4 @@
+import { validateMessage, validateView } from './block-kit/validate-payload.ts';
 import type { EmulatorState } from './emulator-state.ts';
 import type { CallArgs, EmulatedMessage, EmulatorIdentity } from './emulator-types.ts';
 
@@ -32,6 +33,8 @@ function postMessage(state: EmulatorState, args: CallArgs, id: EmulatorIdentity)
   const text = str(args.text) ?? '';
   const blocks = blocksOf(args.blocks);
   if (text === '' && blocks.length === 0) return fail('no_text');
+  const refused = validateMessage(args);
+  if (refused) return refused;
   const threadTs = str(args.thread_ts);
   const list = state.messages.get(channel) ?? [];
   // thread_ts may name a user's message the emulator never saw (a mention): accept it.
@@ -55,6 +58,8 @@ function update(state: EmulatorState, args: CallArgs, id: EmulatorIdentity): Met
   if (!channel) return fail('channel_not_found');
   const message = state.messages.get(channel)?.find((m) => m.ts === ts);
   if (!message) return fail('message_not_found');
+  const refused = validateMessage(args);
+  if (refused) return refused;
   if (args.text !== undefined) message.text = String(args.text);
   if (args.blocks !== undefined) message.blocks = blocksOf(args.blocks);
   message.edits += 1;
@@ -69,6 +74,8 @@ function postEphemeral(state: EmulatorState, args: CallArgs): MethodResult {
   const text = str(args.text) ?? '';
   const blocks = blocksOf(args.blocks);
   if (text === '' && blocks.length === 0) return fail('no_text');
+  const refused = validateMessage(args);
+  if (refused) return refused;
   const messageTs = state.nextTs();
   const threadTs = str(args.thread_ts);
   state.ephemerals.push({
@@ -86,6 +93,8 @@ function viewsOpen(state: EmulatorState, args: CallArgs, id: EmulatorIdentity): 
   const triggerId = str(args.trigger_id);
   if (!triggerId) return fail('invalid_trigger_id');
   if (args.view === null || typeof args.view !== 'object') return fail('invalid_arguments');
+  const refused = validateView(args.view);
+  if (refused) return refused;
   const viewId = state.nextId('V');
   state.views.push({ id: viewId, triggerId, view: args.view });
   return { ok: true, view: { ...(args.view as object), id: viewId, team_id: id.teamId } };

@@ -1,5 +1,7 @@
 import type { types } from '@slack/bolt';
+import { fitBlocks, MESSAGE_BUDGET, type MessageBudget } from './fit-message.ts';
 import { outsideText, plainFallback } from './outside-text.ts';
+import { cutMrkdwn } from './safe-cut.ts';
 
 export type Block = types.KnownBlock;
 
@@ -10,19 +12,21 @@ export interface SlackReply {
   blocks: Block[];
 }
 
-// Slack refuses a section whose text exceeds 3,000 characters and a message over 50 blocks.
+// Slack refuses a section whose text exceeds 3,000 characters, and a message's text over 40,000.
 const SECTION_LIMIT = 3000;
-const BLOCK_LIMIT = 50;
+const TEXT_LIMIT = 40_000;
 
-/** A mrkdwn section, cut to Slack's limit with a visible marker. */
+/** A mrkdwn section, cut to Slack's limit at a safe boundary with a notice of what was cut. */
 export function section(text: string): Block {
-  const cut = text.length > SECTION_LIMIT ? `${text.slice(0, SECTION_LIMIT - 2)}…` : text;
-  return { type: 'section', text: { type: 'mrkdwn', text: cut } };
+  return { type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(text, SECTION_LIMIT) } };
 }
 
 /** Small grey text under the main content. */
 export function context(text: string): Block {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, SECTION_LIMIT) }] };
+  return {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: cutMrkdwn(text, SECTION_LIMIT) }],
+  };
 }
 
 /** A preformatted block for literal text (usage lines); escapes it. */
@@ -35,19 +39,14 @@ export function preformatted(text: string): Block {
 }
 
 /**
- * Builds a reply, keeping under Slack's block limit. The fallback text is made plain (see
- * plainFallback): it may quote outside text, and a notification must never ping or link.
+ * Builds a reply that Slack accepts, whatever its size: every message the bot posts, edits or
+ * answers through a response_url is built here, so every one goes through fitBlocks. `more`
+ * names where the whole content is, linked when parts are left out. The fallback text is made
+ * plain (see plainFallback): it may quote outside text, and a notification must never ping.
  */
-export function reply(fallback: string, blocks: Block[]): SlackReply {
-  const text = plainFallback(fallback);
-  if (blocks.length <= BLOCK_LIMIT) return { text, blocks };
-  return {
-    text,
-    blocks: [
-      ...blocks.slice(0, BLOCK_LIMIT - 1),
-      context('(more omitted: ask `/mc help &lt;verb&gt;`)'),
-    ],
-  };
+export function reply(fallback: string, blocks: Block[], more?: MessageBudget['more']): SlackReply {
+  const text = cutMrkdwn(plainFallback(fallback), TEXT_LIMIT);
+  return { text, blocks: fitBlocks(blocks, more ? { ...MESSAGE_BUDGET, more } : MESSAGE_BUDGET) };
 }
 
 /** Escapes the three characters Slack mrkdwn treats as control characters (see outsideText). */

@@ -3,6 +3,7 @@ import type { Finding, FindingButton, FindingStep } from '../../findings/index.t
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 import { botText, slackLink } from './outside-text.ts';
 import { lineMrkdwn } from './run-inline.ts';
+import { cutMrkdwn } from './safe-cut.ts';
 
 /** The emoji that leads a run's headline, by state. */
 export const STATE_EMOJI: Record<RunState, string> = {
@@ -86,7 +87,7 @@ export function renderFinding(finding: Finding): SlackReply {
       type: 'section',
       fields: finding.fields.slice(0, 10).map((field) => ({
         type: 'mrkdwn' as const,
-        text: cut(`*${escapeMrkdwn(field.label)}*\n${lineMrkdwn(field.value)}`, 2000),
+        text: cutMrkdwn(`*${escapeMrkdwn(field.label)}*\n${lineMrkdwn(field.value)}`, 2000),
       })),
     });
   }

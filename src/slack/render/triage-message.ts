@@ -5,6 +5,7 @@ import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } fr
 import { botText, slackLink } from './outside-text.ts';
 import { reasonMrkdwn } from './reason-mentions.ts';
 import { lineMrkdwn } from './run-inline.ts';
+import { cutMrkdwn } from './safe-cut.ts';
 
 /** Block id of the triage buttons row. */
 export const TRIAGE_ACTIONS_BLOCK = 'triage-actions';
@@ -99,7 +100,7 @@ export function renderTriageMessage(finding: TriageFinding): SlackReply {
       type: 'section',
       fields: finding.fields.slice(0, 10).map((field) => ({
         type: 'mrkdwn' as const,
-        text: cut(`*${escapeMrkdwn(field.label)}*\n${lineMrkdwn(field.value)}`, 2000),
+        text: cutMrkdwn(`*${escapeMrkdwn(field.label)}*\n${lineMrkdwn(field.value)}`, 2000),
       })),
     });
   }

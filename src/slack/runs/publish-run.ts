@@ -3,7 +3,7 @@ import type { Catalog } from '../../config/schema.ts';
 import type { Line, RunOutcome } from '../../findings/index.ts';
 import type { RunView } from '../../runs/types.ts';
 import type { Logger } from '../../telemetry/logger.ts';
-import type { SlackReply } from '../render/blocks.ts';
+import { type SlackReply, section } from '../render/blocks.ts';
 import { lineMrkdwn, linePlain } from '../render/run-inline.ts';
 import { guardedCall } from '../slack-call.ts';
 import type { SlackWebClient } from '../web-client.ts';
@@ -136,7 +136,7 @@ export async function replyLine(
       channel: message.channel,
       thread_ts: message.threadTs,
       text: linePlain(line),
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lineMrkdwn(line) } }],
+      blocks: [section(lineMrkdwn(line))],
       unfurl_links: false,
     }),
   );

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SIGNOFF_ROLE_MAX } from '../../../src/domain/playbooks/check-gate.ts';
 import {
   checkPlaybooks,
   type PlaybookSource,
@@ -36,6 +37,27 @@ describe('gate playbooks', () => {
       'Resilience drills',
       'Disaster recovery',
       'Rollout health',
+    ]);
+  });
+
+  it('refuses a sign-off role too long for its Slack button, and accepts the longest that fits', () => {
+    const longest = `r${'x'.repeat(SIGNOFF_ROLE_MAX - 1)}`;
+    const tooLong = `${longest}x`;
+    const withRoles = (roles: string[]) => {
+      const set = structuredClone(DEFAULT);
+      set.signoffs.roles = roles;
+      const catalog = { ...CATALOG, roles: { ...CATALOG.roles } };
+      for (const role of [...roles, 'release-manager']) {
+        catalog.roles[role] = { description: 'r', users: [], groups: [] };
+      }
+      const list: PlaybookSource[] = [{ file: 'playbooks/gates/x.yml', data: set }];
+      return checkPlaybooks(list, { actions: NO_ACTIONS, catalog }).errors.map(
+        (e) => `${e.path}: ${e.message}`,
+      );
+    };
+    expect(withRoles([longest])).toEqual([]);
+    expect(withRoles([tooLong])).toEqual([
+      'signoffs.roles.0: is 243 characters; its Sign-off button cannot name it (Slack takes at most 255 for gate.signoff:<role>), so a sign-off role has at most 242',
     ]);
   });
 
