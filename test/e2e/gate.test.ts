@@ -238,7 +238,7 @@ describe('/mc gate through the whole bot', () => {
     // The expiry comes before the reason: a reason cut to fit never hides it.
     expect(text(message())).toMatch(
       new RegExp(
-        `Waived by <@U02CAROL03> until \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z: ${escapeRegExp(shown)}`,
+        `Waived by <@U02CAROL03> until <!date\\^\\d+\\^\\{date_short_pretty\\} \\{time\\}\\|[^>]+>: ${escapeRegExp(shown)}`,
       ),
     );
     const waived = await world.until('the waiver note in the thread', () =>
@@ -320,7 +320,7 @@ describe('/mc gate through the whole bot', () => {
     );
     expect(expired.text).toBe('NO-GO: 4/5 gates passed, 1 inconclusive: Observability');
     expect(text(expired)).toMatch(
-      /~Waiver by <@U02CAROL03>~ expired [\d-]+T[\d:]+Z: dashboards migrate tonight &lt;!channel&gt; /,
+      /~Waiver by <@U02CAROL03>~ expired <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+>: dashboards migrate tonight &lt;!channel&gt; /,
     );
     await world.until('the expiry note', () =>
       world.thread(go).find((m) => /The waiver of \*Observability\* .* expired/.test(m.text)),

@@ -116,7 +116,9 @@ describe('slack/render/gate-message fits Slack', () => {
     const line = JSON.stringify(blocks)
       .split('\\n')
       .find((l) => l.includes('Waived by'))!;
-    expect(line).toContain('Waived by <@U02CAROL03> until 2026-12-08T04:00:00Z: &lt;the&gt; &amp;');
+    expect(line).toContain(
+      'Waived by <@U02CAROL03> until <!date^1796702400^{date_short_pretty} {time}|2026-12-08 04:00 UTC>: &lt;the&gt; &amp;',
+    );
     expect(line).toMatch(/(&gt;|&amp;|&lt;) ?… _\([\d,]+ more characters not shown\)_/);
   });
 });

@@ -77,6 +77,7 @@ describe('src/slack/commands/rollback', () => {
             },
           ],
           channel: 'C0OPS',
+          typed: 'rollback checkout --env prod --to 6 --reason bad migration in 1.4.2',
         },
       ],
     ]);
