@@ -230,7 +230,7 @@ describe('domain/commands/parse-command: mistakes', () => {
     ],
     [
       'status --show slos',
-      '`--show` must be one of `summary`, `slo`, `pods`, `runs`, not `slos`. Did you mean `slo`?',
+      '`--show` must be one of `summary`, `slo`, `pods`, `revisions`, `runs`, not `slos`. Did you mean `slo`?',
       'slo',
     ],
     [
