@@ -154,3 +154,23 @@ export async function insertRow(tx: Queryable, row: StoredRow): Promise<void> {
     [row.seq, row.at, row.actor, row.kind, row.subject, row.dataJson, row.prevHash, row.hash],
   );
 }
+
+/**
+ * Writes a new entry only if the head is still the entry's predecessor, moving the head in
+ * the same statement (one autocommitted round trip, no lock held between statements).
+ * Returns false when the head had moved: the caller's idea of the head was stale.
+ */
+export async function insertIfHead(q: Queryable, row: StoredRow): Promise<boolean> {
+  const result = await q.query(
+    `WITH moved AS (
+       UPDATE ledger_head SET seq = $1::bigint, hash = $8::text
+       WHERE id AND seq = $1::bigint - 1 AND hash = $7::text
+       RETURNING seq
+     )
+     INSERT INTO ledger_entries (seq, at, actor, kind, subject, data, prev_hash, hash)
+     SELECT $1::bigint, $2::timestamptz, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text
+     FROM moved`,
+    [row.seq, row.at, row.actor, row.kind, row.subject, row.dataJson, row.prevHash, row.hash],
+  );
+  return result.rowCount === 1;
+}
