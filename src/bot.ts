@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeClientsFor } from './adapters/kubernetes/load-kube-clients.ts';
 import type { Settings } from './config/env.ts';
 import type { LoadedConfig } from './config/load-config.ts';
 import type { VerificationOptions } from './deploys/verification.ts';
@@ -131,7 +132,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       store,
       ledger,
       evidence,
-      kubeConfig: options.kubeConfig,
+      kube: await kubeClientsFor(options.kubeConfig),
       clientRetries: options.clientRetries,
       ownerId: options.ownerId,
       // PGlite's data-dir lock makes the store this process's alone: recover at once on start.

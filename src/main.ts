@@ -1,5 +1,5 @@
 import process from 'node:process';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadDefaultKubeConfig } from './adapters/kubernetes/load-kube-clients.ts';
 import { createBot } from './bot.ts';
 import { formatEnvProblems, loadEnv } from './config/env.ts';
 import { formatConfigErrors, loadConfig } from './config/load-config.ts';
@@ -42,8 +42,8 @@ async function main(): Promise<number> {
     return 1;
   }
   // KUBECONFIG (or ~/.kube/config, or the in-cluster service account), as kubectl reads it.
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
+  // client-node is loaded only when there is one.
+  const kubeConfig = await loadDefaultKubeConfig();
   let bot: Awaited<ReturnType<typeof createBot>>;
   try {
     bot = await createBot({

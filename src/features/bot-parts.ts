@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { KubeConfig } from '@kubernetes/client-node';
 import { createBuiltinActionRegistry } from '../actions/builtin-actions.ts';
 import type { ActionContext } from '../actions/types.ts';
 import { createAlertmanagerClient } from '../adapters/alertmanager/create-alertmanager-client.ts';
-import { createKubeClients } from '../adapters/kubernetes/create-kube-clients.ts';
+import type { KubeClients } from '../adapters/kubernetes/create-kube-clients.ts';
 import { createPagerDutyClient } from '../adapters/pagerduty/client.ts';
 import { createPrometheusClient } from '../adapters/prometheus/create-prometheus-client.ts';
 import type { Settings } from '../config/env.ts';
@@ -39,7 +38,8 @@ export interface PartsInput {
   store: Store;
   ledger: Ledger;
   evidence: Evidence;
-  kubeConfig?: KubeConfig | undefined;
+  /** Cluster clients (see kubeClientsFor): client-node loads only when a kubeconfig exists. */
+  kube: KubeClients;
   clientRetries?: number | undefined;
   ownerId?: string | undefined;
   runs?: Partial<RunEngineOptions> | undefined;
@@ -72,7 +72,7 @@ export function buildBotParts(input: PartsInput): BotParts {
       log,
     });
   const slackClient = newSlackClient();
-  const kube = createKubeClients(input.kubeConfig ?? new KubeConfig());
+  const { kube } = input;
   const actions = createBuiltinActionRegistry();
   const pagerduty = env.PAGERDUTY_TOKEN
     ? createPagerDutyClient({

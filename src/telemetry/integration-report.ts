@@ -1,4 +1,4 @@
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from './logger.ts';
 
 /** One integration as the start-up log shows it. */
@@ -71,6 +71,8 @@ function readyUrl(base: string): string {
 
 async function probeKube(context: string, kc: KubeConfig, ms: number): Promise<IntegrationLine> {
   const name = `kubernetes:${context}`;
+  // Loaded here, not at the top: without a kubeconfig, client-node never loads at all.
+  const { KubeConfig, VersionApi } = await import('@kubernetes/client-node');
   const one = new KubeConfig();
   one.loadFromString(kc.exportConfig());
   one.setCurrentContext(context);

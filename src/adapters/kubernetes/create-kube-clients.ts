@@ -5,8 +5,7 @@ import {
   CustomObjectsApi,
   KubeConfig,
 } from '@kubernetes/client-node';
-import { suggest } from '../../util/suggest.ts';
-import { KubeError } from './kube-error.ts';
+import { unknownContextError } from './unknown-context.ts';
 
 /** The client-node API clients bound to one kubeconfig context. */
 export interface ContextClients {
@@ -34,15 +33,7 @@ export function createKubeClients(kubeConfig: KubeConfig): KubeClients {
     forContext(context) {
       const cached = cache.get(context);
       if (cached) return cached;
-      if (!kubeConfig.getContextObject(context)) {
-        const known = contexts();
-        const close = suggest(context, known);
-        throw new KubeError({
-          status: 0,
-          reason: 'UnknownContext',
-          message: `the kubeconfig has no context "${context}" (known: ${known.join(', ') || 'none'}).${close ? ` Did you mean "${close}"?` : ''} Check KUBECONFIG and the contexts in catalog.yml.`,
-        });
-      }
+      if (!kubeConfig.getContextObject(context)) throw unknownContextError(context, contexts());
       const kc = new KubeConfig();
       kc.loadFromOptions({
         clusters: kubeConfig.clusters,

@@ -1,11 +1,10 @@
 import type { Db, Queryable } from '../../store/db.ts';
 import { createGroupCommit } from '../../store/group-commit.ts';
 import type { Logger } from '../../telemetry/logger.ts';
+import { createCachedHeadAppender, nextRow } from './cached-head.ts';
 import {
-  canonicalJson,
   formatAt,
   GENESIS_PREV_HASH,
-  hashEntry,
   type JsonValue,
   type LedgerEntry,
   type LedgerInput,
@@ -57,13 +56,6 @@ export interface LedgerOptions {
   pageSize?: number;
 }
 
-function requireText(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new Error(`ledger entry ${name} must be a non-empty string`);
-  }
-  return value;
-}
-
 function bounds(range: LedgerRange, head: number): { from: number; to: number } {
   const from = range.from ?? 1;
   const to = Math.min(range.to ?? head, head);
@@ -98,28 +90,31 @@ export function createLedger(db: Db, options: LedgerOptions = {}): Ledger {
   // Appends made at the same time share one transaction and one commit (each still settles
   // only after its entry committed).
   const writes = createGroupCommit(db);
+  // PGlite has one writer (this process holds its data dir), so the head can live in memory.
+  // PostgreSQL may have other writers: there every append locks the head.
+  const cached = db.kind === 'pglite' ? createCachedHeadAppender(db) : null;
 
   async function appendWith(
     tx: Queryable,
     build: (next: NextEntry) => LedgerInput | Promise<LedgerInput>,
   ): Promise<LedgerEntry> {
+    // This transaction moves the head (or rolls back): the cached one is no longer known good.
+    cached?.forget();
     const head = await lockHead(tx);
     const next = { seq: head.seq + 1, at: formatAt(clock()) };
-    const input = await build(next);
-    const dataJson = canonicalJson(input.data);
-    const fields = {
-      seq: next.seq,
-      at: next.at,
-      actor: requireText('actor', input.actor),
-      kind: requireText('kind', input.kind),
-      subject: requireText('subject', input.subject),
-      dataJson,
-      prevHash: head.hash,
-    };
-    const row = { ...fields, hash: hashEntry(fields) };
+    const row = nextRow(head, next.at, await build(next));
     await insertRow(tx, row);
     options.log?.debug({ seq: row.seq, kind: row.kind, subject: row.subject }, 'ledger append');
     return toEntry(row);
+  }
+
+  async function appendAlone(input: LedgerInput): Promise<LedgerEntry> {
+    const row = cached ? await cached.tryAppend(input, () => formatAt(clock())) : null;
+    if (row) {
+      options.log?.debug({ seq: row.seq, kind: row.kind, subject: row.subject }, 'ledger append');
+      return toEntry(row);
+    }
+    return writes.transaction((tx) => appendWith(tx, () => input));
   }
 
   async function* read(range: LedgerRange = {}): AsyncGenerator<LedgerEntry> {
@@ -154,9 +149,7 @@ export function createLedger(db: Db, options: LedgerOptions = {}): Ledger {
 
   return {
     append: (input, appendOptions) =>
-      appendOptions?.tx
-        ? appendWith(appendOptions.tx, () => input)
-        : writes.transaction((tx) => appendWith(tx, () => input)),
+      appendOptions?.tx ? appendWith(appendOptions.tx, () => input) : appendAlone(input),
     appendWith,
     read,
     head: async () => {
