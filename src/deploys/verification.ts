@@ -18,6 +18,7 @@ import {
   type StoredPause,
   type VerificationDecision,
 } from './verification-pauses.ts';
+import { canarySummary, skippedSummary, sloSummary } from './verification-summary.ts';
 
 export type { VerificationDecision } from './verification-pauses.ts';
 
@@ -233,15 +234,25 @@ export function createVerification(options: VerificationOptions): Verification {
         const canary = await canaries.follow(ctx, kind === 'rollback');
         // Argo's own analysis judged a deploy's canary; a rollback gets the SLO window below.
         if (canary.status === 'promoted' && kind === 'deploy') {
-          return { kind: 'succeeded', settled: settled('succeeded') };
+          const verification = canarySummary(
+            'promoted',
+            "Argo's canary analysis promoted it; no SLO window of mc's ran.",
+          );
+          return { kind: 'succeeded', settled: settled('succeeded'), verification };
         }
         if (canary.status === 'failed')
-          return { kind: 'failed', reason: canary.reason, settled: settled('failed') };
+          return {
+            kind: 'failed',
+            reason: canary.reason,
+            settled: settled('failed'),
+            verification: canarySummary('failed', `The canary failed: ${canary.reason}`),
+          };
         // Argo (or someone's Abort) sent traffic back to stable; undoing the image finishes it.
         if (canary.status === 'aborted')
           return {
             kind: 'revert',
             reason: canary.reason,
+            verification: canarySummary('aborted', `The canary was aborted: ${canary.reason}`),
             settled: async (view) => {
               await options.deployLog.finishDeploy(record.id, {
                 outcome: 'rolled-back',
@@ -254,14 +265,23 @@ export function createVerification(options: VerificationOptions): Verification {
           };
       }
       const watched = await watch(ctx, kind, earlier && stored);
-      if (!watched || watched.outcome.status === 'healthy') {
-        return { kind: 'succeeded', settled: settled('succeeded') };
+      if (!watched) {
+        const why = options.prometheus
+          ? `${ctx.run.target.service} has no SLO checks in the catalog`
+          : 'PROMETHEUS_URL is not set';
+        const verification = skippedSummary(why);
+        return { kind: 'succeeded', settled: settled('succeeded'), verification };
+      }
+      const verification = sloSummary(watched.outcome);
+      if (watched.outcome.status === 'healthy') {
+        return { kind: 'succeeded', settled: settled('succeeded'), verification };
       }
       const reason = watched.verdict.join(' · ');
       const breached = watched.outcome.status === 'breached';
-      if (kind === 'deploy') return { kind: 'revert', reason, settled: settled('rolled-back') };
-      if (!breached) return { kind: 'revert', reason, settled: settled('aborted') };
-      return { kind: 'failed', reason, settled: settled('failed') };
+      if (kind === 'deploy')
+        return { kind: 'revert', reason, settled: settled('rolled-back'), verification };
+      if (!breached) return { kind: 'revert', reason, settled: settled('aborted'), verification };
+      return { kind: 'failed', reason, settled: settled('failed'), verification };
     },
   };
 }

@@ -123,6 +123,7 @@ function notes(view: RunView, now: Date, options: RunFindingOptions): Line[] {
   ) {
     out.push(['The revert window has closed; start a new run to change it again.']);
   }
+  if (view.verification) out.push([`Verification: ${view.verification.text}`]);
   if (run.error && !TROUBLED.has(run.state)) out.push(mentionLine(run.error));
   return out;
 }

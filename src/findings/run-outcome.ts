@@ -24,8 +24,10 @@ function detail(view: RunView): string {
   const { run } = view;
   switch (run.state) {
     case 'succeeded':
-      return run.revertOf
-        ? `run ${run.revertOf} is undone.`
+      if (run.revertOf) return `run ${run.revertOf} is undone.`;
+      // Say what was verified: "no SLO window ran" is as much news as "3 intervals healthy".
+      return view.verification
+        ? `done; the cluster shows every step applied. ${view.verification.text}`
         : 'done; the cluster shows every step applied.';
     case 'failed':
       return run.error ?? 'a step failed.';

@@ -1,6 +1,7 @@
 import type { ActionContext } from '../actions/types.ts';
 import type { Run } from '../domain/runs/index.ts';
 import type { RunPause, RunView } from './types.ts';
+import type { VerificationSummary } from './verification-summary.ts';
 
 /** What the after-steps hook gets: the run as executed, and ways to speak through the engine. */
 export interface AfterStepsContext {
@@ -24,7 +25,11 @@ export type AfterStepsOutcome = (
   | { kind: 'succeeded' }
   | { kind: 'revert'; reason: string }
   | { kind: 'failed'; reason: string }
-) & { settled?: (view: RunView | undefined) => Promise<void> };
+) & {
+  settled?: (view: RunView | undefined) => Promise<void>;
+  /** What was verified, kept with the run for its card and its evidence. */
+  verification?: VerificationSummary;
+};
 
 /** What happens between "all steps succeeded" and `succeeded` (a verification window...). */
 export interface AfterSteps {

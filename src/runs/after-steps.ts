@@ -42,21 +42,27 @@ export async function finishSteps(
     core.log.error({ err: error, run: runId }, 'the after-steps hook failed; not promoting');
     outcome = { kind: 'failed', reason: `Checking the result failed: ${errorMessage(error)}` };
   }
+  const verification = outcome.verification ? { verification: outcome.verification } : {};
   if (outcome.kind === 'succeeded') {
-    await moveOwned(core, runId, { from: 'executing', to: 'succeeded' }, { steps });
+    await moveOwned(
+      core,
+      runId,
+      { from: 'executing', to: 'succeeded' },
+      { steps, ...verification },
+    );
   } else if (outcome.kind === 'failed') {
     await moveOwned(
       core,
       runId,
       { from: 'executing', to: 'failed' },
-      { steps, error: outcome.reason },
+      { steps, error: outcome.reason, ...verification },
     );
   } else {
     await moveOwned(
       core,
       runId,
       { from: 'executing', to: 'reverting' },
-      { steps, error: outcome.reason },
+      { steps, error: outcome.reason, ...verification },
     );
     await revertSteps(core, ctx, runId, steps);
   }

@@ -31,6 +31,7 @@ export function buildView(
   const until = revertUntil(stored, options.revertWindowMs);
   if (until) view.revertUntil = until;
   if (stored.evidence) view.evidenceUrl = stored.evidence.url;
+  if (stored.verification) view.verification = stored.verification;
   if (options.progress && (run.state === 'executing' || run.state === 'reverting')) {
     view.progress = options.progress;
   }

@@ -58,6 +58,8 @@ export function evidenceBody(stored: StoredRun, approvals: Approval[]): unknown 
     })),
     errors: [run.error, ...run.steps.map((s) => s.error)].filter((e) => e !== undefined),
     outcome: run.state,
+    // Intervals and each check's last value, or why no SLO window ran (deploys, rollbacks).
+    verification: stored.verification ?? null,
     timestamps: {
       createdAt: run.createdAt,
       expiresAt: run.expiresAt,

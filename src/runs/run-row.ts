@@ -1,6 +1,7 @@
 import type { ActionPlan, Json } from '../actions/types.ts';
 import type { Requirements } from '../domain/policy/index.ts';
 import { Run, type RunState } from '../domain/runs/index.ts';
+import type { VerificationSummary } from './verification-summary.ts';
 
 /** Revert runs: which step of the original a step undoes, and the state it restores. */
 export interface Restore {
@@ -28,6 +29,8 @@ export interface StoredRun {
   interruptedFrom?: 'executing' | 'reverting';
   evidence?: { id: string; url: string };
   finishedAt?: Date;
+  /** What its verification window found, once it ended (deploys and rollbacks). */
+  verification?: VerificationSummary;
 }
 
 /** A `runs` row as both backends return it. */
@@ -59,6 +62,7 @@ export interface RunRow {
   updated_at: Date;
   expires_at: Date;
   finished_at: Date | null;
+  verification?: VerificationSummary | null;
 }
 
 const date = (value: unknown) => (typeof value === 'string' ? new Date(value) : undefined);
@@ -104,5 +108,6 @@ export function fromRow(row: RunRow): StoredRun {
         ? { id: row.evidence_id, url: row.evidence_url }
         : undefined,
     finishedAt: row.finished_at ?? undefined,
+    verification: row.verification ?? undefined,
   };
 }

@@ -2,6 +2,7 @@ import type { Approval } from '../domain/policy/index.ts';
 import type { RunState, RunStep } from '../domain/runs/index.ts';
 import type { Queryable } from '../store/db.ts';
 import { fromRow, type RunRow, type StoredRun } from './run-row.ts';
+import type { VerificationSummary } from './verification-summary.ts';
 
 export type { Restore, StoredRun } from './run-row.ts';
 
@@ -19,6 +20,7 @@ export interface RunPatch {
   channel?: string;
   messageTs?: string;
   updatedAt?: Date;
+  verification?: VerificationSummary;
 }
 
 const COLUMN: Record<keyof RunPatch, string> = {
@@ -34,6 +36,7 @@ const COLUMN: Record<keyof RunPatch, string> = {
   channel: 'channel',
   messageTs: 'message_ts',
   updatedAt: 'updated_at',
+  verification: 'verification',
 };
 
 /** Inserts a new run; a second active run on its target fails with unique_violation (23505). */
@@ -96,8 +99,9 @@ export async function updateRun(
   const params: unknown[] = [id, expected.state];
   for (const [key, value] of Object.entries(patch) as [keyof RunPatch, unknown][]) {
     if (value === undefined) continue;
-    params.push(key === 'steps' ? JSON.stringify(value) : value);
-    sets.push(`${COLUMN[key]} = $${params.length}${key === 'steps' ? '::jsonb' : ''}`);
+    const json = key === 'steps' || key === 'verification';
+    params.push(json ? JSON.stringify(value) : value);
+    sets.push(`${COLUMN[key]} = $${params.length}${json ? '::jsonb' : ''}`);
   }
   let where = 'id = $1 AND state = $2';
   if (expected.ownerId !== undefined) {

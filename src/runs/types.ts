@@ -1,6 +1,7 @@
 import type { ActionPlan } from '../actions/types.ts';
 import type { Approval, PolicyRule, Requirements, Tally } from '../domain/policy/index.ts';
 import type { Run, RunTarget } from '../domain/runs/index.ts';
+import type { VerificationSummary } from './verification-summary.ts';
 
 /**
  * The contract between the run engine and its callers (Slack, playbooks, drills, the CLI).
@@ -75,6 +76,8 @@ export interface RunView {
   revertUntil?: Date;
   /** Evidence of the run's terminal state, when recorded. */
   evidenceUrl?: string;
+  /** What its verification window found, once it ended. */
+  verification?: VerificationSummary;
   /** Latest progress line from verify() ("3 of 6 pods updated"). */
   progress?: string;
   /** Who must click next: the requester (Confirm) or approvers (Approve); absent otherwise. */

@@ -25,7 +25,7 @@ import {
   newSecrets,
   sandboxSettings,
 } from './sandbox-settings.ts';
-import { SANDBOX_USERS, seedUsers } from './sandbox-users.ts';
+import { SANDBOX_GROUPS, SANDBOX_USERS, seedUsers } from './sandbox-users.ts';
 import { SCENARIOS } from './scenarios/catalog-scenarios.ts';
 import { createScenarioRunner, type ScenarioRunner } from './scenarios/scenario-runner.ts';
 import { catalogContexts, seedCluster } from './seed-cluster.ts';
@@ -216,6 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       teamId: slack.identity.teamId,
       appId: slack.identity.appId,
       users: SANDBOX_USERS,
+      groups: SANDBOX_GROUPS,
       channels,
       runner,
       botUrl,

@@ -26,6 +26,14 @@ export const SANDBOX_USERS: SandboxUser[] = [
   { id: 'U04ERINN05', name: 'erin', realName: 'Erin QA', title: 'QA lead (qa-lead)' },
 ];
 
+/** The handle Slack shows for each sandbox user group (`<!subteam^S02RELMGRS>` → @release-managers). */
+export const SANDBOX_GROUPS: { id: string; handle: string }[] = [
+  { id: 'S01SRELEAD', handle: 'sre-leads' },
+  { id: 'S02RELMGRS', handle: 'release-managers' },
+  { id: 'S03SECOPS1', handle: 'secops' },
+  { id: 'S05ONCALL1', handle: 'oncall' },
+];
+
 /** Who is in each user group the catalog's roles name. */
 const GROUPS: Record<string, string[]> = {
   S01SRELEAD: ['U01ALICE01', 'U01BOBBY02'],

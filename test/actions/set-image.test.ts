@@ -111,7 +111,7 @@ describe('src/actions/kubernetes/set-image', () => {
     expect(verified).toEqual({
       ok: true,
       detail:
-        'rollout "checkout" is Paused at step 1 of 3: CanaryPauseStep; the canary waits for argo.promote',
+        'rollout "checkout" is Paused at step 1 of 3: CanaryPauseStep; the canary holds here until someone clicks Promote in the thread; Abort returns traffic to stable',
     });
     expect(podImages(world, PROD)).toEqual([
       'shop/checkout:1.4.1',

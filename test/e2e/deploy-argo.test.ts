@@ -145,6 +145,11 @@ describe.skipIf(!prometheusBin)(
       const message = await plan('rollback checkout --env prod --reason canary looks wrong');
       expect(shown(message)).toContain('argo.abort');
       expect(shown(message)).toContain('k8s.rollout-undo');
+      // No Promote button comes for a rollback: the plan says mc promotes it itself.
+      expect(shown(message)).toContain(
+        'mc promotes the restored release fully at once (a rollback skips the 4 canary steps; no Promote to click)',
+      );
+      expect(shown(message)).not.toContain('waits for argo.promote');
       await world.click(message, 'run.approve', LEAD);
       await settledAs(message, 'succeeded');
       await world.bot.engine.idle();

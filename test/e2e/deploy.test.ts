@@ -87,6 +87,23 @@ describe.skipIf(!prometheusBin)(
       const entries = await ledgerOf(runIdOf(message));
       const verdict = entries.find((e) => e.kind === 'run.verification');
       expect(verdict?.data).toMatchObject({ status: 'healthy' });
+      // The card and the outcome reply say what was verified; the evidence keeps the values.
+      expect(shown(done)).toMatch(/Verification: 3 SLO intervals, healthy: error-ratio \S+ &lt; /);
+      const reply = shown(await outcomeReply(message));
+      expect(reply).toContain('every step applied. 3 SLO intervals, healthy: ');
+      const link = /<(https:\/\/mc\.test\/evidence\/[^|>]+)\|Evidence>/.exec(reply)?.[1];
+      const evidence = await fetch(`${world.baseUrl}${new URL(link ?? '').pathname}`, {
+        headers: { accept: 'application/json' },
+      });
+      const record = (await evidence.json()) as { body: { verification: unknown } };
+      expect(record.body.verification).toMatchObject({
+        kind: 'slo',
+        status: 'healthy',
+        intervals: 3,
+        checks: expect.arrayContaining([
+          { name: 'error-ratio', comparison: '<', threshold: 0.01, value: 0, status: 'passed' },
+        ]),
+      });
       const last = await deployLog().lastDeploy('checkout', 'staging');
       expect(last).toMatchObject({
         kind: 'deploy',

@@ -69,6 +69,8 @@ export interface DeployWorldOptions {
   /** checkout/prod as an Argo Rollout (seeded on 1.4.2, see deploy-e2e-rollout.ts), not frozen. */
   prodRollout?: boolean;
   bot?: DeployBotOverrides;
+  /** Leave PROMETHEUS_URL unset (Prometheus still runs for the exporter): no SLO window. */
+  noPrometheusUrl?: boolean;
 }
 
 /**
@@ -118,7 +120,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
     SLACK_API_URL: slack.apiUrl,
     MC_DATA_DIR: dataDir,
     MC_PUBLIC_URL: 'https://mc.test',
-    PROMETHEUS_URL: prometheus.url,
+    ...(options.noPrometheusUrl ? {} : { PROMETHEUS_URL: prometheus.url }),
   });
   if (!env.ok) throw new Error(env.problems.join('; '));
   const logs = captureLogs({ level: 'info', secrets: [BOT_TOKEN, SIGNING_SECRET] });

@@ -143,6 +143,13 @@ export const rolloutUndo = defineAction<RolloutUndoParams>({
       summary: `${u.t.label} rollback: ${from} → ${to}, ${pods(u.w.replicas)}`,
       diff: diffLines(u.w.template, u.template),
       affected: `${pods(u.w.replicas)}; ReplicaSet ${u.target.name} is reused`,
+      ...(u.w.steps.length > 0
+        ? {
+            warnings: [
+              `${u.t.label} is an Argo Rollout: mc promotes the restored release fully at once (a rollback skips the ${u.w.steps.length} canary steps; no Promote to click).`,
+            ],
+          }
+        : {}),
       intent,
     };
   },
@@ -165,7 +172,8 @@ export const rolloutUndo = defineAction<RolloutUndoParams>({
 
   async verify(ctx, p, _applied, options = {}) {
     const t = resolveTarget(ctx.catalog, p.service, p.env);
-    return waitForRollout(ctx, t.workload, options);
+    // A rollback's canary is promoted fully by mc (verification-argo), never by a click.
+    return waitForRollout(ctx, t.workload, options, 'mc');
   },
 
   async revert(ctx, p, raw) {

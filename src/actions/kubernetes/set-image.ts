@@ -54,7 +54,7 @@ export const setImage = defineAction<SetImageParams>({
       warnings.push(`${t.label} is paused: the new image will not roll out until it is resumed.`);
     if (w.steps.length > 0) {
       warnings.push(
-        `${t.label} is an Argo Rollout with ${w.steps.length} canary steps; the thread follows them, with Promote and Abort at each pause.`,
+        `${t.label} is an Argo Rollout with ${w.steps.length} canary steps; the thread follows them with Promote and Abort; a pause without a duration holds until Promote, a timed one continues on its own.`,
       );
     }
     const shown = from || '(none)';

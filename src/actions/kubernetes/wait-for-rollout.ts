@@ -10,14 +10,37 @@ export function rolloutDeadlineMs(workload: Pick<Workload, 'progressDeadlineSeco
 }
 
 /**
+ * Who moves a canary on from a pause: `buttons` (a deploy: the thread offers Promote / Abort)
+ * or `mc` (a rollback: mc promotes fully at once, skipping the canary steps; no button).
+ */
+export type CanaryNext = 'buttons' | 'mc';
+
+/** What happens next at a canary pause step, stated exactly (a timed pause ends on its own). */
+export function canaryNextStep(workload: Workload, next: CanaryNext): string {
+  if (next === 'mc') {
+    return 'mc promotes it fully next: a rollback skips the remaining canary steps, nothing to click';
+  }
+  const index = workload.status.currentStepIndex;
+  const step = index === undefined ? undefined : workload.steps[index];
+  const pause = step?.pause as { duration?: number | string } | undefined;
+  const duration = pause?.duration;
+  if (duration !== undefined) {
+    const shown = typeof duration === 'number' ? `${duration}s` : duration;
+    return `Argo continues on its own after the ${shown} pause; Promote in the thread skips ahead, Abort returns traffic to stable`;
+  }
+  return 'the canary holds here until someone clicks Promote in the thread; Abort returns traffic to stable';
+}
+
+/**
  * Waits like `kubectl rollout status`: ok once complete, failed on a deadline exceeded or an
  * aborted Rollout. A Rollout stopped at a canary pause step counts as done (the change is
- * live on the canary; argo.promote continues it); a manual pause fails, as nothing moves.
+ * live on the canary; `canaryNext` says who moves it on); a manual pause fails, as nothing moves.
  */
 export async function waitForRollout(
   ctx: ActionContext,
   ref: WorkloadRef,
   options: VerifyOptions = {},
+  canaryNext: CanaryNext = 'buttons',
 ): Promise<VerifyResult> {
   const first = await readWorkload(ctx.kube, ref);
   let workload: Workload | undefined = first;
@@ -30,7 +53,7 @@ export async function waitForRollout(
     if (status.state === 'paused') {
       const canaryStep = ref.kind === 'Rollout' && !current.paused;
       const next = canaryStep
-        ? 'the canary waits for argo.promote'
+        ? canaryNextStep(current, canaryNext)
         : `resume it (${ref.kind === 'Rollout' ? 'argo.resume' : 'kubectl rollout resume'}) to continue`;
       return { done: true, ok: canaryStep, detail: `${status.message}; ${next}` };
     }

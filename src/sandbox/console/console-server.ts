@@ -27,6 +27,8 @@ const TYPES: Record<string, string> = {
 
 export interface ConsoleOptions extends InteractionDeps {
   users: SandboxUser[];
+  /** User groups by id with the handle Slack shows for `<!subteam^ID>`. */
+  groups?: { id: string; handle: string }[];
   channels: ChannelDef[];
   runner: ScenarioRunner;
   botUrl: string;
@@ -82,6 +84,7 @@ function namesFor(options: ConsoleOptions): Names {
   return {
     user: (id) => options.users.find((u) => u.id === id)?.name,
     channel: (id) => options.channels.find((c) => c.id === id)?.name,
+    group: (id) => options.groups?.find((g) => g.id === id)?.handle,
   };
 }
 

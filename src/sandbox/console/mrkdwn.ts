@@ -6,6 +6,8 @@ import { slackDateText } from './slack-date.ts';
 export interface Names {
   user(id: string): string | undefined;
   channel(id: string): string | undefined;
+  /** A user group's handle (`release-managers`), as Slack shows `<!subteam^S…>`. */
+  group?(id: string): string | undefined;
 }
 
 /** Turns Slack's escaped `&lt; &gt; &amp;` back into characters (before HTML-escaping again). */
@@ -60,7 +62,8 @@ function token(body: string, names: Names): string {
   }
   if (target.startsWith('!')) {
     const what = target.slice(1).replace(/^subteam\^/, '');
-    const shown = unslack(label ?? what).replace(/^@/, '');
+    const handle = target.startsWith('!subteam^') ? names.group?.(what) : undefined;
+    const shown = unslack(label ?? handle ?? what).replace(/^@/, '');
     return `<span class="mention">@${escapeHtml(shown)}</span>`;
   }
   const href = safeHref(unslack(target));

@@ -5,6 +5,7 @@ import { renderMessageHtml } from '../../../src/sandbox/console/render-blocks.ts
 const names: Names = {
   user: (id) => ({ U01ALICE01: 'alice', U0EVIL: '<img src=x onerror=alert(1)>' })[id],
   channel: (id) => ({ C0MCOPS: 'mc-ops' })[id],
+  group: (id) => ({ S02RELMGRS: 'release-managers' })[id],
 };
 const md = (text: string) => mrkdwnToHtml(text, names);
 const section = (text: string, type = 'mrkdwn') => ({ type: 'section', text: { type, text } });
@@ -26,6 +27,9 @@ describe('sandbox/console/mrkdwn', () => {
     ['by <@U01ALICE01>', 'by <span class="mention">@alice</span>'],
     ['in <#C0MCOPS>', 'in <span class="mention">#mc-ops</span>'],
     ['<!subteam^S01SRELEAD|@sre-leads>', '<span class="mention">@sre-leads</span>'],
+    // As Slack shows a group mention the bot sends without a label: its handle, not its id.
+    ['<!subteam^S02RELMGRS>', '<span class="mention">@release-managers</span>'],
+    ['<!subteam^S09UNKNOWN>', '<span class="mention">@S09UNKNOWN</span>'],
     // Date tokens read as Slack shows them (UTC readers), the fallback kept as a tooltip.
     [
       '<!date^1795348022^{date_short}|2026-11-22 11:47 UTC>',
