@@ -1,7 +1,7 @@
 import { Counter } from 'prom-client';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
-import type { TriageMetrics } from '../triage/triage-metrics.ts';
+import type { TriageMetrics } from '../telemetry/triage-metrics.ts';
 import type { ActionRequest } from './listeners/action-listener.ts';
 import { reply, section } from './render/blocks.ts';
 

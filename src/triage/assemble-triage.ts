@@ -8,12 +8,12 @@ import type { RunEngine } from '../runs/types.ts';
 import type { Db } from '../store/db.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import { type TriageMetrics, triageMetrics } from '../telemetry/triage-metrics.ts';
 import { createConditionChecker } from './check-conditions.ts';
 import { deployLogSource } from './deploy-source.ts';
 import { createChangeDetector } from './detect-changes.ts';
 import { createIncidentStore, type IncidentStore } from './incident-store.ts';
 import { createTriageConsumer } from './triage-consumer.ts';
-import { type TriageMetrics, triageMetrics } from './triage-metrics.ts';
 import {
   createTriageService,
   type IncidentPublisher,

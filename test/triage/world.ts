@@ -7,9 +7,9 @@ import type { Catalog } from '../../src/config/schema.ts';
 import type { Playbook } from '../../src/domain/playbooks/schema.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
+import { type TriageMetrics, triageMetrics } from '../../src/telemetry/triage-metrics.ts';
 import type { IncidentRef, IncidentStore } from '../../src/triage/incident-store.ts';
 import { createIncidentStore } from '../../src/triage/incident-store.ts';
-import { type TriageMetrics, triageMetrics } from '../../src/triage/triage-metrics.ts';
 import type { IncidentPublisher } from '../../src/triage/triage-service.ts';
 
 export const silentLog = createLogger({ level: 'silent' });
