@@ -36,7 +36,7 @@ export interface TriageOptions {
   /** Build it with `rejectRateLimitedCalls: true`: the poster honours Retry-After itself. */
   slackClient: SlackWebClient;
   log: Logger;
-  metrics: Pick<Metrics, 'registry'>;
+  metrics: Pick<Metrics, 'triage'>;
   /** ALERTMANAGER_URL's client; absent: `/mc triage` says Alertmanager is not configured. */
   alertmanager?: Pick<AlertmanagerClient, 'alerts' | 'url'> | undefined;
   /** PAGERDUTY_TOKEN's client; absent: no PagerDuty reads or acks. */
