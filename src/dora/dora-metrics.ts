@@ -1,5 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Queryable } from '../store/db.ts';
+import type { MetricFactory } from '../telemetry/metric-factory.ts';
 import { computeDora, isDeployment } from './compute-dora.ts';
 import { readLiveDoraInput } from './live-source.ts';
 import type { DoraInput } from './schema.ts';
@@ -49,13 +49,11 @@ export interface DoraMetricsOptions {
 }
 
 /**
- * Registers the four DORA metrics on `registry`. They are read from the change log and the
+ * Defines the four DORA metrics through `define` (the bot's metric factory). They are read from the change log and the
  * triage incidents when Prometheus scrapes, never counted in memory: every replica reports the
  * same totals, a restart loses nothing, and they match `/mc dora` exactly (graph with max()).
  */
-export function registerDoraMetrics(registry: Registry, options: DoraMetricsOptions): void {
-  // A bot restarted in the same process (tests, the sandbox) reads its own store.
-  for (const name of DORA_METRIC_NAMES) registry.removeSingleMetric(name);
+export function registerDoraMetrics(define: MetricFactory, options: DoraMetricsOptions): void {
   const cacheMs = options.cacheMs ?? 10_000;
   let cached: { at: number; input: Promise<DoraInput> } | undefined;
   const read = () => {
@@ -80,11 +78,10 @@ export function registerDoraMetrics(registry: Registry, options: DoraMetricsOpti
       attributionWindowMs: options.attributionWindowMs,
     });
 
-  new Counter({
+  define.counter({
     name: 'mc_deployments_total',
     help: 'Deploys in the change log by service, env and outcome (rollbacks and reverts are not deploys).',
     labelNames: ['service', 'env', 'outcome'],
-    registers: [registry],
     async collect() {
       const input = await read();
       this.reset();
@@ -94,23 +91,21 @@ export function registerDoraMetrics(registry: Registry, options: DoraMetricsOpti
       }
     },
   });
-  new Counter({
+  define.counter({
     name: 'mc_change_failures_total',
     help: 'Deployments that led to a rollback, auto-rollback, revert or attributed incident within the attribution window.',
     labelNames: ['service', 'env'],
-    registers: [registry],
     async collect() {
       const { evidence } = everything(await read());
       this.reset();
       for (const f of evidence.failures) this.inc({ service: f.change.service, env: f.change.env });
     },
   });
-  new Histogram({
+  define.histogram({
     name: 'mc_lead_time_seconds',
     help: 'From the commit to the deployment running, per deployment with a known commit time.',
     labelNames: ['service', 'env'],
     buckets: LEAD_BUCKETS,
-    registers: [registry],
     async collect() {
       const input = await read();
       this.reset();
@@ -123,12 +118,11 @@ export function registerDoraMetrics(registry: Registry, options: DoraMetricsOpti
       }
     },
   });
-  new Histogram({
+  define.histogram({
     name: 'mc_time_to_restore_seconds',
     help: "From an incident's first signal to its resolution, per resolved incident.",
     labelNames: ['service', 'env'],
     buckets: RESTORE_BUCKETS,
-    registers: [registry],
     async collect() {
       const input = await read();
       this.reset();

@@ -13,7 +13,7 @@ const TICK_MS = 60_000;
 export const doraFeature: FeatureFactory = (parts): Feature => {
   const { db } = parts.store;
   const settings = parts.config.catalog.dora;
-  registerDoraMetrics(parts.metrics.registry, {
+  registerDoraMetrics(parts.metrics.define, {
     db,
     clock: parts.clock,
     attributionWindowMs: attributionMs(settings),

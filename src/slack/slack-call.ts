@@ -1,7 +1,6 @@
-import { Counter } from 'prom-client';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
-import type { TriageMetrics } from '../triage/triage-metrics.ts';
+import type { TriageMetrics } from '../telemetry/triage-metrics.ts';
 import type { ActionRequest } from './listeners/action-listener.ts';
 import { reply, section } from './render/blocks.ts';
 
@@ -57,24 +56,14 @@ export async function slackCall<T>(
   }
 }
 
-const ERRORS_METRIC = 'mc_run_message_errors_total';
-
-/** Counts failed Slack calls made for run messages, by method (on the bot's registry). */
-export function runMessageErrors(metrics: Metrics | undefined): Counter<'method'> | undefined {
-  if (!metrics) return undefined;
-  const existing = metrics.registry.getSingleMetric(ERRORS_METRIC);
-  if (existing) return existing as Counter<'method'>;
-  return new Counter({
-    name: ERRORS_METRIC,
-    help: 'Slack Web API calls for run messages (post, update, thread reply, ephemeral) that failed.',
-    labelNames: ['method'],
-    registers: [metrics.registry],
-  });
-}
-
 /** Runs one Slack call; a failure is logged with context and counted, then returned, never thrown. */
 export async function guardedCall<T>(
-  what: { method: string; run?: string; log: Logger; errors: Counter<'method'> | undefined },
+  what: {
+    method: string;
+    run?: string;
+    log: Logger;
+    errors: Metrics['runMessageErrors'] | undefined;
+  },
   call: () => Promise<T>,
 ): Promise<{ ok: true; value: T } | { ok: false; error: unknown; code: string | undefined }> {
   try {

@@ -8,12 +8,12 @@ import type { RunEngine } from '../runs/types.ts';
 import type { Db } from '../store/db.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { TriageMetrics } from '../telemetry/triage-metrics.ts';
 import { createConditionChecker } from './check-conditions.ts';
 import { deployLogSource } from './deploy-source.ts';
 import { createChangeDetector } from './detect-changes.ts';
 import { createIncidentStore, type IncidentStore } from './incident-store.ts';
 import { createTriageConsumer } from './triage-consumer.ts';
-import { type TriageMetrics, triageMetrics } from './triage-metrics.ts';
 import {
   createTriageService,
   type IncidentPublisher,
@@ -26,7 +26,7 @@ export interface TriageCoreOptions<P extends IncidentPublisher = IncidentPublish
   /** Its active runs tell a change made outside mc from one a run is making. */
   engine: Partial<Pick<RunEngine, 'active'>>;
   log: Logger;
-  metrics: Pick<Metrics, 'registry'>;
+  metrics: Pick<Metrics, 'triage'>;
   /** Changes join incidents as signals when given. */
   deployLog?: Pick<DeployLog, 'recentDeploys' | 'lastDeploy' | 'recordDeploy'> | undefined;
   /** With it (and the engine's active runs), images changed outside mc are recorded first. */
@@ -68,7 +68,7 @@ function changeSource(
 export function assembleTriage<P extends IncidentPublisher>(options: TriageCoreOptions<P>) {
   const { config, clock, log } = options;
   const store = createIncidentStore(options.db);
-  const metrics = triageMetrics(options.metrics.registry);
+  const metrics = options.metrics.triage;
   const publisher = options.publisher({ store, metrics });
   const service: TriageService = createTriageService({
     store,

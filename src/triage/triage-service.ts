@@ -5,12 +5,12 @@ import type { BookOptions } from '../domain/triage/incident-book.ts';
 import type { Deploy, Incident, Signal } from '../domain/triage/schema.ts';
 import type { TriageView } from '../findings/triage-subject.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { TriageMetrics } from '../telemetry/triage-metrics.ts';
 import { applyToPartition, type PartitionOutcome, rankIncident } from './apply-signals.ts';
 import type { ConditionChecker } from './check-conditions.ts';
 import type { IncidentRef, IncidentStore, StoredIncident } from './incident-store.ts';
 import { createKeyedQueue } from './keyed-queue.ts';
 import { createPartitionCache } from './partition-cache.ts';
-import type { TriageMetrics } from './triage-metrics.ts';
 
 /** Whoever keeps the incident messages current (the Slack poster): told, never awaited. */
 export interface IncidentPublisher {

@@ -11,7 +11,7 @@ describe('dora/dora-metrics', () => {
     store = await openPgliteStore();
     await seedTwoWeeks(store.db);
     bot = await startBot();
-    registerDoraMetrics(bot.metrics.registry, {
+    registerDoraMetrics(bot.metrics.define, {
       db: store.db,
       clock: () => NOW,
       attributionWindowMs: 86_400_000,

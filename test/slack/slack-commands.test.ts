@@ -46,33 +46,6 @@ describe('slack/create-slack-app: commands', () => {
     expect(text).not.toContain('`deploy`  Deploy');
   });
 
-  it('shows status from the catalog: environments, protection, workloads, namespaces', async () => {
-    const reply = await bot.ask('status');
-    const text = visibleText(reply);
-    expect(text).toContain(
-      '*Environments:* `staging` (not protected, default) · `prod` (:lock: protected',
-    );
-    expect(text).toContain(
-      '• `prod` :lock:: Rollout `checkout` in namespace `checkout`, container `app`, context `gke_acme-prod_europe-west1_main`',
-    );
-    expect(text).toContain('*payments*: Payment authorisation and capture');
-    expect(text).toContain('*gateway*');
-    expect(text).not.toContain('later release');
-    expect(text).toContain('shows the catalog only');
-    expect(reply.text).toMatch(/^Status of 3 services:/);
-  });
-
-  it('narrows status to one service and one environment, with its SLOs when asked', async () => {
-    const text = visibleText(await bot.ask('status payments --env prod --show slo'));
-    expect(text).toContain('*payments*');
-    expect(text).not.toContain('*checkout*');
-    expect(text).toContain('• `prod` :lock:: Deployment `payments` in namespace `payments`');
-    expect(text).not.toContain('• `staging`');
-    expect(text).toContain(
-      '• SLO `error-ratio` &lt; 0.005: Fewer than 0.5% of payment requests fail',
-    );
-  });
-
   it.each([
     [
       'rollback checkout --env prod --reason p99 latency doubled after v1.4.2',

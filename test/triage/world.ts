@@ -7,9 +7,10 @@ import type { Catalog } from '../../src/config/schema.ts';
 import type { Playbook } from '../../src/domain/playbooks/schema.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
+import { metricFactory } from '../../src/telemetry/metric-factory.ts';
+import { type TriageMetrics, triageMetrics } from '../../src/telemetry/triage-metrics.ts';
 import type { IncidentRef, IncidentStore } from '../../src/triage/incident-store.ts';
 import { createIncidentStore } from '../../src/triage/incident-store.ts';
-import { type TriageMetrics, triageMetrics } from '../../src/triage/triage-metrics.ts';
 import type { IncidentPublisher } from '../../src/triage/triage-service.ts';
 
 export const silentLog = createLogger({ level: 'silent' });
@@ -46,7 +47,7 @@ export async function openTriageDb(options: { disk?: boolean } = {}): Promise<Tr
 /** Triage metrics on a registry of their own. */
 export function testMetrics(): TriageMetrics & { registry: Registry } {
   const registry = new Registry();
-  return { ...triageMetrics(registry), registry };
+  return { ...triageMetrics(metricFactory(registry)), registry };
 }
 
 /** Observations of mc_incident_ack_seconds by via_bot. */

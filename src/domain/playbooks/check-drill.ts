@@ -1,7 +1,7 @@
 import { suggest } from '../../util/suggest.ts';
 import type { Catalog } from '../catalog/schema.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
-import type { ActionCatalog } from './check-playbooks.ts';
+import type { ActionCatalog } from './check-inputs.ts';
 import { eachString, TARGET_VARIABLES, templateProblems } from './template.ts';
 
 type Problem = [(string | number)[], string];

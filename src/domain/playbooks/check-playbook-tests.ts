@@ -3,7 +3,7 @@ import { type ConfigError, issuesToErrors, schemaKeys } from '../catalog/config-
 import type { Catalog } from '../catalog/schema.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
 import { checkTriageInput } from '../triage/check-input.ts';
-import type { PlaybookSource } from './check-playbooks.ts';
+import type { PlaybookSource } from './check-inputs.ts';
 import { PlaybookTestFile } from './schema.ts';
 
 /** A valid `playbooks/tests/*.yml` file and where it came from. */

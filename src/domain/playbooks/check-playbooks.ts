@@ -9,6 +9,7 @@ import {
 } from '../vocabulary/check-vocabulary-files.ts';
 import { checkDrillAgainst } from './check-drill.ts';
 import { checkGateAgainst } from './check-gate.ts';
+import type { ActionCatalog, PlaybookSource } from './check-inputs.ts';
 import { checkPlaybookTests, type TestFile } from './check-playbook-tests.ts';
 import { sampleLookup } from './sample-values.ts';
 import {
@@ -20,21 +21,8 @@ import {
 } from './schema.ts';
 import { eachString, renderDeep, templateProblems } from './template.ts';
 
+export type { ActionCatalog, PlaybookSource } from './check-inputs.ts';
 export type { TestFile } from './check-playbook-tests.ts';
-
-/** What load-time checks need to know about actions: their names and a params check. */
-export interface ActionCatalog {
-  names(): string[];
-  /** Whether `params` fit the action's schema; `errors` read `path: message`. */
-  validateParams(name: string, params: unknown): { ok: true } | { ok: false; errors: string[] };
-}
-
-/** One YAML file under `playbooks/`, already parsed. */
-export interface PlaybookSource {
-  file: string;
-  data: unknown;
-  lineOf?: (path: PropertyKey[]) => number | undefined;
-}
 
 export interface CheckedPlaybooks {
   playbooks: Playbook[];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AlertmanagerWebhook } from '../../adapters/alertmanager/schema.ts';
 import { PagerDutyWebhook } from '../../adapters/pagerduty/schema.ts';
 import { Slug } from '../commands/schema.ts';
-import { DEPLOY_KINDS, type DeployKind } from '../deploys/deploy-record.ts';
+import { DEPLOY_KINDS, type DeployKind } from '../deploys/deploy-kinds.ts';
 
 const Time = z.iso.datetime({ offset: true });
 const StringMap = z.record(z.string(), z.string());

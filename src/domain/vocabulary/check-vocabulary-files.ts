@@ -1,7 +1,7 @@
 import { suggest } from '../../util/suggest.ts';
 import { type ConfigError, issuesToErrors, schemaKeys } from '../catalog/config-error.ts';
 import { asArray, asRecord, asString } from '../commands/loose.ts';
-import type { PlaybookSource } from '../playbooks/check-playbooks.ts';
+import type { PlaybookSource } from '../playbooks/check-inputs.ts';
 import { NOISE, NOTIFY_ONLY, VocabularyFile } from './schema.ts';
 
 /** A valid `playbooks/vocabulary/*.yml` file and where it came from. */

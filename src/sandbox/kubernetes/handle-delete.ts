@@ -1,5 +1,5 @@
+import type { ApiRequest, ApiResponse, ResourceRoute } from './api-types.ts';
 import { conflict } from './errors.ts';
-import type { ApiRequest, ApiResponse, ResourceRoute } from './handlers.ts';
 import { isObject } from './json.ts';
 import { terminatePod } from './pods.ts';
 import { type ResourceDef, resourceFor } from './resources.ts';

@@ -1,9 +1,9 @@
+import type { ApiRequest, ApiResponse, ResourceRoute } from './api-types.ts';
 import { applyPatch, patchTypeOf } from './apply-patch.ts';
 import { badRequest, conflict, type KubeError, notFound, unsupported } from './errors.ts';
 import { handleDelete } from './handle-delete.ts';
 import { isObject, type Json } from './json.ts';
 import { apiVersionOf } from './resources.ts';
-import type { Route } from './routes.ts';
 import { applyScale, scaleOf } from './scale.ts';
 import { objectFilter } from './selectors.ts';
 import { checkSameObject } from './store.ts';
@@ -11,20 +11,7 @@ import type { KubeObject, SeedObject } from './types.ts';
 import { applyDefaults, validate } from './validate.ts';
 import type { ControllerEnv } from './workloads.ts';
 
-export type ResourceRoute = Extract<Route, { type: 'resource' }>;
-
-export interface ApiRequest {
-  method: string;
-  route: ResourceRoute;
-  query: URLSearchParams;
-  contentType: string | undefined;
-  body: unknown;
-}
-
-export interface ApiResponse {
-  status: number;
-  body: unknown;
-}
+export type { ApiRequest, ApiResponse, ResourceRoute } from './api-types.ts';
 
 /** Status the API server itself gives new objects of these kinds. */
 const INITIAL_STATUS: Record<string, Record<string, string>> = {

@@ -3,7 +3,6 @@ import { parseCommand } from '../../domain/commands/index.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import { renderProblem } from '../render/problem.ts';
 import { helpCommand } from './help-command.ts';
-import { statusCommand } from './status-command.ts';
 import type {
   CommandHandler,
   CommandHandlers,
@@ -18,8 +17,8 @@ export interface RunCommandDeps {
   handlers?: CommandHandlers;
 }
 
-/** Verbs the edge answers itself; a registered handler for the same verb wins. */
-const BUILTIN: CommandHandlers = { help: helpCommand, status: statusCommand };
+/** The one verb the edge answers itself (`EDGE_VERBS`); every other verb has its handler from the verb registry. */
+const BUILTIN: CommandHandlers = { help: helpCommand };
 
 /** The verb label for metrics: a known verb, else `unknown` (typos must not grow label sets). */
 export function verbLabel(text: string, config: LoadedConfig): string {
@@ -31,8 +30,9 @@ export function verbLabel(text: string, config: LoadedConfig): string {
 
 /**
  * Parses what the user typed, answers a mistake with the problem, the closest fix and the
- * usage, and hands a valid command to its verb's handler (registered, built in, or the
- * "understood" reply). Counts the outcome in mc_commands_total; a throw is the caller's to count.
+ * usage, and hands a valid command to its verb's handler (from the verb registry, `help` from
+ * the edge, or the "understood" reply where no handler is mounted). Counts the outcome in
+ * mc_commands_total; a throw is the caller's to count.
  */
 export async function runCommand(
   invocation: CommandInvocation,

@@ -1,8 +1,8 @@
-import type { Counter } from 'prom-client';
 import type { Catalog } from '../../config/schema.ts';
 import type { Line, RunOutcome } from '../../findings/index.ts';
 import type { RunView } from '../../runs/types.ts';
 import type { Logger } from '../../telemetry/logger.ts';
+import type { Metrics } from '../../telemetry/metrics.ts';
 import { type SlackReply, section } from '../render/blocks.ts';
 import { lineMrkdwn, linePlain } from '../render/run-inline.ts';
 import { guardedCall } from '../slack-call.ts';
@@ -17,7 +17,7 @@ export interface PublishDeps {
   /** Reads another run (a revert run's original, to post in its thread). */
   get?(runId: string): Promise<RunView | undefined>;
   log: Logger;
-  errors: Counter<'method'> | undefined;
+  errors: Metrics['runMessageErrors'] | undefined;
 }
 
 /** Where a run's message lives, and the thread its outcome replies go to. */

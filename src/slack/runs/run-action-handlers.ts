@@ -12,7 +12,7 @@ import { clickActor } from '../actor.ts';
 import type { ActionHandler, ActionRequest } from '../listeners/action-listener.ts';
 import type { SlackReply } from '../render/blocks.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
-import { guardedCall, runMessageErrors } from '../slack-call.ts';
+import { guardedCall } from '../slack-call.ts';
 import type { SlackWebClient } from '../web-client.ts';
 import { whoMayApprove } from './who-may-approve.ts';
 
@@ -49,7 +49,7 @@ const NAME_APPROVERS = new Set(['not_an_approver', 'self_approval']);
  * run's message. Revert of a run that needs no approval starts at once (its button asked first).
  */
 export function createRunActionHandlers(deps: RunActionDeps): Record<string, ActionHandler> {
-  const errors = runMessageErrors(deps.metrics);
+  const errors = deps.metrics?.runMessageErrors;
 
   async function tell(request: ActionRequest, reply: SlackReply): Promise<void> {
     if (request.channelId) {

@@ -9,7 +9,6 @@ import type { RunObserver, RunView } from '../../runs/types.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import type { SlackReply } from '../render/blocks.ts';
 import { renderFinding } from '../render/run-message.ts';
-import { runMessageErrors } from '../slack-call.ts';
 import {
   knownMessage,
   type PostedMessage,
@@ -68,7 +67,7 @@ const ENTRIES_MAX = 1_000;
  * counted, never thrown into the engine.
  */
 export function createRunMessages(options: RunMessagesOptions): RunMessages {
-  const deps: PublishDeps = { ...options, errors: runMessageErrors(options.metrics) };
+  const deps: PublishDeps = { ...options, errors: options.metrics?.runMessageErrors };
   const minUpdateMs = options.minUpdateMs ?? 1_000;
   const entries = new Map<string, Entry>();
   const pending = new Set<Promise<unknown>>();

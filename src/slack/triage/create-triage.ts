@@ -11,9 +11,9 @@ import type { RunEngine } from '../../runs/types.ts';
 import type { Db } from '../../store/db.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
+import type { TriageMetrics } from '../../telemetry/triage-metrics.ts';
 import { assembleTriage } from '../../triage/assemble-triage.ts';
 import type { IncidentStore } from '../../triage/incident-store.ts';
-import type { TriageMetrics } from '../../triage/triage-metrics.ts';
 import type { TriageService } from '../../triage/triage-service.ts';
 import type { CommandHandler } from '../commands/types.ts';
 import type { ActionHandler } from '../listeners/action-listener.ts';
@@ -36,7 +36,7 @@ export interface TriageOptions {
   /** Build it with `rejectRateLimitedCalls: true`: the poster honours Retry-After itself. */
   slackClient: SlackWebClient;
   log: Logger;
-  metrics: Pick<Metrics, 'registry'>;
+  metrics: Pick<Metrics, 'triage'>;
   /** ALERTMANAGER_URL's client; absent: `/mc triage` says Alertmanager is not configured. */
   alertmanager?: Pick<AlertmanagerClient, 'alerts' | 'url'> | undefined;
   /** PAGERDUTY_TOKEN's client; absent: no PagerDuty reads or acks. */

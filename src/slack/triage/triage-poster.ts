@@ -1,8 +1,8 @@
 import type { Catalog } from '../../config/schema.ts';
 import { type NeedsApproval, triageFinding } from '../../findings/triage-finding.ts';
 import type { Logger } from '../../telemetry/logger.ts';
+import type { TriageMetrics } from '../../telemetry/triage-metrics.ts';
 import type { IncidentRef, IncidentStore, StoredIncident } from '../../triage/incident-store.ts';
-import type { TriageMetrics } from '../../triage/triage-metrics.ts';
 import type { IncidentPublisher } from '../../triage/triage-service.ts';
 import type { SlackReply } from '../render/blocks.ts';
 import { renderTriageMessage, renderTriageNotice } from '../render/triage-message.ts';
