@@ -35,7 +35,7 @@ describe('domain/commands/render-help', () => {
       'Usage: `/mc drill report [service] [--since DURATION]`',
     );
     expect(renderHelp(ctx.commands, 'status')).toContain(
-      '`--show VIEW`  What to show. (one of: summary, slo, pods, runs; default: summary)',
+      '`--show VIEW`  What to show. (one of: summary, slo, pods, revisions, runs; default: summary)',
     );
   });
 
