@@ -6,7 +6,7 @@ import type { SlackReply } from '../../../src/slack/render/blocks.ts';
 import { renderGateMessage } from '../../../src/slack/render/gate-message.ts';
 import { renderFinding } from '../../../src/slack/render/run-message.ts';
 import { renderRunRefusal } from '../../../src/slack/render/run-refusal.ts';
-import { renderStatus } from '../../../src/slack/render/status.ts';
+import { renderHealthLines } from '../../../src/slack/render/status-views.ts';
 import {
   renderTriageMessage,
   renderTriageNotice,
@@ -126,7 +126,15 @@ describe('every message kind fits Slack, whatever the config and however large t
   it('status from random catalogs, notices and refusals quoting any text', () => {
     fc.assert(
       fc.property(catalog, text(), text(), (cat, a, b) => {
-        expect(refusal(renderStatus(cat, { show: 'summary' }, NOW))).toBeNull();
+        // Plain `/mc status`: a health line per service and environment of the catalog.
+        const rows = Object.entries(cat.services).flatMap(([service, s], i) =>
+          Object.keys(s.environments).map((env) =>
+            i % 2 === 0
+              ? { service, env, state: a }
+              : { service, env, state: 'complete', problem: b },
+          ),
+        );
+        expect(refusal(renderHealthLines(rows))).toBeNull();
         expect(refusal(renderTriageNotice(a, b))).toBeNull();
         expect(refusal(renderRunRefusal({ message: a, correlationId: 'c-1' }))).toBeNull();
       }),
