@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Both cores: most test time is waiting on servers, timers and child processes, and every
+    // file has its own ports, databases and temp dirs. (Vitest's default leaves one core idle.)
+    maxWorkers: 2,
   },
 });
