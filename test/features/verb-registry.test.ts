@@ -1,13 +1,10 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bot, createBot } from '../../src/bot.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import type { Bot } from '../../src/bot.ts';
 import { registerVerbs } from '../../src/features/verb-registry.ts';
 import type { CommandHandler } from '../../src/slack/commands/types.ts';
-import { BOT_TOKEN, loadRepoConfig, SIGNING_SECRET } from '../support/slack.ts';
-import { captureLogs } from '../support/slack-logs.ts';
+import { createOfflineBot, type OfflineBot } from '../support/offline-bot.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const answer: CommandHandler = async () => 'ok';
@@ -48,28 +45,13 @@ describe('src/features/verb-registry', () => {
 
 describe('src/bot verbs: commands/ and the handlers agree', () => {
   let bot: Bot;
-  let dataDir: string;
+  let offline: OfflineBot | undefined;
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'mc-verbs-'));
-    const env = loadEnv({
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: 'http://127.0.0.1:9/api/',
-      MC_DATA_DIR: dataDir,
-    });
-    if (!env.ok) throw new Error(env.problems.join('; '));
-    bot = await createBot({
-      settings: env.settings,
-      config: await loadRepoConfig(),
-      log: captureLogs({ secrets: [BOT_TOKEN, SIGNING_SECRET] }).log,
-      botId: 'B0TEST',
-      botUserId: 'U0BOT',
-      clientRetries: 0,
-    });
+    offline = await createOfflineBot('mc-verbs-');
+    bot = offline.bot;
   }, 60_000);
   afterAll(async () => {
-    await bot?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await offline?.stop();
   });
 
   it('answers exactly the verbs that have a spec in commands/', async () => {

@@ -1,12 +1,9 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bot, createBot } from '../../src/bot.ts';
-import { loadEnv } from '../../src/config/env.ts';
-import { BOT_TOKEN, loadRepoConfig, SIGNING_SECRET } from '../support/slack.ts';
-import { captureLogs } from '../support/slack-logs.ts';
+import type { Bot } from '../../src/bot.ts';
+import { createOfflineBot, type OfflineBot } from '../support/offline-bot.ts';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
 
@@ -38,28 +35,13 @@ const SIGN_OFF = /^gate\.signoff:[a-z0-9-]+$/;
 
 describe('src/bot buttons: every entry point goes through the engine', () => {
   let bot: Bot;
-  let dataDir: string;
+  let offline: OfflineBot | undefined;
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'mc-buttons-'));
-    const env = loadEnv({
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: 'http://127.0.0.1:9/api/',
-      MC_DATA_DIR: dataDir,
-    });
-    if (!env.ok) throw new Error(env.problems.join('; '));
-    bot = await createBot({
-      settings: env.settings,
-      config: await loadRepoConfig(),
-      log: captureLogs({ secrets: [BOT_TOKEN, SIGNING_SECRET] }).log,
-      botId: 'B0TEST',
-      botUserId: 'U0BOT',
-      clientRetries: 0,
-    });
+    offline = await createOfflineBot('mc-buttons-');
+    bot = offline.bot;
   }, 60_000);
   afterAll(async () => {
-    await bot?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await offline?.stop();
   });
 
   it('knows who authorizes every button the bot answers', () => {

@@ -1,16 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bot, createBot } from '../../src/bot.ts';
-import { loadEnv } from '../../src/config/env.ts';
+import type { Bot } from '../../src/bot.ts';
 import { metricFactory } from '../../src/telemetry/metric-factory.ts';
 import { createMetrics } from '../../src/telemetry/metrics.ts';
 import { REPO, readImports } from '../architecture/import-graph.ts';
-import { BOT_TOKEN, loadRepoConfig, SIGNING_SECRET } from '../support/slack.ts';
-import { captureLogs } from '../support/slack-logs.ts';
+import { createOfflineBot, type OfflineBot } from '../support/offline-bot.ts';
 
 /** Every metric of the bot, as /metrics lists them (process metrics aside). */
 const INVENTORY = [
@@ -34,31 +30,16 @@ const INVENTORY = [
 
 describe('src/telemetry: one home for every metric', () => {
   let bot: Bot;
-  let dataDir: string;
+  let offline: OfflineBot | undefined;
   let baseUrl: string;
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'mc-metrics-'));
-    const env = loadEnv({
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: 'http://127.0.0.1:9/api/',
-      MC_DATA_DIR: dataDir,
-    });
-    if (!env.ok) throw new Error(env.problems.join('; '));
-    bot = await createBot({
-      settings: env.settings,
-      config: await loadRepoConfig(),
-      log: captureLogs({ secrets: [BOT_TOKEN, SIGNING_SECRET] }).log,
-      botId: 'B0TEST',
-      botUserId: 'U0BOT',
-      clientRetries: 0,
-    });
+    offline = await createOfflineBot('mc-metrics-');
+    bot = offline.bot;
     const { port } = await bot.start(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${port}`;
   }, 60_000);
   afterAll(async () => {
-    await bot?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await offline?.stop();
   });
 
   it('/metrics of the whole bot lists exactly the inventory, each metric once', async () => {
