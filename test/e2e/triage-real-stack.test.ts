@@ -144,7 +144,13 @@ describe.skipIf(!PROMETHEUS || !ALERTMANAGER)(
       expect(buttonValue(resolved, TRIAGE_ACTIONS.run)).toBeUndefined();
       expect(world.posts()).toHaveLength(1);
       expect(world.slack.calls('chat.postMessage')).toHaveLength(1);
-      const [incident] = await world.triage.store.live();
+      // The store records the published version once chat.update has answered: wait for that
+      // state rather than read it in the instant between the two.
+      let [incident] = await world.triage.store.live();
+      for (let i = 0; i < 300 && incident && incident.publishedVersion !== incident.version; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        [incident] = await world.triage.store.live();
+      }
       expect(incident).toMatchObject({ state: 'resolved' });
       expect(incident!.publishedVersion).toBe(incident!.version);
       console.log(
