@@ -1,0 +1,86 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type KubeObject, only, renderOverlay } from './render-overlay.ts';
+
+function envOf(deployment: KubeObject, name: string): KubeObject | undefined {
+  return deployment.spec.template.spec.containers[0].env.find((e: KubeObject) => e.name === name);
+}
+
+describe('deploy/overlays/single: one replica on the embedded store', () => {
+  let objects: KubeObject[];
+  let deployment: KubeObject;
+  beforeAll(async () => {
+    objects = await renderOverlay('single');
+    deployment = only(objects, 'Deployment', 'mc');
+  });
+
+  it('runs one replica, replaced with Recreate because the data dir is locked by one process', () => {
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(envOf(deployment, 'DATABASE_URL')).toBeUndefined();
+  });
+
+  it('keeps MC_DATA_DIR on a PersistentVolumeClaim', () => {
+    const dataDir: string = envOf(deployment, 'MC_DATA_DIR')?.value;
+    const mount = deployment.spec.template.spec.containers[0].volumeMounts.find((m: KubeObject) =>
+      dataDir.startsWith(`${m.mountPath}/`),
+    );
+    const volume = deployment.spec.template.spec.volumes.find(
+      (v: KubeObject) => v.name === mount.name,
+    );
+    expect(volume).toEqual({ name: mount.name, persistentVolumeClaim: { claimName: 'mc-data' } });
+    expect(only(objects, 'PersistentVolumeClaim', 'mc-data').spec.accessModes).toEqual([
+      'ReadWriteOnce',
+    ]);
+  });
+
+  it('does not block a node drain with a budget one replica cannot meet', () => {
+    const budget = only(objects, 'PodDisruptionBudget', 'mc');
+    expect(budget.spec.maxUnavailable).toBe(1);
+    expect(budget.spec.minAvailable).toBeUndefined();
+  });
+});
+
+describe('deploy/overlays/ha: three replicas on PostgreSQL', () => {
+  let objects: KubeObject[];
+  let deployment: KubeObject;
+  beforeAll(async () => {
+    objects = await renderOverlay('ha');
+    deployment = only(objects, 'Deployment', 'mc');
+  });
+
+  it('runs three replicas on DATABASE_URL from the Secret, rolling one at a time with none down', () => {
+    expect(deployment.spec.replicas).toBe(3);
+    expect(deployment.spec.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
+    expect(envOf(deployment, 'DATABASE_URL')?.valueFrom).toEqual({
+      secretKeyRef: { name: 'mc-secrets', key: 'DATABASE_URL' },
+    });
+    const data = deployment.spec.template.spec.volumes.find((v: KubeObject) => v.name === 'data');
+    expect(data.persistentVolumeClaim).toBeUndefined();
+    expect(objects.filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
+  });
+
+  it('keeps two replicas through voluntary disruptions and spreads them over nodes', () => {
+    const budget = only(objects, 'PodDisruptionBudget', 'mc');
+    expect(budget.spec).toMatchObject({ minAvailable: 2 });
+    expect(budget.spec.maxUnavailable).toBeUndefined();
+    expect(budget.spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    const spread = deployment.spec.template.spec.topologySpreadConstraints;
+    const byHost = spread.find((c: KubeObject) => c.topologyKey === 'kubernetes.io/hostname');
+    expect(byHost).toMatchObject({
+      maxSkew: 1,
+      whenUnsatisfiable: 'DoNotSchedule',
+      labelSelector: { matchLabels: deployment.spec.selector.matchLabels },
+    });
+  });
+
+  it('checks the ledger nightly with the image of the bot, on the same database', () => {
+    const job = only(objects, 'CronJob', 'mc-ledger-verify');
+    const container = job.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.command.slice(0, 4)).toEqual(['mc', 'ledger', 'verify', '--key']);
+    expect(container.image).toBe(deployment.spec.template.spec.containers[0].image);
+    expect(container.env).toEqual([envOf(deployment, 'DATABASE_URL')]);
+  });
+});
