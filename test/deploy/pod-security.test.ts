@@ -67,6 +67,7 @@ describe.each(OVERLAYS)('deploy/overlays/%s: security and operations', (overlay)
           capabilities: { drop: ['ALL'] },
         });
         expect(container.securityContext.privileged ?? false, where).toBe(false);
+        expect(container.image, `${where} runs the overlay's image`).toBe(bot.image);
         for (const resource of ['cpu', 'memory']) {
           expect(
             container.resources?.requests?.[resource],
@@ -86,6 +87,10 @@ describe.each(OVERLAYS)('deploy/overlays/%s: security and operations', (overlay)
     );
     const tmp = bot.volumeMounts.find((m: KubeObject) => m.mountPath === '/tmp');
     expect(volumes.get(tmp?.name), 'a writable /tmp').toHaveProperty('emptyDir');
+  });
+
+  it('sets the image in the overlay, not the placeholder of the base', () => {
+    expect(bot.image).toMatch(/^[a-z0-9.-]+\/[a-z0-9/-]+:[\w.-]+$/);
   });
 
   it('limits memory above the measured peak (README, "Performance")', () => {
