@@ -22,15 +22,16 @@ export interface KubeObject {
 }
 
 /** Renders `deploy/overlays/<overlay>` with `kubectl kustomize`, as a user would before `apply -k`. */
-export async function renderOverlay(overlay: Overlay): Promise<KubeObject[]> {
-  const { stdout } = await run(
-    'kubectl',
-    ['kustomize', path.join(ROOT, 'deploy', 'overlays', overlay)],
-    {
-      maxBuffer: 16 * 1024 * 1024,
-      timeout: 60_000,
-    },
-  );
+export function renderOverlay(overlay: Overlay): Promise<KubeObject[]> {
+  return renderKustomization(path.join(ROOT, 'deploy', 'overlays', overlay));
+}
+
+/** Renders the kustomization in `dir` with `kubectl kustomize`. */
+export async function renderKustomization(dir: string): Promise<KubeObject[]> {
+  const { stdout } = await run('kubectl', ['kustomize', dir], {
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 60_000,
+  });
   return parseAllDocuments(stdout).map((document) => {
     if (document.errors.length > 0) throw document.errors[0];
     return document.toJS() as KubeObject;
