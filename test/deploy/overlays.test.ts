@@ -1,5 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type KubeObject, only, renderOverlay } from './render-overlay.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type KubeObject,
+  only,
+  ROOT,
+  renderKustomization,
+  renderOverlay,
+} from './render-overlay.ts';
 
 function envOf(deployment: KubeObject, name: string): KubeObject | undefined {
   return deployment.spec.template.spec.containers[0].env.find((e: KubeObject) => e.name === name);
@@ -82,5 +91,35 @@ describe('deploy/overlays/ha: three replicas on PostgreSQL', () => {
     expect(container.command.slice(0, 4)).toEqual(['mc', 'ledger', 'verify', '--key']);
     expect(container.image).toBe(deployment.spec.template.spec.containers[0].image);
     expect(container.env).toEqual([envOf(deployment, 'DATABASE_URL')]);
+  });
+});
+
+describe('deploy/components/kubeconfig: environments in other clusters', () => {
+  let dir: string;
+  let deployment: KubeObject;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'mc-kubeconfig-overlay-'));
+    const from = (...parts: string[]) => path.relative(dir, path.join(ROOT, 'deploy', ...parts));
+    await writeFile(
+      path.join(dir, 'kustomization.yaml'),
+      `resources: [${from('overlays', 'ha')}]\ncomponents: [${from('components', 'kubeconfig')}]\n`,
+    );
+    deployment = only(await renderKustomization(dir), 'Deployment', 'mc');
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads KUBECONFIG from the Secret mc-kubeconfig and mounts no ServiceAccount token', () => {
+    const pod = deployment.spec.template.spec;
+    const file: string = envOf(deployment, 'KUBECONFIG')?.value;
+    const mount = pod.containers[0].volumeMounts.find((m: KubeObject) =>
+      file.startsWith(`${m.mountPath}/`),
+    );
+    expect(mount.readOnly).toBe(true);
+    const volume = pod.volumes.find((v: KubeObject) => v.name === mount.name);
+    expect(volume.secret.secretName).toBe('mc-kubeconfig');
+    expect(`${mount.mountPath}/${volume.secret.items[0].path}`).toBe(file);
+    expect(pod.automountServiceAccountToken).toBe(false);
   });
 });
