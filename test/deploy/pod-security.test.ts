@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Env } from '../../src/config/env.ts';
@@ -137,7 +138,14 @@ describe.each(OVERLAYS)('deploy/overlays/%s: security and operations', (overlay)
       expect(known.has(variable), `${variable} is in the environment contract`).toBe(true);
       expect(Object.keys(settings.data), `${variable} in a ConfigMap`).not.toContain(variable);
       const entry = bot.env.find((e: KubeObject) => e.name === variable);
-      if (entry) expect(entry.valueFrom?.secretKeyRef?.key, variable).toBe(variable);
+      if (overlay === 'single' && variable === 'DATABASE_URL') {
+        expect(entry, 'the embedded store needs no DATABASE_URL').toBeUndefined();
+        continue;
+      }
+      expect(entry?.valueFrom?.secretKeyRef, variable).toMatchObject({
+        name: 'mc-secrets',
+        key: variable,
+      });
     }
     for (const { owner, spec } of podSpecs(objects)) {
       for (const container of spec.containers) {
@@ -160,6 +168,19 @@ describe.each(OVERLAYS)('deploy/overlays/%s: security and operations', (overlay)
         bot.env.find((e: KubeObject) => e.name === variable)?.valueFrom.secretKeyRef.optional,
       ).toBeFalsy();
     }
+  });
+
+  it('documents every key of the Secret in deploy/base/secret.example.yaml', async () => {
+    const example = await readFile(
+      path.join(ROOT, 'deploy', 'base', 'secret.example.yaml'),
+      'utf8',
+    );
+    const keys = podSpecs(objects).flatMap(({ spec }) =>
+      spec.containers.flatMap((c: KubeObject) =>
+        (c.env ?? []).map((e: KubeObject) => e.valueFrom?.secretKeyRef?.key).filter(Boolean),
+      ),
+    );
+    for (const key of keys) expect(example, key).toMatch(new RegExp(`^ +(# )?${key}:`, 'm'));
   });
 
   it('grants no cluster-wide role and mounts the API token only into the bot', () => {
