@@ -28,10 +28,18 @@ export function renderOverlay(overlay: Overlay): Promise<KubeObject[]> {
 
 /** Renders the kustomization in `dir` with `kubectl kustomize`. */
 export async function renderKustomization(dir: string): Promise<KubeObject[]> {
-  const { stdout } = await run('kubectl', ['kustomize', dir], {
-    maxBuffer: 16 * 1024 * 1024,
-    timeout: 60_000,
-  });
+  let stdout: string;
+  try {
+    ({ stdout } = await run('kubectl', ['kustomize', dir], {
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 60_000,
+    }));
+  } catch (error) {
+    // kubectl 1.27 or later (kustomize v5: components, labels); .ci/run expects it on the machine.
+    throw new Error(
+      `kubectl kustomize ${dir} failed (kubectl 1.27 or later is needed): ${(error as Error).message}`,
+    );
+  }
   return parseAllDocuments(stdout).map((document) => {
     if (document.errors.length > 0) throw document.errors[0];
     return document.toJS() as KubeObject;
