@@ -1,140 +1,141 @@
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackEmulator, type SlackEmulator } from '../../src/sandbox/slack/slack-emulator.ts';
-import { type Child, startMain, waitForLine } from '../support/main-process.ts';
+import type { Child } from '../support/main-process.ts';
+import { createTestDatabase, postgresSkipReason } from '../support/postgres.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/slack.ts';
-import { type KubeObject, only, renderOverlay } from './render-overlay.ts';
+import { type KubeObject, type Overlay, only, renderOverlay } from './render-overlay.ts';
+import { type LocalPod, layOutPod, type Secrets, startBot } from './start-pod.ts';
 
-const run = promisify(execFile);
-
-/** The Secrets a user creates, as the kubelet resolves them. */
-const SECRETS: Record<string, Record<string, string>> = {
-  'mc-secrets': { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET },
-};
+const CASES: { overlay: Overlay; store: string; skip: boolean }[] = [
+  { overlay: 'single', store: 'ok (pglite)', skip: false },
+  { overlay: 'ha', store: 'ok (postgres)', skip: postgresSkipReason() !== null },
+];
 
 /**
- * The pod of overlays/single started as the kubelet would, on this machine: its volumes are
- * directories (the ConfigMap's items written at their paths, the Secret's key file), its init
- * container's command runs first, and the bot gets exactly the container's environment. Only
- * the listen address (a free port on 127.0.0.1) and the Slack API (the emulator) differ.
+ * An overlay's pod started as the kubelet would, on this machine (start-pod.ts): only the
+ * listen address (a free port on 127.0.0.1) and the Slack API (the emulator) differ.
  */
-describe('deploy/overlays/single: the pod starts the bot', () => {
-  let root: string;
-  let slack: SlackEmulator;
-  let bot: Child;
-  let container: KubeObject;
-  let ingress: KubeObject;
-  let baseUrl: string;
-  let publicKey: string;
+describe.each(CASES)(
+  'deploy/overlays/$overlay: the pod starts the bot',
+  ({ overlay, store, skip }) => {
+    let root: string;
+    let slack: SlackEmulator;
+    let database: { url: string; drop(): Promise<void> } | undefined;
+    let objects: KubeObject[];
+    let pod: LocalPod;
+    let bot: Child;
+    let container: KubeObject;
+    let baseUrl: string;
+    let publicKey: string;
+    let privateKey: string;
 
-  beforeAll(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'mc-pod-'));
-    slack = await createSlackEmulator({ botToken: BOT_TOKEN });
-    const objects = await renderOverlay('single');
-    const deployment = only(objects, 'Deployment', 'mc');
-    ingress = only(objects, 'Ingress', 'mc');
-    const pod = deployment.spec.template.spec;
-    container = pod.containers.find((c: KubeObject) => c.name === 'mc');
-    const volumes = new Map<string, KubeObject>(pod.volumes.map((v: KubeObject) => [v.name, v]));
+    beforeAll(async () => {
+      if (skip) return;
+      root = await mkdtemp(path.join(os.tmpdir(), `mc-pod-${overlay}-`));
+      slack = await createSlackEmulator({ botToken: BOT_TOKEN });
+      database = overlay === 'ha' ? await createTestDatabase() : undefined;
+      const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      publicKey = keys.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+      privateKey = keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      const secrets: Secrets = {
+        'mc-secrets': {
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          ...(database ? { DATABASE_URL: database.url } : {}),
+        },
+        'mc-signing-key': {
+          'signing-key.pem': keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+        },
+      };
+      objects = await renderOverlay(overlay);
+      const template = only(objects, 'Deployment', 'mc').spec.template.spec;
+      container = template.containers.find((c: KubeObject) => c.name === 'mc');
+      pod = await layOutPod(objects, template, secrets, root);
+      ({ bot, baseUrl } = await startBot(pod, container, { SLACK_API_URL: slack.apiUrl }));
+    }, 120_000);
 
-    // Each volume is a directory; a mount path inside the pod maps to it.
-    const dirs = new Map<string, string>();
-    for (const [name, volume] of volumes) {
-      const dir = path.join(root, 'volumes', name);
-      await mkdir(dir, { recursive: true, mode: 0o755 });
-      dirs.set(name, dir);
-      if (volume.configMap) {
-        const configMap = only(objects, 'ConfigMap', volume.configMap.name);
-        for (const item of volume.configMap.items as { key: string; path: string }[]) {
-          await mkdir(path.dirname(path.join(dir, item.path)), { recursive: true });
-          await writeFile(path.join(dir, item.path), configMap.data[item.key]);
-        }
+    afterAll(async () => {
+      if (bot?.process.exitCode === null) bot.process.kill('SIGKILL');
+      await bot?.exited;
+      await slack?.close();
+      await database?.drop();
+      if (root) await rm(root, { recursive: true, force: true });
+    });
+
+    it.skipIf(skip)('passes its start-up, liveness and readiness probes', async () => {
+      for (const probe of ['startupProbe', 'livenessProbe']) {
+        const response = await fetch(`${baseUrl}${container[probe].httpGet.path}`);
+        expect(response.status, probe).toBe(200);
       }
-      if (volume.secret?.secretName === 'mc-signing-key') {
-        const { privateKey, publicKey: pub } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-        publicKey = pub.export({ format: 'pem', type: 'spki' }).toString();
-        const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-        // Group-readable, as the kubelet writes it with fsGroup: the init container fixes that.
-        await writeFile(path.join(dir, 'signing-key.pem'), pem, { mode: 0o440 });
+      // Ready once Slack accepted the token: the kubelet probes again, so does this.
+      let ready: Response = await fetch(`${baseUrl}${container.readinessProbe.httpGet.path}`);
+      while (ready.status !== 200 && bot.process.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = await fetch(`${baseUrl}${container.readinessProbe.httpGet.path}`);
       }
-    }
-    const local = (mounts: KubeObject[], file: string): string => {
-      const mount = mounts.find((m) => file === m.mountPath || file.startsWith(`${m.mountPath}/`));
-      if (!mount) return file;
-      return path.join(dirs.get(mount.name) as string, path.relative(mount.mountPath, file));
-    };
+      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { store } });
+    });
 
-    for (const init of pod.initContainers ?? []) {
-      const [command, ...args] = (init.command as string[]).map((a) => local(init.volumeMounts, a));
-      await run(command as string, args);
-    }
-
-    const env: Record<string, string> = {};
-    for (const from of container.envFrom ?? []) {
-      Object.assign(env, only(objects, 'ConfigMap', from.configMapRef.name).data);
-    }
-    for (const entry of container.env as KubeObject[]) {
-      const ref = entry.valueFrom?.secretKeyRef;
-      const value = ref ? SECRETS[ref.name]?.[ref.key] : local(container.volumeMounts, entry.value);
-      if (value === undefined && !ref?.optional) throw new Error(`no value for ${entry.name}`);
-      if (value !== undefined) env[entry.name] = value;
-    }
-    bot = startMain({ ...env, PORT: '0', HOST: '127.0.0.1', SLACK_API_URL: slack.apiUrl });
-    const started = JSON.parse(await waitForLine(bot, /"mc started"/, 90_000));
-    baseUrl = `http://127.0.0.1:${started.port}`;
-  }, 120_000);
-
-  afterAll(async () => {
-    if (bot?.process.exitCode === null) bot.process.kill('SIGKILL');
-    await slack?.close();
-    await rm(root, { recursive: true, force: true });
-  });
-
-  it('passes its start-up, liveness and readiness probes', async () => {
-    for (const probe of ['startupProbe', 'livenessProbe']) {
-      const response = await fetch(`${baseUrl}${container[probe].httpGet.path}`);
-      expect(response.status, probe).toBe(200);
-    }
-    // Ready once Slack accepted the token: the kubelet probes again, so does this.
-    let ready: Response = await fetch(`${baseUrl}${container.readinessProbe.httpGet.path}`);
-    while (ready.status !== 200 && bot.process.exitCode === null) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      ready = await fetch(`${baseUrl}${container.readinessProbe.httpGet.path}`);
-    }
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { store: 'ok (pglite)' } });
-  });
-
-  it('signs with the key from the Secret, copied by the init container', async () => {
-    const key = await fetch(`${baseUrl}/evidence/keys`);
-    expect(await key.text()).toContain(publicKey.trim());
-  });
-
-  it('answers on every path the Ingress routes to it, and serves /metrics for the ServiceMonitor', async () => {
-    const paths: { path: string; pathType: string }[] = ingress.spec.rules.flatMap(
-      (r: KubeObject) => r.http.paths,
+    it.skipIf(skip)(
+      'signs with the key from the Secret, copied by the init container',
+      async () => {
+        const key = await fetch(`${baseUrl}/evidence/keys`);
+        expect(await key.text()).toContain(publicKey.trim());
+      },
     );
-    const probes: Record<string, string> = {
-      '/slack/events': '/slack/events',
-      '/webhooks/': '/webhooks/alertmanager',
-      '/evidence/': '/evidence/keys',
-    };
-    for (const { path: routed } of paths) {
-      const url = `${baseUrl}${probes[routed] ?? routed}`;
-      const method = routed === '/evidence/' ? 'GET' : 'POST';
-      const response = await fetch(url, { method, body: method === 'POST' ? '{}' : undefined });
-      expect(response.status, `${method} ${url}`).not.toBe(404);
-    }
-    const metrics = await fetch(`${baseUrl}/metrics`);
-    expect(await metrics.text()).toContain('# TYPE mc_slack_ack_seconds histogram');
-  });
 
-  it('stops cleanly on SIGTERM, as the kubelet sends it after preStop', async () => {
-    bot.process.kill('SIGTERM');
-    expect(await bot.exited).toBe(0);
-  });
-});
+    it.skipIf(skip)(
+      'answers on every path the Ingress routes to it, and serves /metrics',
+      async () => {
+        const ingress = only(objects, 'Ingress', 'mc');
+        const paths: string[] = ingress.spec.rules.flatMap((r: KubeObject) =>
+          r.http.paths.map((p: KubeObject) => p.path),
+        );
+        const requests: Record<string, [string, string]> = {
+          '/slack/events': ['POST', '/slack/events'],
+          '/webhooks/': ['POST', '/webhooks/alertmanager'],
+          '/evidence/': ['GET', '/evidence/keys'],
+        };
+        expect(paths.sort()).toEqual(Object.keys(requests).sort());
+        for (const [method, at] of Object.values(requests)) {
+          const response = await fetch(`${baseUrl}${at}`, {
+            method,
+            body: method === 'POST' ? '{}' : undefined,
+          });
+          expect(response.status, `${method} ${at}`).not.toBe(404);
+        }
+        const metrics = await fetch(`${baseUrl}/metrics`);
+        expect(await metrics.text()).toContain('# TYPE mc_slack_ack_seconds histogram');
+      },
+    );
+
+    it.skipIf(skip || overlay !== 'ha')(
+      'runs the nightly ledger check on the database the bot writes',
+      async () => {
+        const job = only(objects, 'CronJob', 'mc-ledger-verify').spec.jobTemplate.spec.template
+          .spec;
+        const jobPod = await layOutPod(
+          objects,
+          job,
+          {
+            'mc-secrets': { DATABASE_URL: database?.url as string },
+            'mc-signing-key': { 'signing-key.pem': privateKey },
+          },
+          path.join(root, 'ledger-verify'),
+        );
+        const { stdout } = await jobPod.exec(job.containers[0]);
+        expect(stdout).toContain('OK: the chain is intact.');
+        expect(stdout).toMatch(/signed daily roots: (none yet|\d+ checked)/);
+      },
+    );
+
+    it.skipIf(skip)('stops cleanly on SIGTERM, as the kubelet sends it after preStop', async () => {
+      bot.process.kill('SIGTERM');
+      expect(await bot.exited).toBe(0);
+    });
+  },
+);
