@@ -85,9 +85,11 @@ describe('deploy/overlays/ha: three replicas on PostgreSQL', () => {
     });
   });
 
-  it('checks the ledger nightly with the image of the bot, on the same database', () => {
+  it('checks the ledger nightly with the image of the bot, on the same database, holding no private key', () => {
     const job = only(objects, 'CronJob', 'mc-ledger-verify');
-    const container = job.spec.jobTemplate.spec.template.spec.containers[0];
+    const pod = job.spec.jobTemplate.spec.template.spec;
+    const container = pod.containers[0];
+    expect(pod.volumes.filter((v: KubeObject) => v.secret)).toEqual([]);
     expect(container.command.slice(0, 4)).toEqual(['mc', 'ledger', 'verify', '--key']);
     expect(container.image).toBe(deployment.spec.template.spec.containers[0].image);
     expect(container.env).toEqual([envOf(deployment, 'DATABASE_URL')]);

@@ -1,14 +1,20 @@
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackEmulator, type SlackEmulator } from '../../src/sandbox/slack/slack-emulator.ts';
 import type { Child } from '../support/main-process.ts';
 import { createTestDatabase, postgresSkipReason } from '../support/postgres.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/slack.ts';
-import { type KubeObject, type Overlay, only, renderOverlay } from './render-overlay.ts';
+import { type KubeObject, type Overlay, only, ROOT, renderOverlay } from './render-overlay.ts';
 import { type LocalPod, layOutPod, type Secrets, startBot } from './start-pod.ts';
+
+const run = promisify(execFile);
+/** `mc`, from the sources (dist/ may be older than them). */
+const MC = ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts')];
 
 const CASES: { overlay: Overlay; store: string; skip: boolean }[] = [
   { overlay: 'single', store: 'ok (pglite)', skip: false },
@@ -31,7 +37,6 @@ describe.each(CASES)(
     let container: KubeObject;
     let baseUrl: string;
     let publicKey: string;
-    let privateKey: string;
 
     beforeAll(async () => {
       if (skip) return;
@@ -40,7 +45,6 @@ describe.each(CASES)(
       database = overlay === 'ha' ? await createTestDatabase() : undefined;
       const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       publicKey = keys.publicKey.export({ format: 'pem', type: 'spki' }).toString();
-      privateKey = keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
       const secrets: Secrets = {
         'mc-secrets': {
           SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -114,22 +118,44 @@ describe.each(CASES)(
     );
 
     it.skipIf(skip || overlay !== 'ha')(
-      'runs the nightly ledger check on the database the bot writes',
+      'runs the nightly ledger check with the public key only, on the database the bot writes',
       async () => {
+        // A signed daily root to check: yesterday's, signed with the bot's key as the bot does.
+        const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+        await run(process.execPath, [...MC, 'ledger', 'root', '--date', yesterday], {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '', ...pod.env(container) },
+        });
         const job = only(objects, 'CronJob', 'mc-ledger-verify').spec.jobTemplate.spec.template
           .spec;
-        const jobPod = await layOutPod(
-          objects,
-          job,
-          {
-            'mc-secrets': { DATABASE_URL: database?.url as string },
-            'mc-signing-key': { 'signing-key.pem': privateKey },
-          },
-          path.join(root, 'ledger-verify'),
-        );
-        const { stdout } = await jobPod.exec(job.containers[0]);
+        const verify = async (publicPem: string) => {
+          const configMap = {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'mc-signing-public-key' },
+            data: { 'signing-key.pub': publicPem },
+          };
+          const jobPod = await layOutPod(
+            [...objects, configMap],
+            job,
+            { 'mc-secrets': { DATABASE_URL: database?.url as string } },
+            await mkdtemp(path.join(root, 'ledger-verify-')),
+          );
+          return jobPod.exec(job.containers[0]);
+        };
+        const { stdout } = await verify(publicKey);
         expect(stdout).toContain('OK: the chain is intact.');
-        expect(stdout).toMatch(/signed daily roots: (none yet|\d+ checked)/);
+        expect(stdout).toMatch(/signed daily roots: 1 checked with key [0-9a-f]+, all match/);
+
+        const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+        const refused = await verify(other.export({ format: 'pem', type: 'spki' }).toString()).then(
+          () => undefined,
+          (error: { code: number; stderr: string }) => error,
+        );
+        expect(refused?.code).toBe(1);
+        expect(refused?.stderr).toContain(
+          `TAMPERED: the ledger no longer matches the signed root of ${yesterday}`,
+        );
       },
     );
 
