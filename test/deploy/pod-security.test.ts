@@ -95,8 +95,10 @@ describe.each(OVERLAYS)('deploy/overlays/%s: security and operations', (overlay)
   });
 
   it('limits memory above the measured peak (README, "Performance")', () => {
-    // README: an alert storm peaks at 460 MB on the embedded store, 298 MB on PostgreSQL.
-    const peak = overlay === 'single' ? 460e6 : 298e6;
+    // README: an alert storm peaks at 460 MB on the embedded store, 298 MB on PostgreSQL. The
+    // embedded store's first start runs initdb in a child (817 MiB peak RSS, measured) next to
+    // the bot (307 MiB idle at most).
+    const peak = overlay === 'single' ? (817 + 307) * 2 ** 20 : 298e6;
     expect(memoryBytes(bot.resources.limits.memory)).toBeGreaterThan(peak);
     expect(memoryBytes(bot.resources.requests.memory)).toBeLessThanOrEqual(
       memoryBytes(bot.resources.limits.memory),
