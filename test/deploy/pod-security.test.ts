@@ -105,6 +105,18 @@ describe.each(OVERLAYS)('deploy/overlays/%s: security and operations', (overlay)
     );
   });
 
+  it('matches the image: its port, its data volume and its non-root user', () => {
+    const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const port = bot.ports.find((p: KubeObject) => p.name === 'http');
+    expect(dockerfile).toContain(`EXPOSE ${port.containerPort}`);
+    const dataDir: string = bot.env.find((e: KubeObject) => e.name === 'MC_DATA_DIR').value;
+    const volume = /VOLUME \["([^"]+)"\]/.exec(dockerfile)?.[1] as string;
+    expect(dataDir.startsWith(`${volume}/`) || dataDir === volume, dataDir).toBe(true);
+    expect(bot.volumeMounts.map((m: KubeObject) => m.mountPath)).toContain(volume);
+    // The image's user is `node`, uid 1000 in the official node images.
+    expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
   it('probes /healthz for liveness and start-up and /readyz for readiness, on the port the bot listens on', () => {
     const port = bot.ports.find((p: KubeObject) => p.name === 'http');
     const listens = bot.env.find((e: KubeObject) => e.name === 'PORT');
