@@ -10,6 +10,7 @@ import {
   mrkdwnWithDates,
   textWithDates,
 } from '../../../src/slack/render/text-dates.ts';
+import { planText } from '../../../src/slack/render/triage-message.ts';
 import { tell } from '../../../src/slack/slack-call.ts';
 import { makeView, NOW, ROLLBACK_PLAN } from '../../support/runs-views.ts';
 import { visibleText } from '../../support/slack.ts';
@@ -97,6 +98,27 @@ describe('src/slack/render/text-dates', () => {
     );
     expect(text).toContain(`:x: expired at ${LIFTS_TOKEN}`);
     expect(text).toContain(`:hourglass: waiting until ${LIFTS_TOKEN}`);
+  });
+
+  it('a triage plan’s note step shows the deploy time as a date token', () => {
+    const text = planText({
+      playbook: 'deploy-regression',
+      title: 'Roll back the deploy',
+      score: 190,
+      notifyOnly: false,
+      steps: [
+        {
+          number: 1,
+          action: 'pagerduty.note',
+          params: 'incidentId=P1 content=mc: rolling back (deployed at 2027-01-05T09:00:00Z).',
+        },
+      ],
+      skipped: [],
+      missing: [],
+      evidence: [],
+    });
+    expect(text).toContain(`content=mc: rolling back (deployed at ${LIFTS_TOKEN}).`);
+    expect(text.replace(/<!date\^[^>]+>/g, '')).not.toMatch(RAW_TIME);
   });
 
   it('a one-line answer (a waiver refused) shows its moment as a date token', async () => {
