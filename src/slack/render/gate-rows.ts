@@ -61,8 +61,8 @@ export function reasonWithLink(reason: string, link: string | undefined): string
     return `${cutMrkdwn(textWithDates(reason), QUOTE_BUDGET)} · ${slackLink(link, 'graph')}`;
   }
   const at = reason.indexOf(quoted);
-  const before = escapeMrkdwn(reason.slice(0, at));
-  const after = cutMrkdwn(escapeMrkdwn(reason.slice(at + quoted.length)), QUOTE_BUDGET);
+  const before = textWithDates(reason.slice(0, at));
+  const after = cutMrkdwn(textWithDates(reason.slice(at + quoted.length)), QUOTE_BUDGET);
   return `${cutMrkdwn(before, QUOTE_BUDGET)}${slackLink(link, 'query')}${after}`;
 }
 

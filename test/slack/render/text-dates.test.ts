@@ -53,6 +53,15 @@ describe('src/slack/render/text-dates', () => {
   });
 
   it('a freeze gate check and the status freeze field show date tokens', () => {
+    expect(
+      reasonWithLink('pod-kill passed at 2027-01-05T09:00:00.000Z (RTO 900 s)', undefined),
+    ).toBe(`pod-kill passed at ${LIFTS_TOKEN} (RTO 900 s)`);
+    // A reason quoting the query its graph link carries: the quote becomes the link.
+    const query = 'sum(rate(errors_total[5m]))';
+    const link = `https://prom.example/graph?g0.expr=${encodeURIComponent(query)}`;
+    expect(reasonWithLink(`since 2027-01-05T09:00:00Z ${query} = 0.3`, link)).toBe(
+      `since ${LIFTS_TOKEN} <${link}|query> = 0.3`,
+    );
     expect(reasonWithLink(describeFreeze(FREEZE), undefined)).toBe(
       `\`prod\` is frozen until ${LIFTS_TOKEN} (Year-end; since ${START_TOKEN})`,
     );
