@@ -224,8 +224,17 @@ describe.skipIf(chromiumMissing())('npm run sandbox in a real browser (headless 
       fields.filter((f) => f.scrollWidth > f.clientWidth + 1).map((f) => f.textContent),
     );
     expect(squeezed).toEqual([]);
+    // No message names a moment as raw ISO text (code quotes literal text and is left out):
+    // the bot sends date tokens, which the console shows as Slack does ("Today 12:44").
+    const rawTimes = `[...document.querySelectorAll('.msg')].map((m) => {
+      const copy = m.cloneNode(true);
+      copy.querySelectorAll('pre, code').forEach((c) => c.remove());
+      return copy.textContent;
+    }).filter((t) => /\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}/.test(t))`;
+    expect(await page.evaluate(rawTimes)).toEqual([]);
     // Opening a channel reads it: leaving it again leaves no unread count behind.
     await openChannel('mc-ops');
+    expect(await page.evaluate(rawTimes)).toEqual([]);
     const checkout = page.locator('#channels li', { hasText: '# team-checkout' });
     await expect.poll(() => checkout.locator('.count').count()).toBe(0);
     // A toast never takes a click meant for a button under it.
