@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeFreeze } from '../../../src/domain/deploys/freeze.ts';
 import { runFinding } from '../../../src/findings/index.ts';
@@ -12,6 +13,7 @@ import {
 } from '../../../src/slack/render/text-dates.ts';
 import { planText } from '../../../src/slack/render/triage-message.ts';
 import { tell } from '../../../src/slack/slack-call.ts';
+import { isoInstant } from '../../../src/util/iso-instant.ts';
 import { makeView, NOW, ROLLBACK_PLAN } from '../../support/runs-views.ts';
 import { visibleText } from '../../support/slack.ts';
 
@@ -40,6 +42,28 @@ describe('src/slack/render/text-dates', () => {
     );
     expect(mrkdwnWithDates('*gate* is waived by <@U01ALICE01> until 2027-01-05T09:00:00Z.')).toBe(
       `*gate* is waived by <@U01ALICE01> until ${LIFTS_TOKEN}.`,
+    );
+  });
+
+  it('any text around an instant: the instant becomes a token, nothing else can ping or link', () => {
+    const moments = fc.date({
+      min: new Date('2000-01-01T00:00:00Z'),
+      max: new Date('2100-01-01T00:00:00Z'),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(fc.string(), moments, fc.string(), (before, at, after) => {
+        const shown = textWithDates(`${before} ${isoInstant(at)} ${after}`);
+        const whole = new Date(Math.floor(at.getTime() / 1000) * 1000);
+        expect(shown).toContain(
+          ` ${token(whole, `${whole.toISOString().slice(0, 16).replace('T', ' ')} UTC`)} `,
+        );
+        // Every `<` left is a date token's: no mention, broadcast or link gets through.
+        expect(
+          shown.replace(/<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>]+>/g, ''),
+        ).not.toMatch(/[<>]/);
+      }),
+      { numRuns: 200 },
     );
   });
 
