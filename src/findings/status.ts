@@ -1,5 +1,4 @@
 import { describeChange } from '../domain/deploys/deploy-record.ts';
-import { formatUtc } from '../domain/deploys/freeze.ts';
 import type { EnvironmentStatus, ServiceStatus, Sourced } from '../domain/deploys/status-model.ts';
 import type { Finding, FindingField, Inline, Line } from './types.ts';
 
@@ -67,7 +66,7 @@ function fields(env: EnvironmentStatus): FindingField[] {
   if (env.freeze) {
     out.push({
       label: 'Change freeze',
-      value: [`until ${formatUtc(env.freeze.liftsAt)}: ${env.freeze.reason}`],
+      value: ['until ', { time: env.freeze.liftsAt }, `: ${env.freeze.reason}`],
     });
   }
   return out;

@@ -44,10 +44,23 @@ export interface TriageSuggestionLine {
   check?: Pick<ConditionCheck, 'status' | 'text'>;
 }
 
-/** `service=checkout env=prod replicas=+2`: params in their written order, objects as JSON. */
+// Characters chat markup reads as bold, italic, strike or code: a value holding one (a regex,
+// a label matcher) is quoted as code, so it shows exactly as the step will use it.
+const MARKUP = /[*_~]/;
+
+/** One value as written, or as a code span when markup would otherwise change how it reads. */
+function paramValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return MARKUP.test(text) && !text.includes('`') ? `\`${text}\`` : text;
+}
+
+/**
+ * `service=checkout env=prod replicas=+2`: params in their written order, objects as JSON;
+ * a value with `*`, `_` or `~` in it as code (`` alertname=`.*Error.*` ``).
+ */
 export function formatParams(params: Record<string, unknown>): string {
   return Object.entries(params)
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(([key, value]) => `${key}=${paramValue(value)}`)
     .join(' ');
 }
 

@@ -1,5 +1,6 @@
 import { parseDuration } from '../domain/commands/value-types.ts';
 import type { GatePlaybook } from '../domain/playbooks/gate-schema.ts';
+import { isoInstant } from '../util/iso-instant.ts';
 import { gateStatus } from './decide-gate.ts';
 import type { GateRun, StoredWaiver } from './gate-store.ts';
 import type { GateRefusal, Published } from './publish-gate.ts';
@@ -73,7 +74,7 @@ export function createWaivers(deps: SignOffParts) {
       (w) => w.gate === row.name && w.expiresAt.getTime() > now.getTime(),
     );
     if (active) {
-      return `*${row.name}* is already waived by <@${active.by}> until ${active.expiresAt.toISOString()}.`;
+      return `*${row.name}* is already waived by <@${active.by}> until ${isoInstant(active.expiresAt)}.`;
     }
     if (gateStatus(row, undefined, now) === 'passed') {
       return `*${row.name}* passed; there is nothing to waive.`;

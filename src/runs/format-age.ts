@@ -15,10 +15,3 @@ export function formatDuration(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000} min`;
   return `${Math.round(ms / 1000)} s`;
 }
-
-/** `14:05 UTC` (today) or `2025-03-04 14:05 UTC`: a time for a message. */
-export function formatTime(at: Date, now: Date): string {
-  const iso = at.toISOString();
-  const sameDay = iso.slice(0, 10) === now.toISOString().slice(0, 10);
-  return `${sameDay ? '' : `${iso.slice(0, 10)} `}${iso.slice(11, 16)} UTC`;
-}

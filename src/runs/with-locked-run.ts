@@ -1,8 +1,9 @@
 import type { Run } from '../domain/runs/index.ts';
 import type { Queryable } from '../store/db.ts';
+import { isoInstant } from '../util/iso-instant.ts';
 import { wrongPlace } from './check-origin.ts';
 import { ENGINE_ACTOR, type EngineCore } from './engine-core.ts';
-import { formatDuration, formatTime } from './format-age.ts';
+import { formatDuration } from './format-age.ts';
 import { readRun, type StoredRun } from './run-store.ts';
 import { refuse, transition } from './transition.ts';
 import type { Actor, EngineOutcome, EngineRefusal } from './types.ts';
@@ -43,10 +44,10 @@ export function stateMessage(run: Run): string {
 }
 
 /** The message for a click on a run whose approval window passed. */
-function expiredMessage(stored: StoredRun, now: Date): string {
+function expiredMessage(stored: StoredRun): string {
   const { run, requirements } = stored;
   return (
-    `Run ${run.id} expired at ${formatTime(run.expiresAt, now)}: it waited longer than ` +
+    `Run ${run.id} expired at ${isoInstant(run.expiresAt)}: it waited longer than ` +
     `${formatDuration(requirements.approvalTtlMs)} for ${requirements.approvals.count > 0 ? 'approval' : 'confirmation'}. ` +
     `Nothing was done; ask again with \`/mc ${run.verb} ${run.target.service} --env ${run.target.env}\`.`
   );
@@ -90,14 +91,7 @@ export async function withLockedRun(
     const now = core.clock();
     if (WAITING.has(stored.run.state) && now.getTime() >= stored.run.expiresAt.getTime()) {
       await transition(core, tx, stored, { to: 'expired', actor: ENGINE_ACTOR });
-      const refused = await refuseClick(
-        core,
-        tx,
-        stored,
-        actor,
-        'expired',
-        expiredMessage(stored, now),
-      );
+      const refused = await refuseClick(core, tx, stored, actor, 'expired', expiredMessage(stored));
       return { ...refused, changed: true };
     }
     return decide(tx, stored);

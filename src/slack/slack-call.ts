@@ -3,6 +3,7 @@ import type { Metrics } from '../telemetry/metrics.ts';
 import type { TriageMetrics } from '../telemetry/triage-metrics.ts';
 import type { ActionRequest } from './listeners/action-listener.ts';
 import { reply, section } from './render/blocks.ts';
+import { mrkdwnWithDates } from './render/text-dates.ts';
 
 /** A Slack call's result: the value, a rate limit to wait out, or the error code. */
 export type CallResult<T> =
@@ -79,7 +80,7 @@ export async function guardedCall<T>(
   }
 }
 
-/** Answers only the person who typed or clicked, with one line of text. */
+/** Answers only the person who typed or clicked, with one line of text (moments as date tokens). */
 export function tell(request: Pick<ActionRequest, 'respond'>, text: string) {
-  return request.respond(reply(text, [section(text)]));
+  return request.respond(reply(text, [section(mrkdwnWithDates(text))]));
 }

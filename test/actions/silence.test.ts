@@ -51,16 +51,25 @@ describe.skipIf(!ALERTMANAGER)('src/actions/alertmanager/silence (real Alertmana
   it('plans with the firing alerts it would silence, creates an active silence, and expires it on revert', async () => {
     const now = new Date();
     const plan = await silence.plan({ ...ctx, now: () => now }, p);
-    const until = new Date(now.getTime() + 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    // No end time yet: the hour starts when the step runs, which may be long after the plan.
     expect(plan.summary).toBe(
-      `silence alerts matching {alertname="KubePodCrashLooping", service="checkout"} for 1h (until ${until} UTC)`,
+      'silence alerts matching {alertname="KubePodCrashLooping", service="checkout"} for 1h from when this step runs',
     );
+    expect(plan.diff).toEqual([
+      '+ silence {alertname="KubePodCrashLooping", service="checkout"} for 1h: rollback under way (run r-1)',
+    ]);
     expect(plan.affected).toBe('1 firing alert (KubePodCrashLooping)');
 
     const applied = await silence.apply(ctx, p);
     const { silenceId } = applied.before as { silenceId: string };
-    expect(await silence.verify(ctx, p, applied, { pollMs: 20 })).toMatchObject({ ok: true });
+    const verified = await silence.verify(ctx, p, applied, { pollMs: 20 });
     const stored = await am.client.getSilence(silenceId);
+    // The end is an ISO instant, which Slack messages show in each reader's time zone.
+    const endsAt = new Date(stored?.endsAt ?? '').toISOString().replace(/\.\d{3}Z$/, 'Z');
+    expect(verified).toEqual({
+      ok: true,
+      detail: `silence ${silenceId} is active until ${endsAt}`,
+    });
     expect(stored).toMatchObject({
       createdBy: 'U01ALICE01',
       comment: p.comment,

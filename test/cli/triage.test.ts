@@ -69,7 +69,7 @@ describe('cli/triage', () => {
         params: {
           incidentId: 'Q2KX9L7RM1ZB4T',
           content:
-            'mc: rolling back checkout in prod from 1.4.2 to 1.4.1 (deployed by alice at 2026-11-22T03:10:02.000Z).',
+            'mc: rolling back checkout in prod from 1.4.2 to 1.4.1 (deployed by alice at 2026-11-22T03:10:02Z).',
         },
       },
     ]);

@@ -217,7 +217,10 @@ describe.skipIf(!prometheusBin)(
         'the refusal',
         () => world.answers(refused.responseId).length > 0 && world.answers(refused.responseId),
       );
-      expect(visibleText(why!)).toContain('`prod` is frozen until');
+      // When the freeze lifts, in the reader's own time zone.
+      expect(visibleText(why!)).toMatch(
+        /`prod` is frozen until <!date\^\d+\^\{date_short_pretty\} \{time\}\|/,
+      );
       expect(visibleText(why!)).toContain('--override-freeze');
       const message = await plan(
         'deploy checkout 1.4.3 --env prod --override-freeze --reason hotfix PAY-1234',

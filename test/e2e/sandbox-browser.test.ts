@@ -77,6 +77,25 @@ describe.skipIf(chromiumMissing())('npm run sandbox in a real browser (headless 
     return page.locator(`.msg[data-ts="${await found.getAttribute('data-ts')}"]`);
   }
 
+  /** How many clearly dark pixels a screenshot of `element` holds, decoded in the page. */
+  async function inkIn(element: Locator): Promise<number> {
+    const png = (await element.screenshot()).toString('base64');
+    return page.evaluate(`(async () => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,${png}';
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      const data = ctx.getImageData(0, 0, img.width, img.height).data;
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 300) dark++;
+      return dark;
+    })()`);
+  }
+
   /** Confirms (or, when the plan waits for approval, approves as the SRE lead) a run plan. */
   async function confirmOrApprove(plan: Locator): Promise<void> {
     const confirm = plan.getByRole('button', { name: 'Confirm', exact: true });
@@ -162,6 +181,12 @@ describe.skipIf(chromiumMissing())('npm run sandbox in a real browser (headless 
     const triage = page.locator(`.msg[data-ts="${await suggestion.getAttribute('data-ts')}"]`);
     const text = (await triage.textContent()) ?? '';
     expect(text.indexOf('deploy-regression')).toBeLessThan(text.indexOf('pod-crashloop'));
+    // Mrkdwn _italic_ (the plan's "_Condition:_") is drawn in italics.
+    const italic = triage.locator('i').first();
+    await italic.waitFor();
+    const triageTs = await triage.getAttribute('data-ts');
+    const style = `getComputedStyle(document.querySelector('.msg[data-ts="${triageTs}"] i')).fontStyle`;
+    expect(await page.evaluate(style)).toBe('italic');
     await press(triage.getByRole('button', { name: /^Run deploy-regression/ }).first());
     const plan = await planMessage(/Triage\s+checkout\s+in\s+staging/);
     await confirmOrApprove(plan);
@@ -180,13 +205,18 @@ describe.skipIf(chromiumMissing())('npm run sandbox in a real browser (headless 
     onTestFailed(shoot('sandbox-rendering'));
     await openChannel('team-checkout');
     // Shortcodes became characters in an .emoji span, and the page's own font draws them.
-    await page.locator('.msg .emoji').first().waitFor();
+    const emoji = page.locator('.msg .emoji').first();
+    await emoji.waitFor();
     expect(await page.locator('.msg', { hasText: /:[a-z_]+:/ }).count()).toBe(0);
     // Evaluated in the page (this file has no DOM types).
     const faces = await page.evaluate(
-      `document.fonts.load('16px "Noto Color Emoji"', '✅').then((found) => found.length)`,
+      `document.fonts.load('16px "Noto Emoji"', '✅').then((found) => found.length)`,
     );
     expect(faces).toBeGreaterThan(0);
+    // The glyph really paints: a font can load and still draw nothing (a colour emoji font's
+    // COLR glyphs in headless Chromium), so count the dark pixels of the span's screenshot.
+    await emoji.scrollIntoViewIfNeeded();
+    expect(await inkIn(emoji)).toBeGreaterThan(20);
     // Links are anchors, not text.
     expect(await page.locator('.msg a[href^="http"]').count()).toBeGreaterThan(0);
     // No field squeezes a word across lines: each fits its column.
@@ -194,8 +224,17 @@ describe.skipIf(chromiumMissing())('npm run sandbox in a real browser (headless 
       fields.filter((f) => f.scrollWidth > f.clientWidth + 1).map((f) => f.textContent),
     );
     expect(squeezed).toEqual([]);
+    // No message names a moment as raw ISO text (code quotes literal text and is left out):
+    // the bot sends date tokens, which the console shows as Slack does ("Today 12:44").
+    const rawTimes = `[...document.querySelectorAll('.msg')].map((m) => {
+      const copy = m.cloneNode(true);
+      copy.querySelectorAll('pre, code').forEach((c) => c.remove());
+      return copy.textContent;
+    }).filter((t) => /\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}/.test(t))`;
+    expect(await page.evaluate(rawTimes)).toEqual([]);
     // Opening a channel reads it: leaving it again leaves no unread count behind.
     await openChannel('mc-ops');
+    expect(await page.evaluate(rawTimes)).toEqual([]);
     const checkout = page.locator('#channels li', { hasText: '# team-checkout' });
     await expect.poll(() => checkout.locator('.count').count()).toBe(0);
     // A toast never takes a click meant for a button under it.

@@ -102,7 +102,7 @@ describe('src/runs refusals', () => {
     if (outcome.ok) return;
     expect(outcome.message).toMatch(
       new RegExp(
-        `^Run ${run.id} expired at .+ UTC: it waited longer than 15 min for approval\\. Nothing was done; ask again with \`/mc rollback checkout --env prod\`\\.$`,
+        `^Run ${run.id} expired at \\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z: it waited longer than 15 min for approval\\. Nothing was done; ask again with \`/mc rollback checkout --env prod\`\\.$`,
       ),
     );
     expect(outcome.view?.run.state).toBe('expired');

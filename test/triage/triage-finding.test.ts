@@ -167,6 +167,13 @@ describe('src/findings/triage-finding', () => {
   it.each([
     [{ service: 'checkout', env: 'prod', replicas: '+2' }, 'service=checkout env=prod replicas=+2'],
     [{ flag: 'x', value: true, to: { a: 1 } }, 'flag=x value=true to={"a":1}'],
+    // Markup characters would turn a regex bold or italic: such values are code.
+    [{ alertname: '.*Error.*', env: 'prod' }, 'alertname=`.*Error.*` env=prod'],
+    [
+      { matchers: [{ name: 'slo', value: '(?i).*(latency|duration).*', isRegex: true }] },
+      'matchers=`[{"name":"slo","value":"(?i).*(latency|duration).*","isRegex":true}]`',
+    ],
+    [{ team_name: 'a`b*c' }, 'team_name=a`b*c'],
   ])('formats params %#', (params, text) => {
     expect(formatParams(params)).toBe(text);
   });

@@ -3,6 +3,7 @@ import type { AlertmanagerClient } from '../../adapters/alertmanager/create-aler
 import { formatMatcher } from '../../adapters/alertmanager/create-alertmanager-client.ts';
 import type { Silence } from '../../adapters/alertmanager/schema.ts';
 import { parseDuration } from '../../domain/commands/value-types.ts';
+import { isoInstant } from '../../util/iso-instant.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
 import { parseBefore } from '../parse-before.ts';
@@ -26,11 +27,6 @@ function silenceWindow(ctx: ActionContext, p: SilenceParams) {
   const startsAt = ctx.now();
   const endsAt = new Date(startsAt.getTime() + (parseDuration(p.duration) ?? 0) * 1000);
   return { startsAt, endsAt };
-}
-
-/** `2026-03-01 14:05 UTC`. */
-function utc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function createdBy(ctx: ActionContext): string {
@@ -78,13 +74,13 @@ export const silence = defineAction<SilenceParams>({
   async plan(ctx, p) {
     const am = requireAlertmanager(ctx);
     const firing = await am.alerts({ filter: p.matchers, active: true, silenced: false });
-    const { endsAt } = silenceWindow(ctx, p);
     const names = [...new Set(firing.map((a) => a.labels.alertname ?? '?'))].slice(0, 5);
     // Silences like this one already there: a retry recognises its own as the one not listed.
     const existing = (await am.listSilences()).filter((s) => sameSilence(ctx, p, s));
     return {
-      summary: `silence alerts matching ${selector(p)} for ${p.duration} (until ${utc(endsAt)})`,
-      diff: [`+ silence ${selector(p)} until ${utc(endsAt)}: ${p.comment}`],
+      // The window starts when the step runs, not when it is planned: no end time to promise yet.
+      summary: `silence alerts matching ${selector(p)} for ${p.duration} from when this step runs`,
+      diff: [`+ silence ${selector(p)} for ${p.duration}: ${p.comment}`],
       affected: `${firing.length} firing alert${firing.length === 1 ? '' : 's'}${names.length ? ` (${names.join(', ')})` : ''}`,
       intent: {
         before: { existing: existing.map((s) => s.id) },
@@ -119,7 +115,7 @@ export const silence = defineAction<SilenceParams>({
     return pollUntil(ctx, options, 30_000, async () => {
       const found = await am.getSilence(silenceId);
       const state = found?.status.state ?? 'missing';
-      const detail = `silence ${silenceId} is ${state}${found ? ` until ${utc(new Date(found.endsAt))}` : ''}`;
+      const detail = `silence ${silenceId} is ${state}${found ? ` until ${isoInstant(new Date(found.endsAt))}` : ''}`;
       if (state === 'active') return { done: true, ok: true, detail };
       return { done: state !== 'pending', ok: false, detail };
     });

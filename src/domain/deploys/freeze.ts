@@ -1,3 +1,4 @@
+import { isoInstant } from '../../util/iso-instant.ts';
 import type { Catalog } from '../catalog/schema.ts';
 import { orList } from '../policy/format.ts';
 import type { Approval, Requirements } from '../policy/index.ts';
@@ -10,12 +11,6 @@ export interface ActiveFreeze {
   reason: string;
   /** When the freeze really lifts: `end`, pushed on by windows that overlap or abut it. */
   liftsAt: Date;
-}
-
-/** `2027-01-04 08:00 UTC`: how freeze messages name a moment. */
-export function formatUtc(at: Date): string {
-  const iso = at.toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 /**
@@ -131,9 +126,12 @@ export function overrideRequirements(base: Requirements, overrideRoles: string[]
   };
 }
 
-/** "`prod` is frozen until 2027-01-04 08:00 UTC (Year-end change freeze, since …)". */
+/**
+ * "`prod` is frozen until 2027-01-04T08:00:00Z (Year-end change freeze; since …)": ISO
+ * instants, which Slack messages show in each reader's time zone.
+ */
 export function describeFreeze(freeze: ActiveFreeze): string {
-  return `\`${freeze.env}\` is frozen until ${formatUtc(freeze.liftsAt)} (${freeze.reason}; since ${formatUtc(freeze.start)})`;
+  return `\`${freeze.env}\` is frozen until ${isoInstant(freeze.liftsAt)} (${freeze.reason}; since ${isoInstant(freeze.start)})`;
 }
 
 function refusal(window: string, input: FreezeInput, roles: string, asked: boolean): string {

@@ -1,3 +1,4 @@
+import { isoInstant } from '../../util/iso-instant.ts';
 import type { Confirm, Evidence, TriagePlaybook } from '../playbooks/schema.ts';
 import { type Lookup, renderDeep, renderTemplate } from '../playbooks/template.ts';
 import { matchPlaybook } from './match-playbook.ts';
@@ -25,6 +26,9 @@ export interface RenderedPlaybook {
 
 const isActive = (s: Signal) => s.status === 'firing' || s.status === 'acknowledged';
 
+/** Moments as notes and step texts write them: one ISO form, UTC to the second. */
+const instant = (at: string | undefined) => (at ? isoInstant(new Date(at)) : undefined);
+
 /**
  * Where template variables come from: the incident (service, env, id), the signal the
  * playbook matched first (its labels and annotations; else the first active alert), the
@@ -49,14 +53,14 @@ export function incidentLookup(incident: Incident, playbook?: TriagePlaybook): L
     service: incident.service,
     env: incident.env,
     'incident.id': incident.id,
-    'incident.startedAt': incident.firstSignalAt,
+    'incident.startedAt': instant(incident.firstSignalAt),
     'alert.name': alert?.labels.alertname ?? alert?.name,
     'alert.severity': alert?.severity,
     'alert.fingerprint': alert?.source === 'alertmanager' ? alert.id : undefined,
     'deploy.from': deploy?.deploy?.from,
     'deploy.to': deploy?.deploy?.to,
     'deploy.by': deploy?.deploy?.by,
-    'deploy.at': deploy?.at,
+    'deploy.at': instant(deploy?.at),
     'pagerduty.id': pd?.pagerduty?.id,
     'pagerduty.number': pd?.pagerduty ? String(pd.pagerduty.number) : undefined,
     'pagerduty.url': pd?.pagerduty?.url,

@@ -194,7 +194,7 @@ async function serveStatic(res: ServerResponse, file: string): Promise<void> {
 }
 
 /**
- * The self-hosted Noto Color Emoji font (OFL): its CSS with the files' URLs pointed here, and
+ * The self-hosted Noto Emoji font (OFL): its CSS with the files' URLs pointed here, and
  * the woff2 files. Only names the package ships are served.
  */
 async function serveFont(res: ServerResponse, name: string): Promise<void> {
@@ -209,7 +209,7 @@ async function serveFont(res: ServerResponse, name: string): Promise<void> {
     res.end(css);
     return;
   }
-  if (!/^noto-color-emoji-\d+-400-normal\.woff2$/.test(name)) {
+  if (!/^noto-emoji-\d+-400-normal\.woff2$/.test(name)) {
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('no such font file\n');
     return;

@@ -33,7 +33,10 @@ export function emojiFor(name: string): string | undefined {
   return emojiTable().get(name);
 }
 
-/** Where the self-hosted Noto Color Emoji font lives (its CSS and the woff2 files). */
+/**
+ * Where the self-hosted Noto Emoji font lives (its CSS and the woff2 files). The monochrome
+ * face, because headless Chromium draws the colour face's COLRv1 glyphs blank.
+ */
 export function emojiFontDir(): string {
-  return require.resolve('@fontsource/noto-color-emoji/package.json').replace(/package\.json$/, '');
+  return require.resolve('@fontsource/noto-emoji/package.json').replace(/package\.json$/, '');
 }

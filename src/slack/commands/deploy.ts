@@ -3,9 +3,9 @@ import type { RoleDirectory } from '../../domain/policy/index.ts';
 import type { Actor, RunEngine } from '../../runs/types.ts';
 import { commandActor } from '../actor.ts';
 import { reply, section } from '../render/blocks.ts';
-import { botText } from '../render/outside-text.ts';
 import { renderFinding } from '../render/run-message.ts';
 import { renderRunRefusal } from '../render/run-refusal.ts';
+import { botTextWithDates } from '../render/text-dates.ts';
 import type { RunMessages } from '../runs/run-messages.ts';
 import type { CommandHandler, CommandOutcome, CommandRequest } from './types.ts';
 
@@ -85,7 +85,9 @@ export function createDeployCommand(deps: DeployDeps): CommandHandler {
     request.log.info({ run: runId, image: outcome.image }, 'deploy planned');
     if (outcome.overrideNote) {
       await request.respond(
-        reply(outcome.overrideNote, [section(`:snowflake: ${botText(outcome.overrideNote)}`)]),
+        reply(outcome.overrideNote, [
+          section(`:snowflake: ${botTextWithDates(outcome.overrideNote)}`),
+        ]),
       );
     }
     const posted = await deps.messages.posted(runId);

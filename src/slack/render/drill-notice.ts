@@ -1,6 +1,7 @@
 import type { Drill } from '../../drills/drill-store.ts';
 import type { DrillNotice, InstructionPart } from '../../drills/types.ts';
 import { escapeMrkdwn } from './blocks.ts';
+import { slackDate } from './run-inline.ts';
 
 /** A by-hand instruction in mrkdwn: what to type in code spans. */
 const instruction = (parts: InstructionPart[]) =>
@@ -24,7 +25,7 @@ export function renderDrillNotice(
       return { text: ':recycle: The bot restarted; this drill resumes where it was.', loud: false };
     case 'resumed-past-deadline':
       return {
-        text: `:recycle: The bot restarted while this drill was running; its restore deadline (${notice.deadline?.toISOString()}) has passed, so it is being restored now.`,
+        text: `:recycle: The bot restarted while this drill was running; its restore deadline${notice.deadline ? ` (${slackDate(notice.deadline)})` : ''} has passed, so it is being restored now.`,
         loud: true,
       };
     case 'restored':

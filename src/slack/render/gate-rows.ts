@@ -3,6 +3,7 @@ import { escapeMrkdwn } from './blocks.ts';
 import { slackLink } from './outside-text.ts';
 import { slackDate } from './run-inline.ts';
 import { cutInline, cutMrkdwn } from './safe-cut.ts';
+import { textWithDates } from './text-dates.ts';
 
 const GATE_ICON: Record<GateStatus, string> = {
   passed: ':white_check_mark:',
@@ -47,7 +48,7 @@ export function gateSummaryLines(row: GateRow, index: number, waivers: string[])
  * the quote becomes the link (labelled `query`), so the message holds the query once.
  */
 export function reasonWithLink(reason: string, link: string | undefined): string {
-  if (!link) return cutMrkdwn(escapeMrkdwn(reason), QUOTE_BUDGET);
+  if (!link) return cutMrkdwn(textWithDates(reason), QUOTE_BUDGET);
   let quoted: string | undefined;
   try {
     quoted = [...new URL(link).searchParams.values()].find(
@@ -57,11 +58,11 @@ export function reasonWithLink(reason: string, link: string | undefined): string
     quoted = undefined;
   }
   if (!quoted) {
-    return `${cutMrkdwn(escapeMrkdwn(reason), QUOTE_BUDGET)} · ${slackLink(link, 'graph')}`;
+    return `${cutMrkdwn(textWithDates(reason), QUOTE_BUDGET)} · ${slackLink(link, 'graph')}`;
   }
   const at = reason.indexOf(quoted);
-  const before = escapeMrkdwn(reason.slice(0, at));
-  const after = cutMrkdwn(escapeMrkdwn(reason.slice(at + quoted.length)), QUOTE_BUDGET);
+  const before = textWithDates(reason.slice(0, at));
+  const after = cutMrkdwn(textWithDates(reason.slice(at + quoted.length)), QUOTE_BUDGET);
   return `${cutMrkdwn(before, QUOTE_BUDGET)}${slackLink(link, 'query')}${after}`;
 }
 

@@ -1,9 +1,10 @@
 import type { RunState, RunStepState } from '../../domain/runs/index.ts';
 import type { Finding, FindingButton, FindingStep } from '../../findings/index.ts';
 import { type Block, context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
-import { botText, slackLink } from './outside-text.ts';
+import { slackLink } from './outside-text.ts';
 import { lineMrkdwn } from './run-inline.ts';
 import { cutMrkdwn } from './safe-cut.ts';
+import { botTextWithDates, textWithDates } from './text-dates.ts';
 
 /** The emoji that leads a run's headline, by state. */
 export const STATE_EMOJI: Record<RunState, string> = {
@@ -44,11 +45,11 @@ function stepBlock(step: FindingStep): Block {
   const mark = step.state ? `${STEP_EMOJI[step.state]} ` : '';
   const oneWay = step.reversible ? '' : ' · _cannot be undone_';
   const lines = [`${mark}*Step ${step.number}* · \`${step.action}\`${oneWay}`];
-  lines.push(escapeMrkdwn(step.summary));
+  lines.push(textWithDates(step.summary));
   if (step.diff.length > 0) lines.push(`\`\`\`\n${escapeMrkdwn(step.diff.join('\n'))}\n\`\`\``);
-  if (step.affected) lines.push(`_${escapeMrkdwn(step.affected)}_`);
-  for (const warning of step.warnings) lines.push(`:warning: ${escapeMrkdwn(warning)}`);
-  if (step.error) lines.push(`:x: ${botText(step.error)}`);
+  if (step.affected) lines.push(`_${textWithDates(step.affected)}_`);
+  for (const warning of step.warnings) lines.push(`:warning: ${textWithDates(warning)}`);
+  if (step.error) lines.push(`:x: ${botTextWithDates(step.error)}`);
   return section(lines.join('\n'));
 }
 
@@ -92,7 +93,7 @@ export function renderFinding(finding: Finding): SlackReply {
     });
   }
   blocks.push(...finding.steps.map(stepBlock));
-  if (finding.progress) blocks.push(context(`:hourglass: ${escapeMrkdwn(finding.progress)}`));
+  if (finding.progress) blocks.push(context(`:hourglass: ${textWithDates(finding.progress)}`));
   for (const problem of finding.problems) blocks.push(section(`:x: ${lineMrkdwn(problem)}`));
   for (const note of finding.notes) blocks.push(context(lineMrkdwn(note)));
   if (finding.buttons.length > 0) {

@@ -1,5 +1,5 @@
 import { context, reply, type SlackReply, section } from './blocks.ts';
-import { botText } from './outside-text.ts';
+import { botTextWithDates } from './text-dates.ts';
 
 /** Who holds a role: users named in the catalog, and user groups with members when known. */
 export interface RoleHolders {
@@ -30,7 +30,7 @@ export function renderRunRefusal(input: {
   approvers?: RoleHolders[];
   correlationId?: string;
 }): SlackReply {
-  const blocks = [section(`:no_entry_sign: ${botText(input.message)}`)];
+  const blocks = [section(`:no_entry_sign: ${botTextWithDates(input.message)}`)];
   let text = input.message;
   if (input.approvers && input.approvers.length > 0) {
     const lines = input.approvers.map(holdersLine);

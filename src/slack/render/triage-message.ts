@@ -6,6 +6,7 @@ import { botText, slackLink } from './outside-text.ts';
 import { reasonMrkdwn } from './reason-mentions.ts';
 import { lineMrkdwn } from './run-inline.ts';
 import { cutMrkdwn } from './safe-cut.ts';
+import { textWithDates } from './text-dates.ts';
 
 /** Block id of the triage buttons row. */
 export const TRIAGE_ACTIONS_BLOCK = 'triage-actions';
@@ -59,8 +60,8 @@ export function planText(plan: TriagePlanFinding): string {
   const lines = [`*Plan: \`${plan.playbook}\`* — ${escapeMrkdwn(plan.title)}`];
   if (plan.notifyOnly) lines.push('_Notify only: no safe automatic step; look at the evidence._');
   for (const step of plan.steps) {
-    const what = step.description ? ` — ${escapeMrkdwn(step.description)}` : '';
-    lines.push(`${step.number}. \`${step.action}\` ${escapeMrkdwn(step.params)}${what}`);
+    const what = step.description ? ` — ${textWithDates(step.description)}` : '';
+    lines.push(`${step.number}. \`${step.action}\` ${textWithDates(step.params)}${what}`);
   }
   for (const skipped of plan.skipped) lines.push(`_skipped: ${escapeMrkdwn(skipped)}_`);
   if (plan.missing.length > 0) {

@@ -82,7 +82,7 @@ describe('domain/deploys/freeze: freezeDecision', () => {
     expect(decision.kind).toBe('refused');
     if (decision.kind !== 'refused') return;
     expect(decision.message).toBe(
-      '`prod` is frozen until 2027-01-05 09:00 UTC (Year-end freeze; since 2026-12-21 00:00 UTC). ' +
+      '`prod` is frozen until 2027-01-05T09:00:00Z (Year-end freeze; since 2026-12-21T00:00:00Z). ' +
         'Deploys are refused during a freeze. If this cannot wait, ask for an override: add ' +
         '`--override-freeze --reason "why this cannot wait"` to your command; one of sre-lead (not you) must approve it.',
     );

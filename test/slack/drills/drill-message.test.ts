@@ -11,6 +11,7 @@ import {
   DRILL_RETRY_ACTION,
   renderDrillMessage,
 } from '../../../src/slack/render/drill-message.ts';
+import { renderDrillNotice } from '../../../src/slack/render/drill-notice.ts';
 import { renderDrillReport } from '../../../src/slack/render/drill-report.ts';
 import { loadRepoConfig, visibleText } from '../../support/slack.ts';
 
@@ -408,6 +409,20 @@ describe('src/slack/render/drill-message and drill-report', () => {
     expect(reply.text).toBe(
       'Drill pod-kill on checkout/prod: restore-failed, restored since: The restore failed.',
     );
+  });
+
+  it('a notice that the restore deadline passed names it in the reader’s time zone', () => {
+    const notice = renderDrillNotice(podKill(), {
+      kind: 'resumed-past-deadline',
+      deadline: DEADLINE,
+    });
+    expect(notice.text).toContain(
+      'its restore deadline (<!date^1772618701^{date_short_pretty} {time}|2026-03-04 10:05 UTC>) has passed',
+    );
+    expect(notice.text).not.toContain('2026-03-04T');
+    expect(
+      renderDrillNotice(podKill(), { kind: 'resumed-past-deadline', deadline: undefined }).text,
+    ).toContain('its restore deadline has passed');
   });
 
   it('escapes the reason the requester typed (mrkdwn <, >, &)', () => {
