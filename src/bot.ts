@@ -1,9 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { kubeClientsFor } from './adapters/kubernetes/load-kube-clients.ts';
+import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.ts';
 import { evidenceRoutes } from './evidence/http/evidence-routes.ts';
 import { createLedger, type Ledger } from './evidence/ledger/create-ledger.ts';
 import { recordMissingRoots } from './evidence/ledger/signed-roots.ts';
-import { createEvidence, type Evidence } from './evidence/record-evidence.ts';
 import { loadOrCreateSigningKey } from './evidence/signing/signing-key.ts';
 import type { BotOptions } from './features/bot-options.ts';
 import { buildBotParts } from './features/bot-parts.ts';
@@ -30,7 +30,7 @@ export type { BotOptions } from './features/bot-options.ts';
 export interface Bot {
   store: Store;
   ledger: Ledger;
-  evidence: Evidence;
+  evidence: EvidenceService;
   slack: SlackApp;
   metrics: Metrics;
   engine: RunEngine;
@@ -68,7 +68,12 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       log,
     });
     const ledger = createLedger(store.db, { log });
-    const evidence = createEvidence({ db: store.db, ledger, key, publicUrl: settings.publicUrl });
+    const evidence = createEvidenceService({
+      db: store.db,
+      ledger,
+      key,
+      publicUrl: settings.publicUrl,
+    });
     const parts = buildBotParts(options, {
       metrics,
       clock: options.clock ?? (() => new Date()),
@@ -103,11 +108,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       extraRoutes: [
         ...evidenceRoutes({
           evidence,
-          publicKeyPem: key.publicKeyPem,
-          keyHint: key.hint,
           publicUrl: settings.publicUrl,
           log,
-          displayName: createDisplayNames(() => slack.client),
+          displayName: createDisplayNames(parts.slackClient),
         }),
         ...features.flatMap((f) => f.routes ?? []),
       ],
