@@ -1,8 +1,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEvidenceChecker, openEvidenceArchive } from '../evidence/evidence-service.ts';
-import { assertEmptyOutDir, NoGateDecision, OutDirNotEmpty } from '../evidence/pack/export-pack.ts';
+import {
+  assertEmptyOutDir,
+  createEvidenceChecker,
+  NoGateDecision,
+  OutDirNotEmpty,
+  openEvidenceArchive,
+} from '../evidence/evidence-service.ts';
 import { readPublicKeyFile, signingKeyLocation } from '../evidence/signing/signing-key.ts';
 import type { CliIo } from './io.ts';
 import { withDb } from './with-db.ts';

@@ -6,6 +6,15 @@ import { createEvidence, type Evidence } from './record-evidence.ts';
 import type { PublicSigningKey, SigningKey } from './signing/signing-key.ts';
 import { type BundleVerification, verifyEvidenceBundle } from './signing/verify-bundle.ts';
 
+// The rest of the code reaches evidence through this file (layering rule 6).
+export { assertEmptyOutDir, NoGateDecision, OutDirNotEmpty } from './pack/export-pack.ts';
+export type {
+  Evidence,
+  EvidenceInput,
+  EvidenceRecord,
+  RecordedEvidence,
+} from './record-evidence.ts';
+
 /** Checks evidence offline against the bot's public key: no database, no private key. */
 export interface EvidenceChecker {
   /** The key every bundle is checked against (served at /evidence/keys, written in packs). */
