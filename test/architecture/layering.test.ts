@@ -80,7 +80,7 @@ describe('layering (docs/ARCHITECTURE.md, "Layering rules")', () => {
     expect(circles(importGraph(files, inside))).toEqual([]);
   });
 
-  it('6. evidence has one entry: outside src/evidence, code reaches it through evidence-service.ts, never its recorder, reader, pack exporter or bundle verifier', () => {
+  it('7. evidence has one entry: outside src/evidence, code reaches it through evidence-service.ts, never its recorder, reader, pack exporter or bundle verifier', () => {
     const inner = [
       'src/evidence/record-evidence.ts',
       'src/evidence/read-evidence.ts',
@@ -97,7 +97,7 @@ describe('layering (docs/ARCHITECTURE.md, "Layering rules")', () => {
     expect(service?.local).toEqual(expect.arrayContaining(inner));
   });
 
-  it('7. parts are built in dependency order: no guard for a part used before it was built', () => {
+  it('8. parts are built in dependency order: no guard for a part used before it was built', () => {
     const guards = files
       .filter((f) =>
         /before it (was|is) built/i.test(readFileSync(path.join(REPO, f.file), 'utf8')),
