@@ -1,5 +1,6 @@
 import type { DrillPlaybook } from '../domain/playbooks/drill-schema.ts';
 import { createDrillRunner } from '../drills/drill-runner.ts';
+import { createDrillService } from '../drills/drill-service.ts';
 import { createDrillStore } from '../drills/drill-store.ts';
 import { createDrillActions } from '../slack/drills/drill-actions.ts';
 import { createDrillCommand } from '../slack/drills/drill-command.ts';
@@ -47,23 +48,20 @@ export function drillsFeature(parts: DrillsNeeds): Feature {
     clock: parts.clock,
     log: parts.log.child({ feature: 'drills' }),
   });
-  const command = createDrillCommand({
+  const drills = createDrillService({
     scenarios,
+    catalog,
     engine: parts.engine,
     store,
     runner,
-    poster,
     db: parts.store.db,
     clock: parts.clock,
   });
+  const command = createDrillCommand({ drills, poster, clock: parts.clock });
   return {
     name: 'drills',
     commandHandlers: { drill: command },
-    actionHandlers: createDrillActions({
-      runner,
-      store,
-      engine: parts.engine,
-    }),
+    actionHandlers: createDrillActions({ drills }),
     async start() {
       const recovered = await runner.recover();
       if (recovered.length > 0) {
