@@ -1,24 +1,20 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeClientsFor } from './adapters/kubernetes/load-kube-clients.ts';
-import type { Settings } from './config/env.ts';
-import type { LoadedConfig } from './config/load-config.ts';
-import type { VerificationOptions } from './deploys/verification.ts';
+import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.ts';
 import { evidenceRoutes } from './evidence/http/evidence-routes.ts';
 import { createLedger, type Ledger } from './evidence/ledger/create-ledger.ts';
 import { recordMissingRoots } from './evidence/ledger/signed-roots.ts';
-import { createEvidence, type Evidence } from './evidence/record-evidence.ts';
 import { loadOrCreateSigningKey } from './evidence/signing/signing-key.ts';
+import type { BotOptions } from './features/bot-options.ts';
 import { buildBotParts } from './features/bot-parts.ts';
 import { doraFeature } from './features/dora-feature.ts';
 import { drillsFeature } from './features/drills-feature.ts';
 import { gatesFeature } from './features/gates-feature.ts';
 import { runsFeature } from './features/runs-feature.ts';
-import { type TriageFeatureOptions, triageFeature } from './features/triage-feature.ts';
-import type { BotParts, Feature, FeatureFactory } from './features/types.ts';
+import { triageFeature } from './features/triage-feature.ts';
+import type { BotParts, Feature } from './features/types.ts';
 import { EDGE_VERBS, registerVerbs } from './features/verb-registry.ts';
 import type { ReadinessReport } from './http/ops-routes.ts';
-import type { RunEngineOptions } from './runs/create-run-engine.ts';
 import type { RunEngine } from './runs/types.ts';
 import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
 import { createDisplayNames } from './slack/display-names.ts';
@@ -26,65 +22,15 @@ import type { ActionHandler } from './slack/listeners/action-listener.ts';
 import type { RunMessages } from './slack/runs/run-messages.ts';
 import { openStore, type Store } from './store/open-store.ts';
 import { createRequestDedupe } from './store/request-dedupe.ts';
-import type { Logger } from './telemetry/logger.ts';
 import { createMetrics, type Metrics } from './telemetry/metrics.ts';
 
-export interface BotOptions {
-  settings: Settings;
-  config: LoadedConfig;
-  log: Logger;
-  metrics?: Metrics;
-  /** Known Slack bot ids skip the auth.test call at start (emulators, tests). */
-  botId?: string;
-  botUserId?: string;
-  /** Web API client retries (tests: 0). */
-  clientRetries?: number;
-  /** The clusters actions reach; main.ts loads it from KUBECONFIG. Absent: no cluster at all. */
-  kubeConfig?: KubeConfig;
-  /** Time as the engine and policy see it (tests move it). Default: the system clock. */
-  clock?: () => Date;
-  /** This process among those sharing the database. Default: hostname:pid:random. */
-  ownerId?: string;
-  /** Engine tuning (tests shorten verify, heartbeat, progress intervals). */
-  runs?: Partial<
-    Pick<
-      RunEngineOptions,
-      'revertWindowMs' | 'verifyTimeoutMs' | 'heartbeatMs' | 'staleAfterMs' | 'progressIntervalMs'
-    >
-  >;
-  /** The verification window after deploys and rollbacks (tests shorten the interval). */
-  verification?: Partial<
-    Pick<
-      VerificationOptions,
-      'intervalMs' | 'required' | 'maxIntervals' | 'decisionTimeoutMs' | 'canaryPollMs'
-    >
-  >;
-  /** How often finished days' ledger roots are signed (main.ts: hourly, and at start). Absent: never. */
-  signRootsEveryMs?: number;
-  /** How often runs whose approval window passed are expired. Default 30 s. */
-  expireEveryMs?: number;
-  /**
-   * With PostgreSQL: how often to sweep for runs whose owner's heartbeat went stale (another
-   * bot died). Default 5 s.
-   */
-  recoverEveryMs?: number;
-  /** At most one progress edit of a run's message per this interval. Default 1 s. */
-  messageUpdateMs?: number;
-  /** How long stop() waits for executing runs before closing the store. Default 30 s. */
-  stopGraceMs?: number;
-  /** Triage tuning (tests shorten the inbox poll and the per-channel post interval). */
-  triage?: TriageFeatureOptions;
-  /** The embedded store lost its data dir to another writer (main.ts exits). */
-  onStoreLost?: (reason: string) => void;
-  /** Features mounted after the built-in ones (the sandbox adds its own). */
-  features?: FeatureFactory[];
-}
+export type { BotOptions } from './features/bot-options.ts';
 
 /** The running bot's parts, for the composition root, the sandbox and end-to-end tests. */
 export interface Bot {
   store: Store;
   ledger: Ledger;
-  evidence: Evidence;
+  evidence: EvidenceService;
   slack: SlackApp;
   metrics: Metrics;
   engine: RunEngine;
@@ -122,23 +68,19 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       log,
     });
     const ledger = createLedger(store.db, { log });
-    const evidence = createEvidence({ db: store.db, ledger, key, publicUrl: settings.publicUrl });
-    const parts = buildBotParts({
-      settings,
-      config: options.config,
-      log,
+    const evidence = createEvidenceService({
+      db: store.db,
+      ledger,
+      key,
+      publicUrl: settings.publicUrl,
+    });
+    const parts = buildBotParts(options, {
       metrics,
       clock: options.clock ?? (() => new Date()),
       store,
       ledger,
       evidence,
       kube: await kubeClientsFor(options.kubeConfig),
-      clientRetries: options.clientRetries,
-      ownerId: options.ownerId,
-      // PGlite's data-dir lock makes the store this process's alone: recover at once on start.
-      runs: { exclusiveStore: !env.DATABASE_URL, ...options.runs },
-      verification: options.verification,
-      messageUpdateMs: options.messageUpdateMs,
     });
     const features = [
       runsFeature,
@@ -166,11 +108,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       extraRoutes: [
         ...evidenceRoutes({
           evidence,
-          publicKeyPem: key.publicKeyPem,
-          keyHint: key.hint,
           publicUrl: settings.publicUrl,
           log,
-          displayName: createDisplayNames(() => slack.client),
+          displayName: createDisplayNames(parts.slackClient),
         }),
         ...features.flatMap((f) => f.routes ?? []),
       ],

@@ -3,12 +3,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   assertEmptyOutDir,
-  exportEvidencePack,
+  createEvidenceChecker,
   NoGateDecision,
   OutDirNotEmpty,
-} from '../evidence/pack/export-pack.ts';
+  openEvidenceArchive,
+} from '../evidence/evidence-service.ts';
 import { readPublicKeyFile, signingKeyLocation } from '../evidence/signing/signing-key.ts';
-import { verifyEvidenceBundle } from '../evidence/signing/verify-bundle.ts';
 import type { CliIo } from './io.ts';
 import { withDb } from './with-db.ts';
 
@@ -62,7 +62,7 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   const document = values.document ? await readFileArg(io, values.document, 'document') : undefined;
-  const result = verifyEvidenceBundle(bundleJson, { key, ...(document ? { document } : {}) });
+  const result = createEvidenceChecker(key).verify(bundleJson, document);
   if (!result.ok) {
     io.stderr(`FAILED: ${result.reason}\n`);
     return 1;
@@ -110,7 +110,7 @@ async function pack(args: string[], io: CliIo): Promise<number> {
     throw new Error(`${error.message}; pass --key PEM with the bot's public key${from}`);
   });
   const exported = await withDb(io, (db) =>
-    exportEvidencePack({ db, key, service, version, outDir, ...(publicUrl ? { publicUrl } : {}) }),
+    openEvidenceArchive({ db, key, publicUrl }).exportPack({ service, version, outDir }),
   );
   const { index } = exported;
   const kinds = new Map<string, number>();

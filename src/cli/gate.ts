@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
 import type { GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import { createRoleDirectory } from '../domain/policy/index.ts';
+import { createEvidenceService } from '../evidence/evidence-service.ts';
 import { createLedger } from '../evidence/ledger/create-ledger.ts';
-import { createEvidence } from '../evidence/record-evidence.ts';
 import { loadOrCreateSigningKey, signingKeyLocation } from '../evidence/signing/signing-key.ts';
 import { createGateService } from '../gates/gate-service.ts';
 import { createGateStore } from '../gates/gate-store.ts';
@@ -140,7 +140,7 @@ export async function runGate(argv: string[], io: CliIo): Promise<number> {
         sources,
         store: createGateStore(db),
         ledger,
-        evidence: createEvidence({ db, ledger, key, publicUrl }),
+        evidence: createEvidenceService({ db, ledger, key, publicUrl }),
         manifest: { catalog, kube: sources.kube, db, clock: sources.clock },
         roles: createRoleDirectory({ catalog, groupMembers: async () => [], now: sources.clock }),
         spec: commands.get('gate'),

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createEvidenceService, openEvidenceArchive } from '../evidence/evidence-service.ts';
 import { createLedger } from '../evidence/ledger/create-ledger.ts';
 import { dayBounds, recordDailyRoot, verifyDailyRoot } from '../evidence/ledger/daily-root.ts';
 import { checkSignedRoots } from '../evidence/ledger/signed-roots.ts';
-import { createEvidenceReader } from '../evidence/read-evidence.ts';
-import { createEvidence } from '../evidence/record-evidence.ts';
 import {
   loadOrCreateSigningKey,
   type PublicSigningKey,
@@ -131,7 +130,7 @@ async function checkRoots(db: Db, io: CliIo, keyOption: string | undefined): Pro
     return 1;
   }
   const ledger = createLedger(db);
-  const evidence = createEvidenceReader({ db, publicUrl: publicUrlOf(io) });
+  const evidence = openEvidenceArchive({ db, key, publicUrl: publicUrlOf(io) });
   const { checked, mismatch } = await checkSignedRoots({ db, ledger, evidence, key });
   if (mismatch) {
     io.stderr(
@@ -167,7 +166,7 @@ async function root(args: string[], io: CliIo): Promise<number> {
       const key = await readPublicKeyFile(
         values.key ? path.resolve(io.cwd, values.key) : location.file,
       );
-      const evidence = createEvidenceReader({ db, publicUrl });
+      const evidence = openEvidenceArchive({ db, key, publicUrl });
       const result = await verifyDailyRoot({ db, ledger, evidence, key, day });
       io.stdout(
         `ledger root ${day}: ${result.computed.root} (${result.computed.count} entries, recomputed)\n`,
@@ -182,7 +181,7 @@ async function root(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const key = await loadOrCreateSigningKey(location);
-    const evidence = createEvidence({ db, ledger, key, publicUrl });
+    const evidence = createEvidenceService({ db, ledger, key, publicUrl });
     const actor = `cli:${io.env.USER ?? io.env.LOGNAME ?? 'unknown'}`;
     const { root: computed, evidence: ev } = await recordDailyRoot({
       db,

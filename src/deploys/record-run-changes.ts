@@ -59,9 +59,8 @@ export async function recordRunChanges(options: ChangeRecorderOptions, view: Run
   }
 }
 
-/** `observer` that also records every run's changes; a failure to record is logged, never thrown. */
-export function withChangeLog(
-  observer: RunObserver,
+/** The observer that records every run's changes; a failure to record is logged, never thrown. */
+export function changeLogObserver(
   options: ChangeRecorderOptions & { log: Pick<Logger, 'warn' | 'error'> },
 ): RunObserver {
   return {
@@ -74,7 +73,6 @@ export function withChangeLog(
           'recording a run in the change log failed',
         );
       }
-      await observer.changed(view);
     },
   };
 }

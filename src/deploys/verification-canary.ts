@@ -8,6 +8,8 @@ import { type CanaryDecision, type CanaryOutcome, watchCanary } from './verifica
 interface CanaryWaiting extends RunPause {
   kind: 'canary';
   run: Run;
+  /** The engine's policy check on this run (the effective policy stored on it). */
+  mayDecide: AfterStepsContext['mayDecide'];
   take(decision: { decision: CanaryDecision; by: string }): void;
 }
 
@@ -15,23 +17,15 @@ interface CanaryWaiting extends RunPause {
 export interface CanaryOptions {
   /** The argo.promote / argo.abort actions a canary's buttons run. Absent: no buttons. */
   actions?: Pick<ActionRegistry, 'get'>;
-  /** Who may Promote / Abort a canary: a refusal message, or undefined when allowed. */
-  mayDecideCanary?: (
-    run: Run,
-    actorId: string,
-    decision: CanaryDecision,
-  ) => Promise<string | undefined>;
   /** Between reads of an Argo Rollout's canary. Default 2 s. */
   canaryPollMs?: number;
   /** How long a canary may take, pauses included. Default 6 h. */
   canaryTimeoutMs?: number;
-  /** Posts a line in the run's thread (each canary step as it is reached). */
-  announce?: (runId: string, line: string) => void;
 }
 
 /**
  * The canaries this process follows (Argo Rollouts after a deploy or rollback) and the
- * Promote / Abort clicks on them, policy-checked by `mayDecideCanary`. Held in memory: after a
+ * Promote / Abort clicks on them, policy-checked by the engine (`ctx.mayDecide`). Held in memory: after a
  * restart the run resumes reading the Rollout, which keeps its own state.
  */
 export function createCanaries(options: CanaryOptions) {
@@ -45,11 +39,7 @@ export function createCanaries(options: CanaryOptions) {
     const found = canaries.get(runId);
     if (!found)
       return { ok: false, message: `Run ${runId} has no canary waiting for Promote or Abort.` };
-    const refusal = options.mayDecideCanary
-      ? await options.mayDecideCanary(found.run, actor.id, decision)
-      : actor.id === found.decider
-        ? undefined
-        : `Only <@${found.decider}> may ${decision} this canary.`;
+    const refusal = await found.mayDecide(actor.id, decision);
     if (refusal) return { ok: false, message: refusal };
     found.take({ decision, by: actor.id });
     return { ok: true };
@@ -70,7 +60,7 @@ export function createCanaries(options: CanaryOptions) {
       pollMs: options.canaryPollMs ?? 2_000,
       timeoutMs: options.canaryTimeoutMs ?? 6 * 3_600_000,
       promoteFull,
-      ...(options.announce ? { announce: (line: string) => options.announce?.(runId, line) } : {}),
+      announce: (line: string) => ctx.note(line),
       offer(line) {
         const had = canaries.get(runId);
         if (!line || !actions) {
@@ -87,6 +77,7 @@ export function createCanaries(options: CanaryOptions) {
           decider: ctx.run.requester,
           kind: 'canary',
           run: ctx.run,
+          mayDecide: ctx.mayDecide,
           take,
         });
         if (had?.reason !== line) ctx.changed();

@@ -2,8 +2,8 @@ import type { KubeClients } from '../adapters/kubernetes/create-kube-clients.ts'
 import type { PagerDuty } from '../adapters/pagerduty/client.ts';
 import type { PrometheusClient } from '../adapters/prometheus/create-prometheus-client.ts';
 import type { Catalog } from '../config/schema.ts';
+import type { Evidence } from '../evidence/evidence-service.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
-import type { Evidence } from '../evidence/record-evidence.ts';
 import type { RunEngine } from '../runs/types.ts';
 import type { Db } from '../store/db.ts';
 import type { Logger } from '../telemetry/logger.ts';

@@ -5,12 +5,18 @@ import { attributionMs } from '../dora/scorecard.ts';
 import { scorecardRoutes } from '../dora/scorecard-routes.ts';
 import { createDoraCommand, environmentOrder } from '../slack/commands/dora.ts';
 import { slackScorecardPublisher } from '../slack/dora/post-scorecard.ts';
-import type { Feature, FeatureFactory } from './types.ts';
+import type { BotParts, Feature } from './types.ts';
 
 const TICK_MS = 60_000;
 
+/** The parts the dora feature is built from. */
+export type DoraNeeds = Pick<
+  BotParts,
+  'clock' | 'config' | 'log' | 'metrics' | 'settings' | 'slackClient' | 'store'
+>;
+
 /** `/mc dora`, the DORA metrics on /metrics, and the weekly scorecard with its evidence pages. */
-export const doraFeature: FeatureFactory = (parts): Feature => {
+export function doraFeature(parts: DoraNeeds): Feature {
   const { db } = parts.store;
   const settings = parts.config.catalog.dora;
   registerDoraMetrics(parts.metrics.define, {
@@ -49,4 +55,4 @@ export const doraFeature: FeatureFactory = (parts): Feature => {
       await running;
     },
   };
-};
+}

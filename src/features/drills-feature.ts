@@ -1,16 +1,33 @@
 import type { DrillPlaybook } from '../domain/playbooks/drill-schema.ts';
 import { createDrillRunner } from '../drills/drill-runner.ts';
+import { createDrillService } from '../drills/drill-service.ts';
 import { createDrillStore } from '../drills/drill-store.ts';
 import { createDrillActions } from '../slack/drills/drill-actions.ts';
 import { createDrillCommand } from '../slack/drills/drill-command.ts';
 import { createDrillPoster } from '../slack/drills/drill-poster.ts';
-import type { Feature, FeatureFactory } from './types.ts';
+import type { BotParts, Feature } from './types.ts';
+
+/** The parts the drills feature is built from. */
+export type DrillsNeeds = Pick<
+  BotParts,
+  | 'clock'
+  | 'config'
+  | 'engine'
+  | 'evidence'
+  | 'kube'
+  | 'ledger'
+  | 'log'
+  | 'pagerduty'
+  | 'prometheus'
+  | 'slackClient'
+  | 'store'
+>;
 
 /**
  * `/mc drill` and `/mc drill report`, the Abort and Retry restore buttons, and on start the
  * drills a stopped process left: those past their restore deadline are restored at once.
  */
-export const drillsFeature: FeatureFactory = (parts): Feature => {
+export function drillsFeature(parts: DrillsNeeds): Feature {
   const { catalog, playbooks } = parts.config;
   const scenarios = new Map(
     playbooks.filter((p): p is DrillPlaybook => p.kind === 'drill').map((p) => [p.id, p]),
@@ -31,23 +48,20 @@ export const drillsFeature: FeatureFactory = (parts): Feature => {
     clock: parts.clock,
     log: parts.log.child({ feature: 'drills' }),
   });
-  const command = createDrillCommand({
+  const drills = createDrillService({
     scenarios,
+    catalog,
     engine: parts.engine,
     store,
     runner,
-    poster,
     db: parts.store.db,
     clock: parts.clock,
   });
+  const command = createDrillCommand({ drills, poster, clock: parts.clock });
   return {
     name: 'drills',
     commandHandlers: { drill: command },
-    actionHandlers: createDrillActions({
-      runner,
-      store,
-      engine: parts.engine,
-    }),
+    actionHandlers: createDrillActions({ drills }),
     async start() {
       const recovered = await runner.recover();
       if (recovered.length > 0) {
@@ -63,4 +77,4 @@ export const drillsFeature: FeatureFactory = (parts): Feature => {
       poster.close();
     },
   };
-};
+}

@@ -4,17 +4,33 @@ import { createGateService } from '../gates/gate-service.ts';
 import { createGateStore } from '../gates/gate-store.ts';
 import { createGateHandlers } from '../slack/gates/gate-handlers.ts';
 import { createGateMessages } from '../slack/gates/gate-publisher.ts';
-import type { Feature, FeatureFactory } from './types.ts';
+import type { BotParts, Feature } from './types.ts';
 
 /** Longest sleep between two looks at waiver expiries (a clock jump or another process). */
 const MAX_SLEEP_MS = 60_000;
+
+/** The parts the gates feature is built from. */
+export type GatesNeeds = Pick<
+  BotParts,
+  | 'clock'
+  | 'config'
+  | 'evidence'
+  | 'kube'
+  | 'ledger'
+  | 'log'
+  | 'pagerduty'
+  | 'prometheus'
+  | 'roles'
+  | 'slackClient'
+  | 'store'
+>;
 
 /**
  * `/mc gate` (with `waive` and `signoff`), its Re-run and Sign-off buttons, over the gate sets
  * in `playbooks/gates/`; and a timer that ends each waiver at its expiry, even one given before
  * a restart or by another process.
  */
-export const gatesFeature: FeatureFactory = (parts): Feature => {
+export function gatesFeature(parts: GatesNeeds): Feature {
   const log = parts.log.child({ feature: 'gates' });
   const sets = new Map(
     parts.config.playbooks
@@ -99,4 +115,4 @@ export const gatesFeature: FeatureFactory = (parts): Feature => {
       clearTimeout(timer);
     },
   };
-};
+}

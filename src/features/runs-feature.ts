@@ -4,10 +4,31 @@ import { createRollbackCommand } from '../slack/commands/rollback.ts';
 import { createStatusCommand } from '../slack/commands/status.ts';
 import { createRunActionHandlers } from '../slack/runs/run-action-handlers.ts';
 import { createVerificationActionHandlers } from '../slack/runs/verification-action-handlers.ts';
-import type { Feature, FeatureFactory } from './types.ts';
+import type { BotParts, Feature } from './types.ts';
+
+/** The parts the runs feature is built from. */
+export type RunsNeeds = Pick<
+  BotParts,
+  | 'actionContext'
+  | 'actions'
+  | 'clock'
+  | 'config'
+  | 'deployLog'
+  | 'engine'
+  | 'groupMembers'
+  | 'kube'
+  | 'ledger'
+  | 'log'
+  | 'metrics'
+  | 'prometheus'
+  | 'roles'
+  | 'runMessages'
+  | 'slackClient'
+  | 'verification'
+>;
 
 /** `/mc deploy`, `/mc rollback`, `/mc status` and the run and verification buttons. */
-export const runsFeature: FeatureFactory = (parts): Feature => {
+export function runsFeature(parts: RunsNeeds): Feature {
   const { engine, runMessages, actions, roles, catalog, kube, deployLog, clock } = {
     ...parts,
     catalog: parts.config.catalog,
@@ -57,4 +78,4 @@ export const runsFeature: FeatureFactory = (parts): Feature => {
       }),
     },
   };
-};
+}

@@ -4,7 +4,7 @@ import { createInboxWorker } from '../http/webhooks/inbox-worker.ts';
 import { splitSecrets } from '../http/webhooks/pagerduty-route.ts';
 import { createTriage } from '../slack/triage/create-triage.ts';
 import { createInbox } from '../store/inbox.ts';
-import type { Feature, FeatureFactory } from './types.ts';
+import type { BotParts, Feature } from './types.ts';
 
 export interface TriageFeatureOptions {
   /** Idle wait between inbox polls (tests shorten it). Default 1000 ms. */
@@ -13,13 +13,32 @@ export interface TriageFeatureOptions {
   minPostIntervalMs?: number;
 }
 
+/** The parts the triage feature is built from. */
+export type TriageNeeds = Pick<
+  BotParts,
+  | 'alertmanager'
+  | 'clock'
+  | 'config'
+  | 'deployLog'
+  | 'engine'
+  | 'kube'
+  | 'ledger'
+  | 'log'
+  | 'metrics'
+  | 'newSlackClient'
+  | 'pagerduty'
+  | 'prometheus'
+  | 'settings'
+  | 'store'
+>;
+
 /**
  * Auto-triage: POST /webhooks/alertmanager and /webhooks/pagerduty into the durable inbox, the
  * worker that drains it into incidents, one Slack message per incident, `/mc triage` and the
  * Run / Dry run / Other suggestions / Dismiss buttons.
  */
-export function triageFeature(options: TriageFeatureOptions = {}): FeatureFactory {
-  return (parts): Feature => {
+export function triageFeature(options: TriageFeatureOptions = {}): (parts: TriageNeeds) => Feature {
+  return (parts) => {
     const env = parts.settings.env;
     const triage = createTriage({
       db: parts.store.db,

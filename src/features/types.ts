@@ -9,8 +9,8 @@ import type { LoadedConfig } from '../config/load-config.ts';
 import type { DeployLog } from '../deploys/deploy-log.ts';
 import type { Verification } from '../deploys/verification.ts';
 import type { RoleDirectory } from '../domain/policy/index.ts';
+import type { EvidenceService } from '../evidence/evidence-service.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
-import type { Evidence } from '../evidence/record-evidence.ts';
 import type { HttpRoute } from '../http/route.ts';
 import type { Actor, RunEngine } from '../runs/types.ts';
 import type { CommandHandlers } from '../slack/commands/types.ts';
@@ -34,7 +34,8 @@ export interface BotParts {
   clock: () => Date;
   store: Store;
   ledger: Ledger;
-  evidence: Evidence;
+  /** Record, read, verify and export evidence. */
+  evidence: EvidenceService;
   /** Web API client (retries per settings); Slack messages of runs go through it. */
   slackClient: SlackWebClient;
   /** Builds another Web API client, e.g. one that rejects rate-limited calls. */

@@ -1,8 +1,8 @@
 import type { CommandSpec } from '../config/schema.ts';
 import type { GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import { mayRequest, type RoleDirectory } from '../domain/policy/index.ts';
+import type { Evidence } from '../evidence/evidence-service.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
-import type { Evidence } from '../evidence/record-evidence.ts';
 import type { ManifestSources } from './build-manifest.ts';
 import type { GateRun, GateStore } from './gate-store.ts';
 import { createGatePublishing, type GateRefusal, type Published } from './publish-gate.ts';

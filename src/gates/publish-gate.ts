@@ -1,6 +1,6 @@
 import type { GatePlaybook } from '../domain/playbooks/gate-schema.ts';
+import type { Evidence } from '../evidence/evidence-service.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
-import type { Evidence } from '../evidence/record-evidence.ts';
 import { buildManifest, type ManifestSources } from './build-manifest.ts';
 import { decideGate, type GateDecision } from './decide-gate.ts';
 import { GATE_DECISION_EVIDENCE, releaseSubject } from './gate-manifest.ts';

@@ -1,6 +1,6 @@
 import type { ActionContext } from '../actions/types.ts';
 import type { Run } from '../domain/runs/index.ts';
-import type { RunPause, RunView } from './types.ts';
+import type { RunDecision, RunPause, RunView } from './types.ts';
 import type { VerificationSummary } from './verification-summary.ts';
 
 /** What the after-steps hook gets: the run as executed, and ways to speak through the engine. */
@@ -12,6 +12,13 @@ export interface AfterStepsContext {
   progress(line: string): void;
   /** Re-renders the run's message now (a pause began or ended). */
   changed(): void;
+  /** A line in the run's thread (each canary step as it is reached). */
+  note(line: string): void;
+  /**
+   * Whether `actorId` may take `decision` on this run, from the policy stored on it: a refusal
+   * a person reads, or undefined when allowed.
+   */
+  mayDecide(actorId: string, decision: RunDecision): Promise<string | undefined>;
   /** Appends a ledger entry about this run (subject `run:<id>`), actor `mc` unless given. */
   record(kind: string, data: Record<string, unknown>, actor?: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { ActionContext } from '../actions/types.ts';
 import type { Run, RunStep } from '../domain/runs/index.ts';
 import type { AfterStepsOutcome } from './after-steps-hook.ts';
+import { authorizeDecision } from './authorize-decision.ts';
 import { ENGINE_ACTOR, type EngineCore, errorMessage, toJson } from './engine-core.ts';
 import { moveOwned } from './persist-steps.ts';
 import { revertSteps } from './revert-steps.ts';
@@ -28,6 +29,11 @@ export async function finishSteps(
       actionContext: ctx,
       progress: (line) => core.notifyProgress(runId, line),
       changed: () => core.notify(runId),
+      note: (line) => core.note(runId, line),
+      async mayDecide(actorId, decision) {
+        const allowed = await authorizeDecision(core, runId, { id: actorId }, decision);
+        return allowed.ok ? undefined : allowed.message;
+      },
       async record(kind, data, actor = ENGINE_ACTOR) {
         const entry = {
           actor,

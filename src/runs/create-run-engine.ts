@@ -1,6 +1,7 @@
 import { ACTIVE } from '../domain/runs/index.ts';
+import type { Queryable } from '../store/db.ts';
 import { authorizeDecision } from './authorize-decision.ts';
-import { type Background, createBackground } from './background.ts';
+import { launchRun } from './background.ts';
 import { buildView, loadView } from './build-view.ts';
 import { runRequirements } from './check-requester.ts';
 import { approveRun, cancelRun, confirmRun, rejectRun } from './decide-run.ts';
@@ -8,6 +9,7 @@ import type { EngineCore, RunEngineOptions } from './engine-core.ts';
 import { expireStale, recoverInterrupted, takeOverInterrupted } from './recover-runs.ts';
 import { requestRun } from './request-run.ts';
 import { revertRun } from './revert-run.ts';
+import { createRunObservers } from './run-observers.ts';
 import { permits, playbookRule } from './run-policy.ts';
 import { readApprovals, selectRuns } from './run-store.ts';
 import type { RunEngine } from './types.ts';
@@ -22,45 +24,50 @@ const DAY_MS = 24 * 60 * 60_000;
  * processes race for it; execution runs in the background (`idle()` waits for it).
  */
 export function createRunEngine(options: RunEngineOptions): RunEngine {
-  const { observer, ...rest } = options;
-  let background: Background | undefined;
-  const started = () => {
-    if (!background) throw new Error('run engine used before it was built');
-    return background;
-  };
+  const revertWindowMs = options.revertWindowMs ?? DAY_MS;
+  const progress = new Map<string, string>();
+  async function view(runId: string, q: Queryable = options.db) {
+    const line = progress.get(runId);
+    const found = await loadView(q, runId, {
+      now: options.clock(),
+      revertWindowMs,
+      ...(line === undefined ? {} : { progress: line }),
+    });
+    const pause = found?.run.state === 'executing' && options.afterSteps?.pausedFor?.(runId);
+    if (found && pause) found.pause = pause;
+    return found;
+  }
+  const observers = createRunObservers({
+    view,
+    progress,
+    progressIntervalMs: options.progressIntervalMs ?? 2_000,
+    log: options.log,
+  });
   const core: EngineCore = {
-    ...rest,
+    ...options,
     playbooks: options.playbooks ?? [],
-    revertWindowMs: options.revertWindowMs ?? DAY_MS,
+    revertWindowMs,
     verifyTimeoutMs: options.verifyTimeoutMs,
     afterSteps: options.afterSteps,
     exclusiveStore: options.exclusiveStore ?? false,
     heartbeatMs: options.heartbeatMs ?? 5_000,
     staleAfterMs: options.staleAfterMs ?? 30_000,
     progressIntervalMs: options.progressIntervalMs ?? 2_000,
-    progress: new Map(),
+    progress,
     live: new Set(),
-    notify: (runId) => started().notify(runId),
-    notifyProgress: (runId, line) => started().notifyProgress(runId, line),
-    launch: (runId) => started().launch(runId),
-    view: async (runId, q = options.db) => {
-      const progress = core.progress.get(runId);
-      const view = await loadView(q, runId, {
-        now: options.clock(),
-        revertWindowMs: core.revertWindowMs,
-        ...(progress === undefined ? {} : { progress }),
-      });
-      const pause = view?.run.state === 'executing' && options.afterSteps?.pausedFor?.(runId);
-      if (view && pause) view.pause = pause;
-      return view;
-    },
+    notify: observers.notify,
+    notifyProgress: observers.notifyProgress,
+    note: observers.note,
+    // Executing a run is the engine's own recursion: its steps tell `core` what changed.
+    launch: (runId) => launchRun(core, observers, runId),
+    view,
   };
   if (core.staleAfterMs <= core.heartbeatMs) {
     throw new Error('staleAfterMs must be longer than heartbeatMs, or live owners look dead');
   }
-  background = createBackground(core, observer);
 
   return {
+    subscribe: observers.subscribe,
     request: (request) => requestRun(core, request),
     async attachMessage(runId, message) {
       await options.db.query('UPDATE runs SET channel = $2, message_ts = $3 WHERE id = $1', [
@@ -100,6 +107,6 @@ export function createRunEngine(options: RunEngineOptions): RunEngine {
     },
     recoverInterrupted: () => recoverInterrupted(core),
     expireStale: () => expireStale(core),
-    idle: () => started().idle(),
+    idle: observers.idle,
   };
 }

@@ -3,12 +3,12 @@ import type { ActionContext } from '../actions/types.ts';
 import type { Catalog, CommandSpec } from '../config/schema.ts';
 import type { Playbook } from '../domain/playbooks/schema.ts';
 import type { RoleDirectory } from '../domain/policy/index.ts';
+import type { Evidence } from '../evidence/evidence-service.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
-import type { Evidence } from '../evidence/record-evidence.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { AfterSteps } from './after-steps-hook.ts';
-import type { Actor, RunObserver, RunView } from './types.ts';
+import type { Actor, RunView } from './types.ts';
 
 /** What createRunEngine needs; main.ts builds the real ones, tests pass emulators and fakes. */
 export interface RunEngineOptions {
@@ -23,7 +23,6 @@ export interface RunEngineOptions {
   /** Triage playbooks whose `approval` overrides tighten the runs they start. Default none. */
   playbooks?: readonly Playbook[];
   roles: RoleDirectory;
-  observer?: RunObserver;
   clock: () => Date;
   log: Logger;
   /**
@@ -49,7 +48,7 @@ export interface RunEngineOptions {
    * runs as a periodic sweep on a shared database). Default 30 s.
    */
   staleAfterMs?: number;
-  /** At most one progress update per run to the observer per this interval. Default 2 s. */
+  /** At most one progress update per run to the observers per this interval. Default 2 s. */
   progressIntervalMs?: number;
   /** Decides how a run whose steps all succeeded ends (a verification window). Default: it succeeds. */
   afterSteps?: AfterSteps;
@@ -57,17 +56,19 @@ export interface RunEngineOptions {
 
 /** The engine's collaborators and shared state, handed to each of its parts. */
 export interface EngineCore
-  extends Required<Omit<RunEngineOptions, 'observer' | 'verifyTimeoutMs' | 'afterSteps'>> {
+  extends Required<Omit<RunEngineOptions, 'verifyTimeoutMs' | 'afterSteps'>> {
   verifyTimeoutMs: number | undefined;
   afterSteps: AfterSteps | undefined;
   /** Latest verify() progress line per run executing here. */
   progress: Map<string, string>;
   /** Runs this engine is executing right now. */
   live: Set<string>;
-  /** Tells the observer (after commit, never inside a transaction). */
+  /** Tells the observers (after commit, never inside a transaction). */
   notify(runId: string): void;
   /** Rate-limited notify for progress lines. */
   notifyProgress(runId: string, line: string): void;
+  /** A line about the run for its observers (its thread). */
+  note(runId: string, line: string): void;
   /** Starts executing (or reverting) a run this engine now owns, in the background. */
   launch(runId: string): void;
   view(runId: string, q?: Queryable): Promise<RunView | undefined>;

@@ -39,7 +39,7 @@ export async function saveSteps(
 
 /**
  * Moves a run this engine owns from `move.from` to `move.to` (ledger, and evidence when it finishes), then tells
- * the observer. Throws LostOwnershipError when another process has taken the run over.
+ * the observers. Throws LostOwnershipError when another process has taken the run over.
  */
 export async function moveOwned(
   core: EngineCore,

@@ -122,14 +122,21 @@ export type EngineRefusal =
  * Told after every persisted change (request included, before a message is attached: then
  * `view.message` is absent), so the Slack layer can update ONE message. Calls for one run
  * come in order, one at a time; verify() progress at most once per 2 s per run. A throwing
- * observer is logged and never stops a run.
+ * observer is logged and never stops a run. Observers subscribe once the engine is built.
  */
 export interface RunObserver {
   changed(view: RunView): Promise<void>;
+  /** A line about a run as it executes (a canary step as it is reached), for its thread. */
+  note?(runId: string, line: string): void;
 }
 
 /** The run engine: every method re-reads the run from the store and checks before acting. */
 export interface RunEngine {
+  /**
+   * Adds an observer of every run's changes, told after those already subscribed; returns
+   * how to remove it. Changes before subscribing are not replayed.
+   */
+  subscribe(observer: RunObserver): () => void;
   /**
    * Checks policy and the target lock, plans every step from live state, persists the run.
    * A plan where every step would change nothing is refused as `plan_failed`.

@@ -16,7 +16,7 @@ export type ClickResult =
 /** What a click decided, inside its transaction; side effects happen after commit. */
 export interface Decision {
   result: ClickResult;
-  /** The run changed: tell the observer. */
+  /** The run changed: tell the observers. */
   changed?: boolean;
   /** This engine now owns an executing (or reverting) run: start the work. */
   launch?: boolean;

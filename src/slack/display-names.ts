@@ -7,7 +7,7 @@ const HOUR = 3_600_000;
  * kept an hour; undefined when Slack does not say (unknown user, no scope, Slack down).
  */
 export function createDisplayNames(
-  client: () => Pick<SlackWebClient, 'users'>,
+  client: Pick<SlackWebClient, 'users'>,
   clock: () => number = Date.now,
 ): (userId: string) => Promise<string | undefined> {
   const cache = new Map<string, { name: string | undefined; at: number }>();
@@ -16,7 +16,7 @@ export function createDisplayNames(
     if (hit && clock() - hit.at < HOUR) return hit.name;
     let name: string | undefined;
     try {
-      const { user } = await client().users.info({ user: userId });
+      const { user } = await client.users.info({ user: userId });
       name = user?.profile?.display_name || user?.real_name || user?.name || undefined;
     } catch {
       return undefined;

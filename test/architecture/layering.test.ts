@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -78,5 +78,34 @@ describe('layering (docs/ARCHITECTURE.md, "Layering rules")', () => {
   it.each(FOLDERS)('5. no import circle between the files of src/%s', (folder) => {
     const inside = (f: string) => (under(folder)(f) ? f : undefined);
     expect(circles(importGraph(files, inside))).toEqual([]);
+  });
+
+  it('7. evidence has one entry: outside src/evidence, code reaches it through evidence-service.ts, never its recorder, reader, pack exporter or bundle verifier', () => {
+    const inner = [
+      'src/evidence/record-evidence.ts',
+      'src/evidence/read-evidence.ts',
+      'src/evidence/pack/export-pack.ts',
+      'src/evidence/signing/verify-bundle.ts',
+    ];
+    expect(
+      offending(
+        (f) => !under('evidence')(f),
+        (t) => inner.includes(t),
+      ),
+    ).toEqual([]);
+    const service = files.find((f) => f.file === 'src/evidence/evidence-service.ts');
+    expect(service?.local).toEqual(expect.arrayContaining(inner));
+  });
+
+  it('8. parts are built in dependency order: no guard for a part used before it was built', () => {
+    const guards = files
+      .filter((f) =>
+        /before it (was|is) built/i.test(readFileSync(path.join(REPO, f.file), 'utf8')),
+      )
+      .map((f) => f.file);
+    expect(guards).toEqual([]);
+    const engineOptions = readFileSync(path.join(REPO, 'src/runs/engine-core.ts'), 'utf8');
+    // Observers subscribe to the built engine; its options take none.
+    expect(engineOptions).not.toMatch(/^\s*observers?\??:/m);
   });
 });

@@ -63,6 +63,10 @@ function context(world: DeployWorld, run: Run) {
     actionContext: world.world.ctx,
     progress: (line) => progress.push(line),
     changed: () => {},
+    note: (line) => progress.push(line),
+    // The engine's check is the stored policy; here only the requester may decide.
+    mayDecide: async (actorId) =>
+      actorId === run.requester ? undefined : `Only <@${run.requester}> may decide.`,
     record: async (kind, data, actor) => {
       ledger.push({ kind, data, ...(actor ? { actor } : {}) });
     },

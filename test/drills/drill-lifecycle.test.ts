@@ -164,7 +164,11 @@ describe('e2e: drills always restore (abort, restart, restore failure) and refus
     expect(thread).toContain('(the fault was: payments/staging replicas 3 → 0)');
     expect(shown(failed)).toContain('restore attempt 3 of 3 failed');
     expect(wanted()).toBe(0);
-    const notes = pd.notes(incident.id).map((n) => n.content);
+    // The PagerDuty note is added after the thread's alarm: wait for it, not for an instant.
+    const notes = await world.until('the restore-failed note on the incident', () => {
+      const found = pd.notes(incident.id).map((n) => n.content);
+      return found.some((n) => /restore FAILED/.test(n)) && found;
+    });
     expect(notes.join('\n')).toMatch(/restore FAILED/);
     const last = (await finishedDrills(world)).at(-1);
     expect(last?.outcome).toBe('restore-failed');

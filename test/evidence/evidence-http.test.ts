@@ -6,9 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CustomRoute } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvidenceService } from '../../src/evidence/evidence-service.ts';
 import { evidenceRoutes } from '../../src/evidence/http/evidence-routes.ts';
 import { createLedger } from '../../src/evidence/ledger/create-ledger.ts';
-import { createEvidence, type RecordedEvidence } from '../../src/evidence/record-evidence.ts';
+import type { RecordedEvidence } from '../../src/evidence/record-evidence.ts';
 import {
   loadOrCreateSigningKey,
   publicKeyFromPem,
@@ -42,13 +43,8 @@ describe('src/evidence/http', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const ledger = createLedger(store.db);
-    const evidence = createEvidence({ db: store.db, ledger, key, publicUrl: base });
-    boltRoutes = evidenceRoutes({
-      evidence,
-      publicKeyPem: key.publicKeyPem,
-      keyHint: key.hint,
-      publicUrl: base,
-    });
+    const evidence = createEvidenceService({ db: store.db, ledger, key, publicUrl: base });
+    boltRoutes = evidenceRoutes({ evidence, publicUrl: base });
     recorded = await evidence.record({
       kind: 'drill.completed',
       subject: 'checkout/staging',

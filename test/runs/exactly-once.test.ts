@@ -52,7 +52,8 @@ describe.each(kinds)('src/runs exactly-once execution (%s)', (kind) => {
   it('a double Confirm executes the run once and records its evidence', async () => {
     world = await startRunWorld(backend);
     const observer = recordingObserver();
-    const engine = world.engine({ observer });
+    const engine = world.engine();
+    engine.subscribe(observer);
     const requested = await engine.request({
       verb: 'rollback',
       target: { service: 'checkout', env: 'staging' },

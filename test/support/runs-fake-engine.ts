@@ -1,6 +1,6 @@
 import type { EngineOutcome, RunEngine, RunView } from '../../src/runs/types.ts';
 
-type Method = Exclude<keyof RunEngine, 'idle'>;
+type Method = Exclude<keyof RunEngine, 'idle' | 'subscribe'>;
 
 /** A call the fake engine received. */
 export interface EngineCall {
@@ -35,6 +35,7 @@ export function createFakeEngine(initial: RunView[] = []): FakeEngine {
     views,
     next,
     callsOf: (method) => calls.filter((c) => c.method === method).map((c) => c.args),
+    subscribe: () => () => {},
     async request(request) {
       calls.push({ method: 'request', args: [request] });
       const queued = next.request?.shift();

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../telemetry/logger.ts';
 import { isEvidenceId } from '../evidence-id.ts';
-import type { EvidenceReader } from '../read-evidence.ts';
+import type { EvidenceArchive } from '../evidence-service.ts';
 import { renderEvidencePage, renderNotFoundPage } from './render-evidence-page.ts';
 
 /** A framework-neutral handler: route params are passed in. */
@@ -30,9 +30,8 @@ function stringParams(params: ParamsRequest['params']): Record<string, string> {
 }
 
 export interface EvidenceRouteOptions {
-  evidence: EvidenceReader;
-  publicKeyPem: string;
-  keyHint: string;
+  /** The evidence service: records, bundles and the public key that checks them. */
+  evidence: Pick<EvidenceArchive, 'get' | 'bundle' | 'publicKey'>;
   publicUrl: string;
   log?: Logger;
   /** A Slack user's display name (users.info), for people named on the HTML pages. */
@@ -137,7 +136,13 @@ export function createEvidenceHandlers(options: EvidenceRouteOptions): {
     keys: guard(
       'keys',
       async (_req, res) => {
-        send(res, 200, 'application/x-pem-file', options.publicKeyPem, 'public, max-age=300');
+        send(
+          res,
+          200,
+          'application/x-pem-file',
+          evidence.publicKey.publicKeyPem,
+          'public, max-age=300',
+        );
       },
       log,
     ),
@@ -153,7 +158,11 @@ export function createEvidenceHandlers(options: EvidenceRouteOptions): {
           return send(res, 200, 'application/json; charset=utf-8', record.document, IMMUTABLE);
         }
         const names = await namesIn(record, options.displayName);
-        const page = renderEvidencePage(record, { publicUrl, keyHint: options.keyHint, names });
+        const page = renderEvidencePage(record, {
+          publicUrl,
+          keyHint: evidence.publicKey.hint,
+          names,
+        });
         // Not immutable: display names may change, and a lookup may fail once.
         send(res, 200, 'text/html; charset=utf-8', page);
       },

@@ -218,7 +218,7 @@ export function createRunMessages(options: RunMessagesOptions): RunMessages {
   }
 
   return {
-    observer: { changed },
+    observer: { changed, note },
     note,
     async posted(runId, timeoutMs = 5_000) {
       let timer: NodeJS.Timeout | undefined;

@@ -68,16 +68,7 @@ export async function realEngine(parts: {
   const kubeClients = createKubeClients(
     kubeConfigFor(kube, [STAGING], { clusterPerContext: true }),
   );
-  let engine: RunEngine | undefined;
-  const runMessages = createRunMessages({
-    client: parts.slackClient,
-    catalog: config.catalog,
-    attach: (runId, message) => engine!.attachMessage(runId, message),
-    get: (runId) => engine!.get(runId),
-    log,
-    clock,
-  });
-  engine = createRunEngine({
+  const engine = createRunEngine({
     db: parts.store.db,
     ledger: parts.ledger,
     evidence,
@@ -97,11 +88,19 @@ export async function realEngine(parts: {
       groupMembers: slackGroupMembers(parts.slackClient),
       now: clock,
     }),
-    observer: runMessages.observer,
     clock,
     log,
     ownerId: 'triage-test',
   });
+  const runMessages = createRunMessages({
+    client: parts.slackClient,
+    catalog: config.catalog,
+    attach: (runId, message) => engine.attachMessage(runId, message),
+    get: (runId) => engine.get(runId),
+    log,
+    clock,
+  });
+  engine.subscribe(runMessages.observer);
   const inner = engine;
   return {
     ...inner,

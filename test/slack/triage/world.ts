@@ -82,6 +82,7 @@ let sequence = 0;
 function refusingEngine(): RunEngine {
   const no = async () => ({ ok: false as const, code: 'not_found' as const, message: 'no engine' });
   return {
+    subscribe: () => () => {},
     request: no,
     attachMessage: async () => {},
     confirm: no,
