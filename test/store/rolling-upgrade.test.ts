@@ -1,17 +1,8 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Bot, createBot } from '../../src/bot.ts';
-import { loadEnv } from '../../src/config/env.ts';
-import { newTriggerId, sendSlashCommand } from '../../src/sandbox/slack/sign-request.ts';
-import { createSlackEmulator, type SlackEmulator } from '../../src/sandbox/slack/slack-emulator.ts';
 import { loadMigrations, type Migration } from '../../src/store/migrate.ts';
 import { incompatibleChanges } from '../../src/store/migration-compat.ts';
-import { createTestDatabase, postgresSkipReason } from '../support/postgres.ts';
-import { BOT_TOKEN, loadRepoConfig, SIGNING_SECRET, visibleText } from '../support/slack.ts';
-import { captureLogs } from '../support/slack-logs.ts';
-
-const USER = 'U0ONCALL1';
-const CHANNEL = 'C0DEPLOYS';
+import { type Replica, type Replicas, startReplicas } from '../support/pg-replicas.ts';
+import { postgresSkipReason } from '../support/postgres.ts';
 
 /** The next release: every migration of this one, plus an expand step of its own. */
 function newerMigrations(): Migration[] {
@@ -24,95 +15,65 @@ function newerMigrations(): Migration[] {
   return [...current, { version, name: 'next_release', file, sql, checksum: `next-${version}` }];
 }
 
-describe.skipIf(postgresSkipReason() !== null)('rolling upgrade on one PostgreSQL', () => {
-  let database: { url: string; drop(): Promise<void> };
-  let slack: SlackEmulator;
-  const bots: Bot[] = [];
-  let asked = 0;
-
-  async function replica(ownerId: string, migrations?: Migration[]) {
-    const env = loadEnv({
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      DATABASE_URL: database.url,
-      MC_PUBLIC_URL: 'https://mc.test',
-    });
-    if (!env.ok) throw new Error(env.problems.join('; '));
-    const logs = captureLogs({ secrets: [BOT_TOKEN, SIGNING_SECRET] });
-    const bot = await createBot({
-      settings: env.settings,
-      config: await loadRepoConfig(),
-      log: logs.log,
-      botId: slack.identity.botId,
-      botUserId: slack.identity.botUserId,
-      clientRetries: 0,
-      ownerId,
-      ...(migrations ? { migrations } : {}),
-    });
-    bots.push(bot);
-    const { port } = await bot.start(0);
-    return { bot, logs, url: `http://127.0.0.1:${port}/slack/events` };
-  }
+describe.skipIf(postgresSkipReason() !== null)('replicas of one or two releases on one PostgreSQL', () => {
+  let replicas: Replicas;
+  beforeEach(async () => {
+    replicas = await startReplicas();
+  });
+  afterEach(async () => {
+    await replicas.close();
+  });
 
   /** `/mc dora checkout` through one replica (it reads the deploys table): the reply text. */
-  async function dora(url: string): Promise<string> {
-    const id = `upgrade-${++asked}`;
-    const sent = await sendSlashCommand(
-      url,
-      {
-        text: 'dora checkout --since 7d',
-        userId: USER,
-        channelId: CHANNEL,
-        responseUrl: slack.responseUrl(id),
-        triggerId: newTriggerId(),
-      },
-      { signingSecret: SIGNING_SECRET },
-    );
+  async function dora(replica: Replica): Promise<string> {
+    const sent = await replicas.command(replica, 'dora checkout --since 7d');
     expect(sent.status).toBe(200);
-    for (;;) {
-      const reply = slack.responses(id)[0]?.body;
-      if (reply) return visibleText(reply);
-      await delay(25);
-    }
+    return replicas.reply(sent.responseId);
   }
-
-  beforeEach(async () => {
-    database = await createTestDatabase();
-    slack = await createSlackEmulator({ botToken: BOT_TOKEN });
-    slack.seedUser({ id: USER, name: 'oncall' });
-  });
-
-  afterEach(async () => {
-    for (const bot of bots.splice(0)) await bot.stop();
-    await slack.close();
-    await database.drop();
-  });
 
   it('a newer replica starts next to an older one; both serve, and older ones still start', async () => {
     const newer = newerMigrations();
     // The newer release's own step is an expand step, as the rule requires.
     expect(newer.flatMap(incompatibleChanges)).toEqual([]);
 
-    const old = await replica('old-1');
-    expect(await dora(old.url)).toContain('checkout, last 7 days');
+    const old = await replicas.start('old-1');
+    expect(await dora(old)).toContain('checkout, last 7 days');
 
-    const next = await replica('new-1', newer);
+    const next = await replicas.start('new-1', { migrations: newer });
     expect(next.bot.store.migrations.applied).toEqual([
       { version: newer.at(-1)?.version, name: 'next_release' },
     ]);
-    expect(await dora(next.url)).toContain('checkout, last 7 days');
+    expect(await dora(next)).toContain('checkout, last 7 days');
     // The older replica keeps serving on the expanded schema.
-    expect(await dora(old.url)).toContain('checkout, last 7 days');
+    expect(await dora(old)).toContain('checkout, last 7 days');
 
     // An older replica (re)started now finds a migration it does not know, and runs anyway.
-    const late = await replica('old-2');
+    const late = await replicas.start('old-2');
     expect(late.bot.store.migrations.unknown).toEqual([newer.at(-1)?.version]);
-    expect(
-      late.logs.find(
-        'the database has migrations this version of mc does not know: a newer mc ran against it',
-      ),
-    ).toHaveLength(1);
-    expect(await dora(late.url)).toContain('checkout, last 7 days');
+    const warned = late.logs.find(
+      'the database has migrations this version of mc does not know: a newer mc ran against it',
+    );
+    expect(warned).toHaveLength(1);
+    expect(await dora(late)).toContain('checkout, last 7 days');
+  }, 120_000);
+
+  it('a Slack retry that lands on another replica is acknowledged and not run again', async () => {
+    const a = await replicas.start('bot-a');
+    const b = await replicas.start('bot-b');
+    const first = await replicas.command(a, 'dora checkout --since 7d');
+    expect(await replicas.reply(first.responseId)).toContain('checkout, last 7 days');
+    const retry = await replicas.command(b, 'dora checkout --since 7d', {
+      triggerId: first.triggerId,
+      retryNum: 1,
+      responseId: first.responseId,
+    });
+    expect(retry.status).toBe(200);
+    // bot-b says it dropped the retry (a state to wait for), and no second reply was posted.
+    for (;;) {
+      const dropped = b.logs.find('retry dropped');
+      if (dropped.some((line) => line.trigger_id === first.triggerId)) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(replicas.slack.responses(first.responseId)).toHaveLength(1);
   }, 120_000);
 });
