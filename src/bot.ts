@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { kubeClientsFor } from './adapters/kubernetes/load-kube-clients.ts';
 import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.ts';
@@ -20,6 +22,8 @@ import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
 import { createDisplayNames } from './slack/display-names.ts';
 import type { ActionHandler } from './slack/listeners/action-listener.ts';
 import type { RunMessages } from './slack/runs/run-messages.ts';
+import { createLeaseKeeper } from './store/lease-keeper.ts';
+import { createLeases } from './store/leases.ts';
 import { openStore, type Store } from './store/open-store.ts';
 import { createRequestDedupe } from './store/request-dedupe.ts';
 import { createMetrics, type Metrics } from './telemetry/metrics.ts';
@@ -60,6 +64,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     dataDir: settings.dataDir,
     log,
     ...(options.onStoreLost ? { onLost: options.onStoreLost } : {}),
+    ...(options.migrations ? { migrations: options.migrations } : {}),
   });
   try {
     const key = await loadOrCreateSigningKey({
@@ -74,14 +79,32 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       key,
       publicUrl: settings.publicUrl,
     });
-    const parts = buildBotParts(options, {
-      metrics,
-      clock: options.clock ?? (() => new Date()),
-      store,
-      ledger,
-      evidence,
-      kube: await kubeClientsFor(options.kubeConfig),
+    // A random instance id per process start: never a PID, which every container's bot shares.
+    const ownerId = options.ownerId ?? `${os.hostname()}:${randomBytes(8).toString('hex')}`;
+    const leases = createLeaseKeeper({
+      leases: createLeases(store.db, {
+        holder: ownerId,
+        // PGlite's data-dir lock makes this process the only one: every lease is its own.
+        exclusive: !env.DATABASE_URL,
+        ...(options.leases?.ttlMs !== undefined ? { ttlMs: options.leases.ttlMs } : {}),
+      }),
+      log,
+      ...(options.leases?.renewEveryMs !== undefined
+        ? { renewEveryMs: options.leases.renewEveryMs }
+        : {}),
     });
+    const parts = buildBotParts(
+      { ...options, ownerId },
+      {
+        metrics,
+        clock: options.clock ?? (() => new Date()),
+        store,
+        ledger,
+        evidence,
+        kube: await kubeClientsFor(options.kubeConfig),
+        leases,
+      },
+    );
     const features = [
       runsFeature,
       triageFeature(options.triage),
@@ -118,9 +141,6 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       actionHandlers: buttons,
     });
     const { engine, runMessages } = parts;
-    let expiry: NodeJS.Timeout | undefined;
-    let sweep: NodeJS.Timeout | undefined;
-    let roots: NodeJS.Timeout | undefined;
     const clock = options.clock ?? (() => new Date());
     const started: Feature[] = [];
     return {
@@ -144,45 +164,35 @@ export async function createBot(options: BotOptions): Promise<Bot> {
           await feature.start?.();
           started.push(feature);
         }
-        expiry = setInterval(() => {
-          engine.expireStale().catch((error: unknown) => {
-            log.error({ err: error }, 'expiring stale runs failed');
-          });
-        }, options.expireEveryMs ?? 30_000);
-        expiry.unref();
+        // Each job runs on the one bot holding its lease (every job, with the embedded store).
+        leases.job('runs.expire-stale', {
+          everyMs: options.expireEveryMs ?? 30_000,
+          run: () => engine.expireStale(),
+        });
         if (env.DATABASE_URL) {
           // A shared database: another bot may die at any time; its runs are found by this sweep.
-          sweep = setInterval(() => {
-            engine
-              .recoverInterrupted()
-              .then((runs) => {
-                if (runs.length > 0)
-                  log.warn({ runs: runs.map((v) => v.run.id) }, 'interrupted runs posted');
-              })
-              .catch((error: unknown) => {
-                log.error({ err: error }, 'sweeping for interrupted runs failed');
-              });
-          }, options.recoverEveryMs ?? 5_000);
-          sweep.unref();
+          leases.job('runs.recover-interrupted', {
+            everyMs: options.recoverEveryMs ?? 5_000,
+            run: async () => {
+              const runs = await engine.recoverInterrupted();
+              if (runs.length > 0)
+                log.warn({ runs: runs.map((v) => v.run.id) }, 'interrupted runs posted');
+            },
+          });
         }
         // Each finished UTC day's Merkle root is signed: the anchor `mc ledger verify` checks.
-        const signRoots = () => {
-          recordMissingRoots({ db: store.db, ledger, evidence, now: clock(), log }).catch(
-            (error: unknown) => log.error({ err: error }, 'signing ledger roots failed'),
-          );
-        };
         if (options.signRootsEveryMs) {
-          signRoots();
-          roots = setInterval(signRoots, options.signRootsEveryMs);
-          roots.unref();
+          leases.job('ledger.daily-roots', {
+            everyMs: options.signRootsEveryMs,
+            run: () => recordMissingRoots({ db: store.db, ledger, evidence, now: clock(), log }),
+          });
         }
+        await leases.start();
         return bound;
       },
       async stop() {
-        clearInterval(expiry);
-        clearInterval(sweep);
-        clearInterval(roots);
         await slack.stop();
+        await leases.stop();
         for (const feature of started.reverse()) {
           try {
             await feature.stop?.();

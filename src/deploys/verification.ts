@@ -8,9 +8,14 @@ import type { Actor, RunPause, RunView } from '../runs/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { DeployLog } from './deploy-log.ts';
 import { recordAutoRollback } from './record-failed-change.ts';
-import { runVerification, type VerificationOutcome } from './run-verification.ts';
+import {
+  runVerification,
+  type VerificationOutcome,
+  type WindowProgress,
+} from './run-verification.ts';
 import type { CanaryDecision } from './verification-argo.ts';
 import { type CanaryOptions, createCanaries } from './verification-canary.ts';
+import { carriedWindow, windowCheckpoint } from './verification-checkpoint.ts';
 import { describeChange } from './verification-deploy.ts';
 import {
   memoryPauseStore,
@@ -38,14 +43,17 @@ export interface VerificationOptions extends CanaryOptions {
   maxIntervals?: number;
   /** How long a paused window waits for its requester; then it rolls back. Default 1 h. */
   decisionTimeoutMs?: number;
+  /** How often a paused window looks for a decision stored by another replica. Default 1 s. */
+  decisionPollMs?: number;
 }
 
 /** The verification window as the engine's after-steps hook, plus the pause's decisions. */
 export interface Verification extends AfterSteps {
   /**
    * The requester's Continue / Roll back on a paused run; a refusal is a message for them.
-   * `resume`: the pause outlived the process that watched it (restart) and the decision is
-   * stored; the run must be resumed (engine.resume) for its window to act on it.
+   * `resume`: no window here waits for it (a restart, or another replica watches it) and the
+   * decision is stored; an interrupted run must be resumed (engine.resume) for its window to
+   * act on it, while a live replica's window finds the stored decision by itself.
    */
   decide(
     runId: string,
@@ -80,24 +88,40 @@ export function createVerification(options: VerificationOptions): Verification {
     const decider = ctx.run.requester;
     await pauses.save({ runId, decider, reason, state, pausedAt: clock() });
     return new Promise<{ decision: VerificationDecision; by: string } | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), options.decisionTimeoutMs ?? 3_600_000);
+      const timer = setTimeout(() => done(undefined), options.decisionTimeoutMs ?? 3_600_000);
       timer.unref();
-      waiting.set(runId, {
-        reason,
-        decider: ctx.run.requester,
-        resolve: (d) => {
-          clearTimeout(timer);
-          resolve(d);
-        },
-      });
+      // A click that landed on another replica is stored there: look for it now and then.
+      const poll = setInterval(() => {
+        pauses
+          .read(runId)
+          .then((p) => p?.decision && done(p.decision))
+          .catch((error: unknown) =>
+            options.log.warn({ err: error, run: runId }, 'reading a pause failed'),
+          );
+      }, options.decisionPollMs ?? 1_000);
+      poll.unref();
+      function done(d: { decision: VerificationDecision; by: string } | undefined) {
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve(d);
+      }
+      waiting.set(runId, { reason, decider: ctx.run.requester, resolve: done });
       ctx.changed();
     }).finally(() => {
       waiting.delete(runId);
     });
   }
 
-  /** The window; `stored`: a pause from before a restart, decided or still waiting. */
-  async function watch(ctx: AfterStepsContext, kind: 'deploy' | 'rollback', stored?: StoredPause) {
+  /**
+   * The window; `stored`: a pause from before a restart, decided or still waiting; `carried`:
+   * a window a dead bot was running, continued here with the time it had left.
+   */
+  async function watch(
+    ctx: AfterStepsContext,
+    kind: 'deploy' | 'rollback',
+    stored?: StoredPause,
+    carried?: WindowProgress,
+  ) {
     const { run } = ctx;
     const service = options.catalog.services[run.target.service];
     const checks = (service?.slo ?? []).map(({ name, query, comparison, threshold }) => ({
@@ -110,6 +134,7 @@ export function createVerification(options: VerificationOptions): Verification {
     if (!prometheus || checks.length === 0) return undefined;
     let resume: WindowState | undefined;
     let pending = stored;
+    const save = async (data: unknown) => ctx.saveCheckpoint?.(data);
     for (let pause = 0; ; pause++) {
       if (pending) {
         const outcome = pausedOutcome(pending.state, clock());
@@ -136,7 +161,12 @@ export function createVerification(options: VerificationOptions): Verification {
         onInterval: (report) => ctx.progress(`Verification ${report.line}`),
         log: options.log,
         ...(resume ? { resume } : {}),
+        ...(carried ? { carried } : {}),
+        ...(ctx.saveCheckpoint ? { checkpoint: (p) => save(windowCheckpoint(kind, p)) } : {}),
       });
+      carried = undefined;
+      // Ended (or paused for a person): nothing for another bot to continue.
+      await save(null);
       const verdict = describeVerdict(outcome.state);
       await ctx.record('run.verification', {
         kind,
@@ -214,11 +244,13 @@ export function createVerification(options: VerificationOptions): Verification {
       if (!kind) return { kind: 'succeeded' };
       // A run resumed after a restart, paused before it: its record and window carry on.
       const stored = await pauses.read(ctx.run.id);
-      const earlier = stored
-        ? (await options.deployLog.deploysOfRun(ctx.run.id)).find(
-            (r) => r.kind === kind && r.outcome === 'verifying',
-          )
-        : undefined;
+      const carried = carriedWindow(ctx.checkpoint, kind);
+      const earlier =
+        stored || carried
+          ? (await options.deployLog.deploysOfRun(ctx.run.id)).find(
+              (r) => r.kind === kind && r.outcome === 'verifying',
+            )
+          : undefined;
       const change = await describeChange(options.catalog, ctx.actionContext, ctx.run, kind);
       const record = earlier ?? (await options.deployLog.recordDeploy(change.record));
       const settled = (outcome: Exclude<DeployOutcome, 'verifying'>) => async (view?: RunView) => {
@@ -264,7 +296,7 @@ export function createVerification(options: VerificationOptions): Verification {
             },
           };
       }
-      const watched = await watch(ctx, kind, earlier && stored);
+      const watched = await watch(ctx, kind, earlier && stored, carried);
       if (!watched) {
         const why = options.prometheus
           ? `${ctx.run.target.service} has no SLO checks in the catalog`

@@ -3,6 +3,7 @@ import type { Settings } from '../config/env.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { VerificationOptions } from '../deploys/verification.ts';
 import type { RunEngineOptions } from '../runs/create-run-engine.ts';
+import type { Migration } from '../store/migrate.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { TriageFeatureOptions } from './triage-feature.ts';
@@ -50,12 +51,20 @@ export interface BotOptions {
   recoverEveryMs?: number;
   /** At most one progress edit of a run's message per this interval. Default 1 s. */
   messageUpdateMs?: number;
+  /**
+   * Leases of background work among bots sharing a PostgreSQL: how long one lasts unrenewed
+   * (default 15 s) and how often it is renewed (default ttl / 3). A dead holder's work moves
+   * to a live bot within about ttl + renew.
+   */
+  leases?: { ttlMs?: number; renewEveryMs?: number };
   /** How long stop() waits for executing runs before closing the store. Default 30 s. */
   stopGraceMs?: number;
   /** Triage tuning (tests shorten the inbox poll and the per-channel post interval). */
   triage?: TriageFeatureOptions;
   /** The embedded store lost its data dir to another writer (main.ts exits). */
   onStoreLost?: (reason: string) => void;
+  /** The schema migrations this release knows (tests start a "newer" release). Default: its own. */
+  migrations?: Migration[];
   /** Features mounted after the built-in ones (the sandbox adds its own). */
   features?: FeatureFactory[];
 }

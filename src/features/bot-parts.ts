@@ -24,7 +24,7 @@ import type { BotParts } from './types.ts';
 /** What createBot opens before the parts: the store and the records kept in it, the clusters. */
 export type BaseParts = Pick<
   BotParts,
-  'metrics' | 'clock' | 'store' | 'ledger' | 'evidence' | 'kube'
+  'metrics' | 'clock' | 'store' | 'ledger' | 'evidence' | 'kube' | 'leases'
 >;
 
 /**
@@ -35,7 +35,7 @@ export type BaseParts = Pick<
  */
 export function buildBotParts(options: BotOptions, base: BaseParts): BotParts {
   const { settings, config, log } = options;
-  const { clock, store, ledger, evidence, metrics, kube } = base;
+  const { clock, store, ledger, evidence, metrics, kube, leases } = base;
   const { catalog, commands } = config;
   const env = settings.env;
   const newSlackClient = (client: { rejectRateLimitedCalls?: boolean } = {}) =>
@@ -133,6 +133,7 @@ export function buildBotParts(options: BotOptions, base: BaseParts): BotParts {
     slackClient,
     newSlackClient,
     kube,
+    leases,
     actions,
     actionContext,
     roles,

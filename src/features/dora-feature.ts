@@ -12,7 +12,7 @@ const TICK_MS = 60_000;
 /** The parts the dora feature is built from. */
 export type DoraNeeds = Pick<
   BotParts,
-  'clock' | 'config' | 'log' | 'metrics' | 'settings' | 'slackClient' | 'store'
+  'clock' | 'config' | 'leases' | 'log' | 'metrics' | 'settings' | 'slackClient' | 'store'
 >;
 
 /** `/mc dora`, the DORA metrics on /metrics, and the weekly scorecard with its evidence pages. */
@@ -39,19 +39,16 @@ export function doraFeature(parts: DoraNeeds): Feature {
     }).catch((error: unknown) => parts.log.error({ err: error }, 'weekly DORA scorecard failed'));
     return running;
   };
-  let timer: NodeJS.Timeout | undefined;
   return {
     name: 'dora',
     commandHandlers: { dora: createDoraCommand({ db, clock: parts.clock }) },
     routes: scorecardRoutes({ db, log: parts.log }),
     async start() {
       if (!settings?.scorecard) return;
-      void tick();
-      timer = setInterval(tick, TICK_MS);
-      timer.unref();
+      // One bot ticks (the period's claim row would also stop a second one from posting).
+      parts.leases.job('dora.scorecard', { everyMs: TICK_MS, run: tick });
     },
     async stop() {
-      if (timer) clearInterval(timer);
       await running;
     },
   };

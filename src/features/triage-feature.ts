@@ -22,6 +22,7 @@ export type TriageNeeds = Pick<
   | 'deployLog'
   | 'engine'
   | 'kube'
+  | 'leases'
   | 'ledger'
   | 'log'
   | 'metrics'
@@ -81,7 +82,13 @@ export function triageFeature(options: TriageFeatureOptions = {}): (parts: Triag
         pagerdutySecrets: splitSecrets(env.PAGERDUTY_WEBHOOK_SECRET),
       }),
       async start() {
-        await triage.start();
+        // What a stopped bot left unpublished, and rechecking open incidents, is one bot's work;
+        // the inbox itself is drained by every bot, each delivery claimed by one of them.
+        parts.leases.job('triage.recover', { run: () => triage.service.recover() });
+        parts.leases.job('triage.recheck', {
+          everyMs: 60_000,
+          run: () => triage.service.recheck(),
+        });
         worker.start();
       },
       async stop() {

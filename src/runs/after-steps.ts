@@ -5,6 +5,7 @@ import { authorizeDecision } from './authorize-decision.ts';
 import { ENGINE_ACTOR, type EngineCore, errorMessage, toJson } from './engine-core.ts';
 import { moveOwned } from './persist-steps.ts';
 import { revertSteps } from './revert-steps.ts';
+import { readCheckpoint, saveCheckpoint } from './run-checkpoint.ts';
 
 /**
  * Ends a run whose steps all succeeded: without a hook it succeeds; with one, as the hook
@@ -28,6 +29,8 @@ export async function finishSteps(
       run: { ...run, steps },
       actionContext: ctx,
       progress: (line) => core.notifyProgress(runId, line),
+      checkpoint: await readCheckpoint(core.db, runId),
+      saveCheckpoint: (data) => saveCheckpoint(core, runId, data),
       changed: () => core.notify(runId),
       note: (line) => core.note(runId, line),
       async mayDecide(actorId, decision) {

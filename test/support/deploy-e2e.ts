@@ -47,9 +47,14 @@ export interface DeployWorld {
   baseUrl: string;
   /** Stops the bot and starts another on the same data directory (a process restart). */
   restart(overrides?: DeployBotOverrides): Promise<void>;
+  /** Another bot on the same database (with `databaseUrl`), started; close() stops it. */
+  another(overrides?: DeployBotOverrides): Promise<Bot>;
+  /** Stops `bot` (once: close() then leaves it alone). */
+  stopBot(bot: Bot): Promise<void>;
   command(text: string, userId: string): Promise<{ status: number; responseId: string }>;
   answers(responseId: string): Record<string, unknown>[];
-  click(message: EmulatedMessage, actionId: string, userId: string): Promise<unknown>;
+  /** Clicks a button of `message`, sent to `via` (another() bot) or else to `bot`. */
+  click(message: EmulatedMessage, actionId: string, userId: string, via?: Bot): Promise<unknown>;
   plans(): EmulatedMessage[];
   current(message: EmulatedMessage): EmulatedMessage;
   thread(message: EmulatedMessage): EmulatedMessage[];
@@ -62,7 +67,10 @@ let clicks = 0;
 
 /** What a test may change about the bot it starts (or restarts). */
 export type DeployBotOverrides = Partial<
-  Pick<BotOptions, 'ownerId' | 'runs' | 'stopGraceMs' | 'verification'>
+  Pick<
+    BotOptions,
+    'ownerId' | 'runs' | 'stopGraceMs' | 'verification' | 'leases' | 'recoverEveryMs'
+  >
 >;
 
 export interface DeployWorldOptions {
@@ -71,6 +79,8 @@ export interface DeployWorldOptions {
   bot?: DeployBotOverrides;
   /** Leave PROMETHEUS_URL unset (Prometheus still runs for the exporter): no SLO window. */
   noPrometheusUrl?: boolean;
+  /** A PostgreSQL database the bots share instead of the embedded store. */
+  databaseUrl?: string;
 }
 
 /**
@@ -121,6 +131,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
     MC_DATA_DIR: dataDir,
     MC_PUBLIC_URL: 'https://mc.test',
     ...(options.noPrometheusUrl ? {} : { PROMETHEUS_URL: prometheus.url }),
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   });
   if (!env.ok) throw new Error(env.problems.join('; '));
   const logs = captureLogs({ level: 'info', secrets: [BOT_TOKEN, SIGNING_SECRET] });
@@ -143,6 +154,14 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
     return { built, url: `http://127.0.0.1:${port}` };
   };
   let { built: bot, url: baseUrl } = await boot(options.bot);
+  const others: Bot[] = [];
+  const urls = new Map<Bot, string>();
+  const stopped = new Set<Bot>();
+  const stopBot = async (b: Bot) => {
+    if (stopped.has(b)) return;
+    stopped.add(b);
+    await b.stop();
+  };
   const eventsUrl = () => `${baseUrl}/slack/events`;
   const messages = () => slack.messages(CHANNEL);
   return {
@@ -160,6 +179,13 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
       await bot.stop();
       ({ built: bot, url: baseUrl } = await boot(overrides));
     },
+    async another(overrides = {}) {
+      const { built, url } = await boot(overrides);
+      others.push(built);
+      urls.set(built, url);
+      return built;
+    },
+    stopBot,
     async command(text, userId) {
       const responseId = `deploy-${++sequence}`;
       const sent = await sendSlashCommand(
@@ -176,11 +202,11 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
       return { ...sent, responseId };
     },
     answers: (responseId) => slack.responses(responseId).map((r) => r.body),
-    click(message, actionId, userId) {
+    click(message, actionId, userId, via) {
       const value = buttonValue(message, actionId);
       if (value === undefined) throw new Error(`no ${actionId} button on: ${message.text}`);
       return sendBlockAction(
-        eventsUrl(),
+        via ? `${urls.get(via)}/slack/events` : eventsUrl(),
         {
           actionId,
           value,
@@ -207,7 +233,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
     },
     async close() {
       try {
-        await bot.stop();
+        for (const b of [...others, bot]) await stopBot(b);
       } finally {
         await slack.close();
         await kube.close();
