@@ -95,7 +95,8 @@ describe.skipIf(!prometheusBin)(
       expect(buttonIds(done)).toEqual(['run.revert']);
       const seen = history(world, message).join('\n');
       expect(seen).toContain('Canary step 2 of 4 (pause until promoted)');
-      expect(seen).toMatch(/Canary step 3 of 4 \(setWeight 67%\)|Canary step 4 of 4 \(pause 10\)/);
+      // Steps 3 and 4 pass in a tenth of a second after Promote: a poll may or may not see them,
+      // so only the states the run must show are asserted.
       expect(seen).toMatch(/Canary promoted: 4 of 4 steps · Healthy/);
       // Each step is also a reply in the run's thread, in order, and an entry in the ledger.
       const thread = world.thread(message).map((m) => m.text);
