@@ -9,7 +9,7 @@ import { configDir } from './config-dir.ts';
 import type { CliIo } from './io.ts';
 
 const USAGE = `Usage: mc rbac --env ENV [--context CONTEXT] [--service-account NAME] [--namespace NS]
-              [--for bot|people] [--dir DIR]
+              [--for bot|people] [--group GROUP] [--dir DIR]
 
 Prints, as multi-document YAML for \`kubectl apply -f -\`, the RBAC objects mc needs in the
 environment ENV of catalog.yml: per namespace its services live in, a Role with exactly the
@@ -18,8 +18,10 @@ ServiceAccount (default mc in namespace mc).
 
 With \`impersonate: true\` on the environment, the bot's account gets only its reads and a
 ClusterRole to impersonate the Kubernetes users and groups catalog.yml maps Slack users to.
---for people then prints the Roles those people need to do what mc's actions do: review
-them and apply them as the cluster admin (or grant the same through your own roles).
+--for people then prints, per namespace, a Role that lets a person do what mc's actions do,
+bound to the Kubernetes group GROUP (default mc-ENV-operators): review it, apply it as the
+cluster admin, and put in that group the people who may act (or grant the same through your
+own roles). The cluster decides for each person; mc checks before any change.
 
 When the environment spans several clusters, --context picks one (apply each with its own
 kubectl --context). Exit 0 with the YAML, 1 on a config error, 2 on bad usage.
@@ -39,6 +41,7 @@ export async function runRbac(argv: string[], io: CliIo): Promise<number> {
         'service-account': { type: 'string', default: 'mc' },
         namespace: { type: 'string', default: 'mc' },
         for: { type: 'string', default: 'bot' },
+        group: { type: 'string' },
         dir: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -70,6 +73,7 @@ export async function runRbac(argv: string[], io: CliIo): Promise<number> {
       namespace: values.namespace as string,
     },
     audience: values.for as RbacAudience,
+    ...(typeof values.group === 'string' ? { peopleGroup: values.group } : {}),
   });
   io.stdout(renderRbac(objects, values.env as string, values.context as string | undefined));
   return 0;

@@ -15,6 +15,7 @@ import { withChangeLog } from '../deploys/record-run-changes.ts';
 import { createVerification, type VerificationOptions } from '../deploys/verification.ts';
 import { adoptPausedRuns } from '../deploys/verification-adopt.ts';
 import { createPauseStore } from '../deploys/verification-pauses.ts';
+import type { KubeIdentity } from '../domain/catalog/schema.ts';
 import { createRoleDirectory } from '../domain/policy/index.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
 import type { Evidence } from '../evidence/record-evidence.ts';
@@ -88,9 +89,10 @@ export function buildBotParts(input: PartsInput): BotParts {
   const prometheus = env.PROMETHEUS_URL
     ? createPrometheusClient({ url: env.PROMETHEUS_URL, timeoutMs: 5_000, log })
     : undefined;
-  const actionContext = (actor: Actor): ActionContext => ({
+  const actionContext = (actor: Actor, as?: KubeIdentity): ActionContext => ({
     catalog,
-    kube,
+    // Where the environment impersonates, every call of the run acts as the person.
+    kube: as ? kube.impersonate(as) : kube,
     ...(pagerduty ? { pagerduty } : {}),
     ...(alertmanager ? { alertmanager } : {}),
     log,

@@ -1,5 +1,6 @@
 import type { ActionPlan, Json } from '../actions/types.ts';
 import { planHash } from '../domain/policy/index.ts';
+import { kubeIdentityFor } from '../domain/rbac/kube-identity.ts';
 import { type RunStep, revertOrder } from '../domain/runs/index.ts';
 import { revertUntil } from './build-view.ts';
 import { wrongPlace } from './check-origin.ts';
@@ -109,6 +110,9 @@ export async function revertRun(
   });
   if (!policy.ok) return refusal(policy.code, policy.message);
 
+  // A revert acts as whoever asks for it, as any run does.
+  const who = kubeIdentityFor(core.catalog, run.target.env, actor.id);
+  if (!who.ok) return refusal('not_allowed', who.message);
   const originals = order.revert.map((index) => run.steps[index] as RunStep);
   const restores: Restore[] = originals.map((s) => ({
     run: run.id,
@@ -151,6 +155,7 @@ export async function revertRun(
     requirements: policy.requirements,
     restores,
     planHash: planHash({ verb: run.verb, target: run.target, steps: identity }),
+    ...(who.identity ? { kubeIdentity: who.identity } : {}),
   });
   if (outcome.ok && notes.length)
     return {

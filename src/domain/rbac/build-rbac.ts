@@ -6,8 +6,9 @@ import type { DeclaredAccess } from './types.ts';
 
 /**
  * Who the objects are for. `bot`: what the bot's ServiceAccount needs (apply it with the bot).
- * `people`: in an environment with `impersonate: true`, Roles for the mapped Kubernetes users
- * that let them do what mc's actions do; the cluster admin reviews and owns those.
+ * `people`: in an environment with `impersonate: true`, a Role per namespace that lets a
+ * person do what mc's actions do, bound to one Kubernetes group; the cluster admin reviews
+ * those and decides who is in the group (catalog.yml's mapping or the identity provider).
  */
 export type RbacAudience = 'bot' | 'people';
 
@@ -18,6 +19,8 @@ export interface RbacInput {
   reads: readonly BotRead[];
   serviceAccount: { name: string; namespace: string };
   audience: RbacAudience;
+  /** The group `people` Roles are bound to; default `mc-<env>-operators`. */
+  peopleGroup?: string;
 }
 
 /** One object to apply, and the kubeconfig context (cluster) it belongs to. */
@@ -105,11 +108,8 @@ export function buildRbac(input: RbacInput): RbacObject[] {
   }
   const { users, groups } = mappedIdentities(catalog);
   if (input.audience === 'people') {
-    const people = users.map((user) => ({
-      apiGroup: 'rbac.authorization.k8s.io',
-      kind: 'User',
-      name: user,
-    }));
+    const group = input.peopleGroup ?? `${name}-operators`;
+    const people = [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }];
     return namespaces.flatMap((ns) =>
       namespaced(ns, `${name}-people`, mergeRules(actions, ns), people),
     );
