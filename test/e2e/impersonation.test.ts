@@ -6,7 +6,7 @@ import { BOT_READS } from '../../src/domain/rbac/bot-reads.ts';
 import { buildRbac, type RbacAudience } from '../../src/domain/rbac/build-rbac.ts';
 import { kubeConfigFor } from '../../src/sandbox/kubernetes/index.ts';
 import type { EmulatedMessage } from '../../src/sandbox/slack/emulator-types.ts';
-import { BOT_SA } from '../rbac/rbac-world.ts';
+import { BOT_SA, createRbacObjects } from '../rbac/rbac-world.ts';
 import {
   IMAGES,
   LEAD,
@@ -41,15 +41,7 @@ describe('e2e: runs act on Kubernetes as the Slack user (impersonate: true)', ()
       serviceAccount: { name: 'mc', namespace: 'mc' },
       audience,
     });
-    for (const { object } of objects) {
-      const body = object as never;
-      const namespace = String(object.metadata.namespace ?? '');
-      if (object.kind === 'Role') await rbac().createNamespacedRole({ namespace, body });
-      else if (object.kind === 'RoleBinding')
-        await rbac().createNamespacedRoleBinding({ namespace, body });
-      else if (object.kind === 'ClusterRole') await rbac().createClusterRole({ body });
-      else await rbac().createClusterRoleBinding({ body });
-    }
+    await createRbacObjects(world.kube, objects);
     return objects.map((o) => `${o.object.kind} ${o.object.metadata.name}`);
   }
 

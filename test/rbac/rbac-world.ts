@@ -6,7 +6,7 @@ import type { Catalog } from '../../src/domain/catalog/schema.ts';
 import type { BotRead } from '../../src/domain/rbac/bot-reads.ts';
 import { buildRbac, type RbacObject } from '../../src/domain/rbac/build-rbac.ts';
 import type { DeclaredAccess } from '../../src/domain/rbac/types.ts';
-import { kubeConfigFor } from '../../src/sandbox/kubernetes/index.ts';
+import { type KubeEmulator, kubeConfigFor } from '../../src/sandbox/kubernetes/index.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { catalog, PROD, STAGING, startWorld, type World } from '../actions/world.ts';
 
@@ -26,6 +26,24 @@ export interface RbacWorld extends World {
   forbidden(): string[];
 }
 
+/** Creates generated objects as the cluster admin, each in its own cluster, as kubectl would. */
+export async function createRbacObjects(
+  emulator: KubeEmulator,
+  objects: RbacObject[],
+): Promise<void> {
+  for (const { context, object } of objects) {
+    const kc = kubeConfigFor(emulator, [context], { clusterPerContext: true });
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    const namespace = String(object.metadata.namespace ?? '');
+    const body = object as never;
+    if (object.kind === 'Role') await rbac.createNamespacedRole({ namespace, body });
+    else if (object.kind === 'RoleBinding')
+      await rbac.createNamespacedRoleBinding({ namespace, body });
+    else if (object.kind === 'ClusterRole') await rbac.createClusterRole({ body });
+    else await rbac.createClusterRoleBinding({ body });
+  }
+}
+
 /** An emulator enforcing RBAC: `ctx` is the cluster admin (seeding, releases), `bot` the SA. */
 export async function startRbacWorld(extraUsers: (typeof BOT_SA)[] = []): Promise<RbacWorld> {
   const world = await startWorld({ rbac: true, users: [BOT_SA, ...extraUsers] });
@@ -42,19 +60,7 @@ export async function startRbacWorld(extraUsers: (typeof BOT_SA)[] = []): Promis
     now: () => new Date(),
     sleep: (ms, signal) => delay(ms, undefined, { signal }),
   };
-  async function grant(objects: RbacObject[]): Promise<void> {
-    for (const { context, object } of objects) {
-      const kc = kubeConfigFor(world.emulator, [context], { clusterPerContext: true });
-      const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-      const namespace = String(object.metadata.namespace ?? '');
-      const body = object as never;
-      if (object.kind === 'Role') await rbac.createNamespacedRole({ namespace, body });
-      else if (object.kind === 'RoleBinding')
-        await rbac.createNamespacedRoleBinding({ namespace, body });
-      else if (object.kind === 'ClusterRole') await rbac.createClusterRole({ body });
-      else await rbac.createClusterRoleBinding({ body });
-    }
-  }
+  const grant = (objects: RbacObject[]) => createRbacObjects(world.emulator, objects);
   const forbidden = () =>
     world.emulator.requests.filter((r) => r.status === 403).map((r) => `${r.method} ${r.path}`);
   return { ...world, bot, grant, forbidden };
