@@ -158,6 +158,8 @@ export const Role = z
   .refine((r) => r.users.length + r.groups.length > 0, 'must list at least one user or group');
 export type Role = z.infer<typeof Role>;
 
+const SLACK_USER = /^[UW][A-Z0-9]{8,}$/;
+
 const KubeName = z
   .string()
   .regex(/^[^\s,]{1,253}$/, 'must be a Kubernetes user or group name (no spaces or commas)')
@@ -177,12 +179,8 @@ export const Catalog = z
     services: z.record(Name, Service),
     roles: z.record(Name, Role),
     /** Slack user id → Kubernetes identity, for environments with `impersonate: true`. */
-    kubernetesIdentities: z
-      .record(
-        z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'must be a Slack user id like U01ALICE01'),
-        KubeIdentity,
-      )
-      .default({}),
+    // Keys are checked in checkCatalog: a bad record key would only say "Invalid key in record".
+    kubernetesIdentities: z.record(z.string(), KubeIdentity).default({}),
     /** Delivery metrics: attribution window, baselines, targets, weekly scorecard. */
     dora: DoraSettings.optional(),
   })
@@ -242,6 +240,8 @@ function checkCatalog(raw: unknown, ctx: z.RefinementCtx): void {
   if (envs.length === 0) issue(['environments'], 'must define at least one environment');
   const roles = Object.keys(asRecord(c.roles));
   const identities = Object.keys(asRecord(c.kubernetesIdentities));
+  for (const id of identities.filter((key) => !SLACK_USER.test(key)))
+    issue(['kubernetesIdentities', id], 'must be a Slack user id like U01ALICE01');
   for (const env of envs) {
     if (asRecord(asRecord(c.environments)[env]).impersonate === true && identities.length === 0) {
       issue(
