@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { bufferIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import {
@@ -18,8 +18,8 @@ const SA = 'system:serviceaccount:mc:mc';
 const missing = kubectlMissing();
 const required = process.env.CI === 'true';
 
-async function mcRbac(args: string[]) {
-  const { io, stdout, stderr } = bufferIo(REPO_ROOT);
+async function mcRbac(args: string[], cwd = REPO_ROOT) {
+  const { io, stdout, stderr } = bufferIo(cwd);
   const code = await main(['rbac', ...args], io);
   return { code, stdout: stdout(), stderr: stderr() };
 }
@@ -126,3 +126,63 @@ describe.skipIf(missing !== undefined && !required)('cli/rbac: kubectl applies t
     expect(await canI('get', 'deployments/checkout', '-n', 'default')).toBe('no');
   });
 });
+
+describe.skipIf(missing !== undefined && !required)(
+  'cli/rbac: an environment that impersonates',
+  () => {
+    let kube: KubeEmulator;
+    let home: string;
+    let config: string;
+    const run = (args: string[]) => kubectl(home, args);
+
+    beforeAll(async () => {
+      if (missing) throw new Error(`CI=true needs kubectl: ${missing}`);
+      kube = await startKubeEmulator({ autoTick: false, tls: true, rbac: true });
+      home = mkdtempSync(path.join(tmpdir(), 'mc-rbac-people-'));
+      writeFileSync(path.join(home, 'kubeconfig'), kubeConfigFor(kube, [STAGING]).exportConfig());
+      // The repository's config, with staging acting as the person.
+      config = path.join(home, 'config');
+      for (const part of ['commands', 'playbooks', 'catalog.yml'])
+        cpSync(path.join(REPO_ROOT, part), path.join(config, part), { recursive: true });
+      const catalog = parse(readFileSync(path.join(config, 'catalog.yml'), 'utf8'));
+      catalog.environments.staging.impersonate = true;
+      catalog.kubernetesIdentities = {
+        U01ALICE01: { user: 'alice@acme.test', groups: ['mc-staging-operators'] },
+        U02CAROL03: { user: 'carol@acme.test', groups: ['release'] },
+      };
+      writeFileSync(path.join(config, 'catalog.yml'), stringify(catalog));
+    });
+    afterAll(async () => {
+      await kube?.close();
+      if (home) rmSync(home, { recursive: true, force: true });
+    });
+
+    it('gives the bot impersonate on the mapped people only, and people Roles through one group', async () => {
+      const bot = await mcRbac(['--env', 'staging', '--dir', config]);
+      const people = await mcRbac(['--env', 'staging', '--dir', config, '--for', 'people']);
+      expect([bot.code, people.code, bot.stderr, people.stderr]).toEqual([0, 0, '', '']);
+      for (const [name, out] of [
+        ['bot.yaml', bot.stdout],
+        ['people.yaml', people.stdout],
+      ] as const) {
+        writeFileSync(path.join(home, name), out);
+        const applied = await run(['apply', '-f', path.join(home, name)]);
+        expect(applied.stderr).toBe('');
+      }
+      const canI = async (as: string[], ...args: string[]) =>
+        (await run(['auth', 'can-i', ...args, ...as])).stdout.trim();
+      const sa = [`--as=${SA}`];
+      expect(await canI(sa, 'impersonate', 'users/alice@acme.test')).toBe('yes');
+      expect(await canI(sa, 'impersonate', 'groups/mc-staging-operators')).toBe('yes');
+      expect(await canI(sa, 'impersonate', 'users/mallory')).toBe('no');
+      expect(await canI(sa, 'impersonate', 'groups/system:masters')).toBe('no');
+      // The bot itself reads, and changes nothing without a person.
+      expect(await canI(sa, 'get', 'deployments/checkout', '-n', 'checkout')).toBe('yes');
+      expect(await canI(sa, 'patch', 'deployments/checkout', '-n', 'checkout')).toBe('no');
+      const alice = ['--as=alice@acme.test', '--as-group=mc-staging-operators'];
+      expect(await canI(alice, 'patch', 'deployments/checkout', '-n', 'checkout')).toBe('yes');
+      const carol = ['--as=carol@acme.test', '--as-group=release'];
+      expect(await canI(carol, 'patch', 'deployments/checkout', '-n', 'checkout')).toBe('no');
+    });
+  },
+);
