@@ -64,6 +64,8 @@ export async function checkKubeAccess(
   identity: KubeIdentity,
 ): Promise<string | undefined> {
   const missing: string[] = [];
+  const envs = steps.map((s) => (s.params as { env?: unknown } | undefined)?.env);
+  const env = envs.find((e): e is string => typeof e === 'string') ?? '<env>';
   for (const a of wanted(ctx, actions, steps)) {
     const { context, ...attributes } = a;
     const review = await ctx.kube.forContext(context).authorization.createSelfSubjectAccessReview({
@@ -75,6 +77,6 @@ export async function checkKubeAccess(
   return [
     `Kubernetes does not let ${describeIdentity(identity)} ${missing.join('; ')}.`,
     'Nothing was changed.',
-    'A cluster admin can grant it: `mc rbac --env <env> --for people` prints the Roles mc’s actions need.',
+    `A cluster admin can grant it: \`mc rbac --env ${env} --for people\` prints the Roles mc’s actions need.`,
   ].join(' ');
 }

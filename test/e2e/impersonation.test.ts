@@ -131,6 +131,7 @@ describe('e2e: runs act on Kubernetes as the Slack user (impersonate: true)', ()
     );
     expect(text).toContain('patch deployments.apps "checkout" in namespace checkout');
     expect(text).toContain('Nothing was changed.');
+    expect(text).toContain('`mc rbac --env staging --for people` prints the Roles');
     expect(world.plans()).toHaveLength(before);
     expect(liveImage(world.kube, STAGING)).toBe(image);
     expect(patchesOfCheckout()).toHaveLength(patches);
