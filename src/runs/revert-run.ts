@@ -3,10 +3,11 @@ import { planHash } from '../domain/policy/index.ts';
 import { kubeIdentityFor } from '../domain/rbac/kube-identity.ts';
 import { type RunStep, revertOrder } from '../domain/runs/index.ts';
 import { revertUntil } from './build-view.ts';
+import { checkKubeAccess } from './check-kube-access.ts';
 import { wrongPlace } from './check-origin.ts';
 import { checkRequester } from './check-requester.ts';
 import { createRun } from './create-run.ts';
-import type { EngineCore } from './engine-core.ts';
+import { type EngineCore, errorMessage } from './engine-core.ts';
 import { formatAge, formatDuration } from './format-age.ts';
 import { takeOverInterrupted } from './recover-runs.ts';
 import { reverseSummary } from './reverse-summary.ts';
@@ -114,6 +115,13 @@ export async function revertRun(
   const who = kubeIdentityFor(core.catalog, run.target.env, actor.id);
   if (!who.ok) return refusal('not_allowed', who.message);
   const originals = order.revert.map((index) => run.steps[index] as RunStep);
+  if (who.identity) {
+    const ctx = core.actionContext(actor, who.identity);
+    const denied = await checkKubeAccess(ctx, core.actions, originals, who.identity).catch(
+      (error: unknown) => `Kubernetes could not check access: ${errorMessage(error)}`,
+    );
+    if (denied) return refusal('not_allowed', denied);
+  }
   const restores: Restore[] = originals.map((s) => ({
     run: run.id,
     step: s.index,

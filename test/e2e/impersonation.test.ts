@@ -8,6 +8,7 @@ import { kubeConfigFor } from '../../src/sandbox/kubernetes/index.ts';
 import type { EmulatedMessage } from '../../src/sandbox/slack/emulator-types.ts';
 import { BOT_SA, createRbacObjects } from '../rbac/rbac-world.ts';
 import {
+  CHANNEL,
   IMAGES,
   LEAD,
   liveImage,
@@ -20,7 +21,7 @@ import {
 import { shown } from '../support/runs-slack.ts';
 import { visibleText } from '../support/slack.ts';
 
-const [, PREVIOUS] = IMAGES;
+const [, PREVIOUS, CURRENT] = IMAGES;
 const OLIVE = { user: 'olive@acme.test', groups: ['mc-staging-operators'] };
 const OSCAR = { user: 'oscar@acme.test', groups: ['viewers'] };
 
@@ -71,6 +72,8 @@ describe('e2e: runs act on Kubernetes as the Slack user (impersonate: true)', ()
     await world?.close();
   });
 
+  const ephemeralsFor = (user: string) =>
+    world.slack.ephemerals(CHANNEL).filter((e) => e.user === user);
   const newPlan = (before: number) =>
     world.until('a new plan message', () => world.plans().length > before && world.plans().at(-1));
   const current = (message: EmulatedMessage) =>
@@ -118,6 +121,29 @@ describe('e2e: runs act on Kubernetes as the Slack user (impersonate: true)', ()
     expect(reviews.length).toBeGreaterThan(0);
     expect(new Set(reviews.map((r) => r.user?.username))).toEqual(new Set([OLIVE.user]));
     expect(await plannedEntry(runId)).toMatchObject({ kubeIdentity: OLIVE });
+
+    // A revert acts as whoever asks for it: Oscar may not, Olive may.
+    const done = current(plan);
+    await world.click(done, 'run.revert', ONCALL2);
+    const [refused] = await world.until(
+      'the revert refusal',
+      () => ephemeralsFor(ONCALL2).length > 0 && ephemeralsFor(ONCALL2),
+    );
+    expect(shown(refused!)).toContain('Kubernetes does not let oscar@acme.test (groups viewers)');
+    expect(liveImage(world.kube, STAGING)).toBe(PREVIOUS);
+    const from2 = world.kube.requests.length;
+    await world.click(done, 'run.revert', ONCALL);
+    await world.until('the revert to succeed', () =>
+      world
+        .thread(plan)
+        .some(
+          (m) => shown(m).includes(`Revert of run ${runId}`) && shown(m).includes('— succeeded'),
+        ),
+    );
+    await world.bot.engine.idle();
+    expect(liveImage(world.kube, STAGING)).toBe(CURRENT);
+    const undo = patchesOfCheckout(from2);
+    expect(undo.map((r) => r.user?.username)).toEqual(undo.map(() => OLIVE.user));
   });
 
   it('a user the cluster forbids: refused before anything is planned or changed, naming the missing permission', async () => {
