@@ -15,7 +15,7 @@ function params(info: ActionInfo): string {
 }
 
 /** Rows padded to equal column widths, as Biome formats Markdown tables. */
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) =>
     Math.max(3, h.length, ...rows.map((r) => (r[i] ?? '').length)),
   );

@@ -3,6 +3,7 @@ import type { AlertmanagerClient } from '../adapters/alertmanager/create-alertma
 import type { KubeClients } from '../adapters/kubernetes/create-kube-clients.ts';
 import type { PagerDuty } from '../adapters/pagerduty/client.ts';
 import type { Catalog } from '../domain/catalog/schema.ts';
+import type { KubeAccess } from '../domain/rbac/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
 /** A JSON value: what `before`/`after` must be so the run engine can persist them. */
@@ -92,6 +93,11 @@ export interface Action<P = unknown> {
   readonly reversible: boolean;
   /** Why it cannot be undone, when `reversible` is false. */
   readonly irreversible?: string;
+  /**
+   * The Kubernetes access every step (plan, apply, reconcile, verify, revert) uses, per
+   * workload kind; `mc rbac` grants exactly this. Absent: the action makes no Kubernetes call.
+   */
+  readonly kube?: KubeAccess;
   plan(ctx: ActionContext, params: P): Promise<PlannedAction>;
   /**
    * Applies `intent`, idempotently: a live state already at `intent.after` changes nothing, and

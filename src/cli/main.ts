@@ -36,6 +36,10 @@ const COMMANDS: Record<string, { load: () => Promise<CliCommand>; summary: strin
     load: async () => (await import('./dora.ts')).runDora,
     summary: 'the four DORA keys from an exported change log, offline',
   },
+  rbac: {
+    load: async () => (await import('./rbac.ts')).runRbac,
+    summary: "the least-privilege Roles of an environment, from the actions' declared access",
+  },
   sandbox: {
     load: loadSandbox,
     summary: 'the whole bot on this machine: emulators and a web console on 127.0.0.1',

@@ -12,6 +12,7 @@ import { changeLogObserver } from '../deploys/record-run-changes.ts';
 import { createVerification } from '../deploys/verification.ts';
 import { pausedRunAdopter } from '../deploys/verification-adopt.ts';
 import { createPauseStore } from '../deploys/verification-pauses.ts';
+import type { KubeIdentity } from '../domain/catalog/schema.ts';
 import { createRoleDirectory } from '../domain/policy/index.ts';
 import { createRunEngine } from '../runs/create-run-engine.ts';
 import type { Actor } from '../runs/types.ts';
@@ -62,9 +63,10 @@ export function buildBotParts(options: BotOptions, base: BaseParts): BotParts {
   const prometheus = env.PROMETHEUS_URL
     ? createPrometheusClient({ url: env.PROMETHEUS_URL, timeoutMs: 5_000, log })
     : undefined;
-  const actionContext = (actor: Actor): ActionContext => ({
+  const actionContext = (actor: Actor, as?: KubeIdentity): ActionContext => ({
     catalog,
-    kube,
+    // Where the environment impersonates, every call of the run acts as the person.
+    kube: as ? kube.impersonate(as) : kube,
     ...(pagerduty ? { pagerduty } : {}),
     ...(alertmanager ? { alertmanager } : {}),
     log,

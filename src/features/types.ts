@@ -8,6 +8,7 @@ import type { Settings } from '../config/env.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { DeployLog } from '../deploys/deploy-log.ts';
 import type { Verification } from '../deploys/verification.ts';
+import type { KubeIdentity } from '../domain/catalog/schema.ts';
 import type { RoleDirectory } from '../domain/policy/index.ts';
 import type { EvidenceService } from '../evidence/evidence-service.ts';
 import type { Ledger } from '../evidence/ledger/create-ledger.ts';
@@ -43,7 +44,8 @@ export interface BotParts {
   newSlackClient(options?: { rejectRateLimitedCalls?: boolean }): SlackWebClient;
   kube: KubeClients;
   actions: ActionRegistry;
-  actionContext(actor: Actor): ActionContext;
+  /** The context actions run with; with `as`, Kubernetes calls impersonate that identity. */
+  actionContext(actor: Actor, as?: KubeIdentity): ActionContext;
   roles: RoleDirectory;
   groupMembers(groupId: string): Promise<string[]>;
   engine: RunEngine;

@@ -1,4 +1,5 @@
 import type { ActionPlan } from '../actions/types.ts';
+import type { KubeIdentity } from '../domain/catalog/schema.ts';
 import type { Requirements } from '../domain/policy/index.ts';
 import type { Run, RunStep, RunTarget } from '../domain/runs/index.ts';
 import { type EngineCore, isUniqueViolation, toJson } from './engine-core.ts';
@@ -22,6 +23,8 @@ export interface RunDraft {
   requirements: Requirements;
   restores?: Restore[];
   planHash: string;
+  /** Who the run acts as on Kubernetes, where its environment impersonates. */
+  kubeIdentity?: KubeIdentity;
 }
 
 /** Refuses because the target is locked, naming the run that holds it. */
@@ -66,6 +69,7 @@ export async function createRun(core: EngineCore, draft: RunDraft): Promise<Engi
   if (draft.restores) stored.restores = draft.restores;
   if (draft.requester.origin?.team) stored.team = draft.requester.origin.team;
   if (draft.threadTs && draft.channel) stored.threadTs = draft.threadTs;
+  if (draft.kubeIdentity) stored.kubeIdentity = draft.kubeIdentity;
   const needsApproval = draft.requirements.approvals.count > 0;
   try {
     await core.db.transaction(async (tx) => {
@@ -86,6 +90,8 @@ export async function createRun(core: EngineCore, draft: RunDraft): Promise<Engi
         })),
         approvals: draft.requirements.approvals,
         expiresAt: run.expiresAt,
+        // The audit names the person the cluster saw, not only the Slack user.
+        ...(draft.kubeIdentity ? { kubeIdentity: draft.kubeIdentity } : {}),
       };
       const entry = { actor: run.requester, kind: 'run.planned', subject: `run:${run.id}` };
       await core.ledger.append({ ...entry, data: toJson(data) }, { tx });

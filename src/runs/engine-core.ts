@@ -1,6 +1,7 @@
 import type { ActionRegistry } from '../actions/registry.ts';
 import type { ActionContext } from '../actions/types.ts';
 import type { Catalog, CommandSpec } from '../config/schema.ts';
+import type { KubeIdentity } from '../domain/catalog/schema.ts';
 import type { Playbook } from '../domain/playbooks/schema.ts';
 import type { RoleDirectory } from '../domain/policy/index.ts';
 import type { Evidence } from '../evidence/evidence-service.ts';
@@ -16,8 +17,11 @@ export interface RunEngineOptions {
   ledger: Ledger;
   evidence: Evidence;
   actions: ActionRegistry;
-  /** The context actions run with, for the person the run acts for. */
-  actionContext: (actor: Actor) => ActionContext;
+  /**
+   * The context actions run with, for the person the run acts for; with `as`, every
+   * Kubernetes call impersonates that identity (environments with `impersonate: true`).
+   */
+  actionContext: (actor: Actor, as?: KubeIdentity) => ActionContext;
   catalog: Catalog;
   commands: Map<string, CommandSpec>;
   /** Triage playbooks whose `approval` overrides tighten the runs they start. Default none. */

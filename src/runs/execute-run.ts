@@ -1,6 +1,7 @@
 import type { ActionContext, Applied, Json, VerifyResult } from '../actions/types.ts';
 import { type RunStep, revertOrder } from '../domain/runs/index.ts';
 import { finishSteps } from './after-steps.ts';
+import { checkKubeAccess } from './check-kube-access.ts';
 import { type EngineCore, errorMessage } from './engine-core.ts';
 import { moveOwned, saveSteps } from './persist-steps.ts';
 import { changesSincePlan, driftMessage, intentOf, reconcileStep } from './reconcile-steps.ts';
@@ -163,7 +164,8 @@ async function handleFailure(
 export async function executeRun(core: EngineCore, runId: string): Promise<void> {
   const stored = await readRun(core.db, runId);
   if (!stored || stored.ownerId !== core.ownerId) return;
-  const ctx = core.actionContext({ id: stored.run.requester });
+  // The identity fixed at request: a Resume or another replica acts as the same person.
+  const ctx = core.actionContext({ id: stored.run.requester }, stored.kubeIdentity);
   const steps = stored.run.steps.map((step) => ({ ...step }));
   if (stored.run.state === 'reverting') {
     const failed = steps.find((step) => step.state === 'failed');
@@ -172,6 +174,18 @@ export async function executeRun(core: EngineCore, runId: string): Promise<void>
   }
   if (stored.run.state !== 'executing') return;
   const fresh = steps.every((step) => step.state === 'pending' && step.startedAt === undefined);
+  if (fresh && stored.kubeIdentity) {
+    // Rights can be taken away while a run waits for approval: ask again before any change.
+    const kubeIdentity = stored.kubeIdentity;
+    const denied = await checkKubeAccess(ctx, core.actions, steps, kubeIdentity).catch(
+      (error: unknown) => `Kubernetes could not check access: ${errorMessage(error)}`,
+    );
+    if (denied) {
+      const move = { from: 'executing' as const, to: 'failed' as const };
+      await moveOwned(core, runId, move, { steps, error: denied }, { kubeIdentity });
+      return;
+    }
+  }
   if (fresh && !stored.restores) {
     // The approval pinned these intents: if the target moved since, change nothing.
     const changes = await changesSincePlan(core, ctx, steps);

@@ -2,7 +2,9 @@ import { resolveTarget } from '../actions/resolve-target.ts';
 import type { ActionPlan, PlannedAction } from '../actions/types.ts';
 import { unknownName } from '../config/schema.ts';
 import { planHash } from '../domain/policy/index.ts';
+import { kubeIdentityFor } from '../domain/rbac/kube-identity.ts';
 import type { RunStep } from '../domain/runs/index.ts';
+import { checkKubeAccess } from './check-kube-access.ts';
 import { checkRequester } from './check-requester.ts';
 import { createRun, refuseLocked } from './create-run.ts';
 import { type EngineCore, errorMessage, toJson } from './engine-core.ts';
@@ -93,7 +95,17 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
   // Checked again by the unique index on insert; this early look spares the cluster reads.
   if (await lockHolder(core.db, target)) return refuseLocked(core, target, requester.id);
 
-  const ctx = core.actionContext(requester);
+  const who = kubeIdentityFor(core.catalog, target.env, requester.id);
+  if (!who.ok) return refusal('not_allowed', who.message);
+  const ctx = core.actionContext(requester, who.identity);
+  if (who.identity) {
+    // The person's own rights, asked of the cluster before anything is planned or stored.
+    const kubeIdentity = who.identity;
+    const denied = await checkKubeAccess(ctx, core.actions, request.steps, kubeIdentity).catch(
+      (error: unknown) => `Kubernetes could not check access: ${errorMessage(error)}`,
+    );
+    if (denied) return refusal('not_allowed', denied, { kubeIdentity });
+  }
   const plans: PlannedAction[] = [];
   for (const [i, step] of request.steps.entries()) {
     try {
@@ -130,5 +142,6 @@ export async function requestRun(core: EngineCore, request: RunRequest): Promise
     plans: plans.map(({ intent: _intent, ...shown }): ActionPlan => shown),
     requirements: covered.requirements,
     planHash: hash,
+    ...(who.identity ? { kubeIdentity: who.identity } : {}),
   });
 }

@@ -1,11 +1,13 @@
 import type { ActionPlan, Json } from '../actions/types.ts';
 import { planHash } from '../domain/policy/index.ts';
+import { kubeIdentityFor } from '../domain/rbac/kube-identity.ts';
 import { type RunStep, revertOrder } from '../domain/runs/index.ts';
 import { revertUntil } from './build-view.ts';
+import { checkKubeAccess } from './check-kube-access.ts';
 import { wrongPlace } from './check-origin.ts';
 import { checkRequester } from './check-requester.ts';
 import { createRun } from './create-run.ts';
-import type { EngineCore } from './engine-core.ts';
+import { type EngineCore, errorMessage } from './engine-core.ts';
 import { formatAge, formatDuration } from './format-age.ts';
 import { takeOverInterrupted } from './recover-runs.ts';
 import { reverseSummary } from './reverse-summary.ts';
@@ -109,7 +111,17 @@ export async function revertRun(
   });
   if (!policy.ok) return refusal(policy.code, policy.message);
 
+  // A revert acts as whoever asks for it, as any run does.
+  const who = kubeIdentityFor(core.catalog, run.target.env, actor.id);
+  if (!who.ok) return refusal('not_allowed', who.message);
   const originals = order.revert.map((index) => run.steps[index] as RunStep);
+  if (who.identity) {
+    const ctx = core.actionContext(actor, who.identity);
+    const denied = await checkKubeAccess(ctx, core.actions, originals, who.identity).catch(
+      (error: unknown) => `Kubernetes could not check access: ${errorMessage(error)}`,
+    );
+    if (denied) return refusal('not_allowed', denied);
+  }
   const restores: Restore[] = originals.map((s) => ({
     run: run.id,
     step: s.index,
@@ -151,6 +163,7 @@ export async function revertRun(
     requirements: policy.requirements,
     restores,
     planHash: planHash({ verb: run.verb, target: run.target, steps: identity }),
+    ...(who.identity ? { kubeIdentity: who.identity } : {}),
   });
   if (outcome.ok && notes.length)
     return {

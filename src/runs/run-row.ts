@@ -1,4 +1,5 @@
 import type { ActionPlan, Json } from '../actions/types.ts';
+import type { KubeIdentity } from '../domain/catalog/schema.ts';
 import type { Requirements } from '../domain/policy/index.ts';
 import { Run, type RunState } from '../domain/runs/index.ts';
 import type { VerificationSummary } from './verification-summary.ts';
@@ -31,6 +32,8 @@ export interface StoredRun {
   finishedAt?: Date;
   /** What its verification window found, once it ended (deploys and rollbacks). */
   verification?: VerificationSummary;
+  /** Who it acts as on Kubernetes, where its environment impersonates (fixed at request). */
+  kubeIdentity?: KubeIdentity;
 }
 
 /** A `runs` row as both backends return it. */
@@ -63,6 +66,7 @@ export interface RunRow {
   expires_at: Date;
   finished_at: Date | null;
   verification?: VerificationSummary | null;
+  kube_identity?: KubeIdentity | null;
 }
 
 const date = (value: unknown) => (typeof value === 'string' ? new Date(value) : undefined);
@@ -109,5 +113,6 @@ export function fromRow(row: RunRow): StoredRun {
         : undefined,
     finishedAt: row.finished_at ?? undefined,
     verification: row.verification ?? undefined,
+    ...(row.kube_identity ? { kubeIdentity: row.kube_identity } : {}),
   };
 }

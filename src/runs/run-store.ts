@@ -45,9 +45,9 @@ export async function insertRun(q: Queryable, s: StoredRun): Promise<void> {
   await q.query(
     `INSERT INTO runs (id, verb, service, env, requester, reason, state, plan_hash, steps, plans,
        requirements, restores, channel, revert_of, created_at, updated_at, expires_at, team_id,
-       thread_ts)
+       thread_ts, kube_identity)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11::jsonb, $12::jsonb, $13,
-       $14, $15, $15, $16, $17, $18)`,
+       $14, $15, $15, $16, $17, $18, $19::jsonb)`,
     [
       run.id,
       run.verb,
@@ -67,6 +67,7 @@ export async function insertRun(q: Queryable, s: StoredRun): Promise<void> {
       run.expiresAt,
       s.team ?? null,
       s.threadTs ?? null,
+      s.kubeIdentity ? JSON.stringify(s.kubeIdentity) : null,
     ],
   );
 }

@@ -7,6 +7,7 @@ import { loadEnv } from '../../src/config/env.ts';
 import { Catalog } from '../../src/config/schema.ts';
 import {
   type KubeEmulator,
+  type KubeEmulatorOptions,
   kubeConfigFor,
   startKubeEmulator,
 } from '../../src/sandbox/kubernetes/index.ts';
@@ -82,9 +83,15 @@ export async function startRollbackWorld(
     tickMs?: number;
     /** The repo's configuration, read as if it lived here (files such as signing keys). */
     configDir?: string;
+    /** More emulator options (RBAC and its users). */
+    kube?: KubeEmulatorOptions;
+    /** The bearer token the bot's kubeconfig carries (default: the emulator's admin). */
+    kubeToken?: string;
+    /** Changes to the catalog as parsed from catalog.yml (before it is validated again). */
+    editCatalog?: (raw: Record<string, unknown>) => void;
   } = {},
 ): Promise<RollbackWorld> {
-  const kube = await startKubeEmulator({ tickMs: options.tickMs ?? 10 });
+  const kube = await startKubeEmulator({ tickMs: options.tickMs ?? 10, ...options.kube });
   const seed =
     options.seed ??
     (async (k: KubeEmulator) => {
@@ -111,6 +118,7 @@ export async function startRollbackWorld(
   const checkout = raw.services.checkout;
   if (!checkout?.environments.prod) throw new Error('catalog.yml lost checkout/prod');
   checkout.environments.prod.workload = { kind: 'Deployment', name: 'checkout' };
+  options.editCatalog?.(raw as unknown as Record<string, unknown>);
   const config = { ...repo, dir: options.configDir ?? repo.dir, catalog: Catalog.parse(raw) };
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mc-e2e-'));
@@ -132,7 +140,10 @@ export async function startRollbackWorld(
       botId: slack.identity.botId,
       botUserId: slack.identity.botUserId,
       clientRetries: 0,
-      kubeConfig: kubeConfigFor(kube, [STAGING, PROD], { clusterPerContext: true }),
+      kubeConfig: kubeConfigFor(kube, [STAGING, PROD], {
+        clusterPerContext: true,
+        ...(options.kubeToken ? { token: options.kubeToken } : {}),
+      }),
       runs: { verifyTimeoutMs: 15_000 },
       messageUpdateMs: 100,
       ...overrides,

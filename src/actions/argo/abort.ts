@@ -1,4 +1,5 @@
 import { patchWorkload, readWorkload } from '../../adapters/kubernetes/workload.ts';
+import { workloadRules } from '../../domain/rbac/rules.ts';
 import { defineAction } from '../define-action.ts';
 import { applyIntent } from '../intent.ts';
 import { rolloutDeadlineMs } from '../kubernetes/wait-for-rollout.ts';
@@ -23,6 +24,7 @@ export const abort = defineAction<RolloutParams>({
   name: 'argo.abort',
   summary: 'Abort an Argo Rollout canary: scale it down and send everything back to stable',
   params: RolloutParams,
+  kube: { Rollout: [workloadRules.Rollout(['get']), workloadRules.Rollout(['patch'], 'status')] },
   reversible: false,
   irreversible:
     'Argo cannot resume an aborted canary where it stopped; retrying restarts it from step 0 as a new decision.',

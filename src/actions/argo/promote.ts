@@ -1,4 +1,5 @@
 import { patchWorkload, readWorkload } from '../../adapters/kubernetes/workload.ts';
+import { workloadRules } from '../../domain/rbac/rules.ts';
 import { defineAction } from '../define-action.ts';
 import { applyIntent } from '../intent.ts';
 import { rolloutDeadlineMs } from '../kubernetes/wait-for-rollout.ts';
@@ -36,6 +37,9 @@ export const promote = defineAction<PromoteParams>({
   name: 'argo.promote',
   summary: 'Promote an Argo Rollout canary to the next step, or fully with full: true',
   params: PromoteParams,
+  kube: {
+    Rollout: [workloadRules.Rollout(['get', 'patch']), workloadRules.Rollout(['patch'], 'status')],
+  },
   reversible: false,
   irreversible:
     'Argo has no un-promote: the next step starts at once. To go back to the stable version, use argo.abort.',

@@ -1,5 +1,6 @@
 import type { WorkloadRef } from '../../adapters/kubernetes/types.ts';
 import { patchWorkload, readWorkload } from '../../adapters/kubernetes/workload.ts';
+import { workloadRules } from '../../domain/rbac/rules.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
 import { applyIntent, classify } from '../intent.ts';
@@ -52,6 +53,7 @@ export function definePausedAction(paused: boolean): Action<RolloutParams> {
       ? 'Pause an Argo Rollout where it is (spec.paused): ReplicaSets stay as they are'
       : 'Resume a manually paused Argo Rollout (spec.paused: false)',
     params: RolloutParams,
+    kube: { Rollout: [workloadRules.Rollout(['get', 'patch'])] },
     reversible: true,
 
     async plan(ctx, p) {

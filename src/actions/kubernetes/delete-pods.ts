@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { deletePod, listWorkloadPods, type PodState } from '../../adapters/kubernetes/pods.ts';
 import { readWorkload } from '../../adapters/kubernetes/workload.ts';
+import { workloadRules } from '../../domain/rbac/rules.ts';
+import type { KubeRule } from '../../domain/rbac/types.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
 import { applyIntent } from '../intent.ts';
@@ -53,6 +55,9 @@ async function observe(ctx: ActionContext, p: DeletePodsParams, intent: Intent) 
   return { before, left, reconciled };
 }
 
+/** Lists the workload's pods to pick some, then deletes those (any name: pods come and go). */
+const PODS: KubeRule = { apiGroup: '', resource: 'pods', verbs: ['list', 'delete'] };
+
 /**
  * `k8s.delete-pods`: deletes some pods of a service (a pod-kill drill), gracefully, so the
  * workload's controller replaces them. What was deleted cannot be brought back.
@@ -61,6 +66,10 @@ export const deletePods = defineAction<DeletePodsParams>({
   name: 'k8s.delete-pods',
   summary: 'Delete some pods of a service (count or percent); its controller replaces them',
   params: DeletePodsParams,
+  kube: {
+    Deployment: [workloadRules.Deployment(['get']), PODS],
+    Rollout: [workloadRules.Rollout(['get']), PODS],
+  },
   reversible: false,
   irreversible: 'deleted pods are gone; their controller starts new ones in their place.',
 

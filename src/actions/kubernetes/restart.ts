@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { patchWorkload, readWorkload } from '../../adapters/kubernetes/workload.ts';
+import { workloadRules } from '../../domain/rbac/rules.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
 import { applyIntent, classify } from '../intent.ts';
@@ -49,6 +50,7 @@ export const restart = defineAction<RestartParams>({
   name: 'k8s.restart',
   summary: 'Rolling restart of a Deployment (kubectl rollout restart)',
   params: RestartParams,
+  kube: { Deployment: [workloadRules.Deployment(['get', 'patch'])] },
   reversible: false,
   irreversible:
     'every pod is replaced by a new one; the old pods and their in-memory state are gone.',

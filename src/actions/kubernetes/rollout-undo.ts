@@ -1,6 +1,7 @@
 import { listReplicaSets, type OwnedReplicaSet } from '../../adapters/kubernetes/replica-sets.ts';
 import type { PodTemplate, Workload } from '../../adapters/kubernetes/types.ts';
 import { HASH_LABEL, patchWorkload, readWorkload } from '../../adapters/kubernetes/workload.ts';
+import { LIST_REPLICASETS, workloadRules } from '../../domain/rbac/rules.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
 import { applyIntent } from '../intent.ts';
@@ -124,6 +125,10 @@ export const rolloutUndo = defineAction<RolloutUndoParams>({
   summary:
     'Roll a service back to the previous (or a given) revision, as kubectl rollout undo does',
   params: RolloutUndoParams,
+  kube: {
+    Deployment: [workloadRules.Deployment(['get', 'patch']), LIST_REPLICASETS],
+    Rollout: [workloadRules.Rollout(['get', 'patch']), LIST_REPLICASETS],
+  },
   reversible: true,
 
   async plan(ctx, p) {

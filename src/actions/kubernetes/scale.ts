@@ -1,6 +1,7 @@
 import { rolloutStatus } from '../../adapters/kubernetes/rollout-status.ts';
 import type { Workload, WorkloadRef } from '../../adapters/kubernetes/types.ts';
 import { readWorkload, scaleWorkload } from '../../adapters/kubernetes/workload.ts';
+import { workloadRules } from '../../domain/rbac/rules.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
 import { applyIntent, classify } from '../intent.ts';
@@ -67,6 +68,10 @@ export const scale = defineAction<ScaleParams>({
   name: 'k8s.scale',
   summary: 'Scale a service to a number of replicas (6) or by a change (+2, -1)',
   params: ScaleParams,
+  kube: {
+    Deployment: [workloadRules.Deployment(['get']), workloadRules.Deployment(['patch'], 'scale')],
+    Rollout: [workloadRules.Rollout(['get']), workloadRules.Rollout(['patch'], 'scale')],
+  },
   reversible: true,
 
   async plan(ctx, p) {

@@ -1,4 +1,5 @@
 import { patchConfigMapData, readConfigMap } from '../../adapters/kubernetes/config-maps.ts';
+import type { KubeRule } from '../../domain/rbac/types.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
 import { applyIntent, classify } from '../intent.ts';
@@ -31,11 +32,15 @@ async function observe(ctx: ActionContext, p: SetConfigMapKeyParams, intent: Int
   return { where, cm, reconciled: classify(what, live, planned, show) };
 }
 
+/** The ConfigMap is a parameter, not a catalog name: any ConfigMap of the service namespace. */
+const CONFIG_MAPS: KubeRule = { apiGroup: '', resource: 'configmaps', verbs: ['get', 'patch'] };
+
 /** `k8s.set-configmap-key`: flips a flag, kill switch or limit held in a ConfigMap key. */
 export const setConfigMapKey = defineAction<SetConfigMapKeyParams>({
   name: 'k8s.set-configmap-key',
   summary: 'Set one key of a ConfigMap in the service namespace (feature flag, kill switch, limit)',
   params: SetConfigMapKeyParams,
+  kube: { Deployment: [CONFIG_MAPS], Rollout: [CONFIG_MAPS] },
   reversible: true,
 
   async plan(ctx, p) {

@@ -1,4 +1,5 @@
 import { containerOf, readWorkload } from '../../adapters/kubernetes/workload.ts';
+import { workloadRules } from '../../domain/rbac/rules.ts';
 import { ActionError } from '../action-error.ts';
 import { defineAction } from '../define-action.ts';
 import { applyIntent, classify } from '../intent.ts';
@@ -31,6 +32,10 @@ export const setImage = defineAction<SetImageParams>({
   summary:
     'Set the container image of a service (Deployment or Argo Rollout) and wait for the rollout',
   params: SetImageParams,
+  kube: {
+    Deployment: [workloadRules.Deployment(['get', 'patch'])],
+    Rollout: [workloadRules.Rollout(['get', 'patch'])],
+  },
   reversible: true,
 
   async plan(ctx, p) {

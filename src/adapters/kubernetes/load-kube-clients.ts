@@ -32,6 +32,7 @@ export async function loadDefaultKubeConfig(
 export function noKubeClients(): KubeClients {
   return {
     contexts: () => [],
+    impersonate: () => noKubeClients(),
     forContext(context) {
       throw unknownContextError(context, []);
     },

@@ -95,6 +95,11 @@ export const Environment = z.strictObject({
    * Absent: the approvers of the command's policy for this environment; `[]`: nobody.
    */
   freezeOverrideRoles: z.array(Name).optional(),
+  /**
+   * Act as the person: every Kubernetes call of a run here carries Impersonate-User/-Group for
+   * the identity `kubernetesIdentities` maps the approver (or the requester) to.
+   */
+  impersonate: z.boolean().optional(),
 });
 export type Environment = z.infer<typeof Environment>;
 
@@ -153,12 +158,29 @@ export const Role = z
   .refine((r) => r.users.length + r.groups.length > 0, 'must list at least one user or group');
 export type Role = z.infer<typeof Role>;
 
+const SLACK_USER = /^[UW][A-Z0-9]{8,}$/;
+
+const KubeName = z
+  .string()
+  .regex(/^[^\s,]{1,253}$/, 'must be a Kubernetes user or group name (no spaces or commas)')
+  .refine((name) => name !== 'system:masters', 'system:masters bypasses RBAC: map a real group');
+
+/** The Kubernetes user and groups a Slack user acts as where `impersonate: true`. */
+export const KubeIdentity = z.strictObject({
+  user: KubeName,
+  groups: z.array(KubeName).default([]),
+});
+export type KubeIdentity = z.infer<typeof KubeIdentity>;
+
 export const Catalog = z
   .strictObject({
     defaults: z.strictObject({ environment: Name, slackChannel: SlackChannel }),
     environments: z.record(Name, Environment),
     services: z.record(Name, Service),
     roles: z.record(Name, Role),
+    /** Slack user id → Kubernetes identity, for environments with `impersonate: true`. */
+    // Keys are checked in checkCatalog: a bad record key would only say "Invalid key in record".
+    kubernetesIdentities: z.record(z.string(), KubeIdentity).default({}),
     /** Delivery metrics: attribution window, baselines, targets, weekly scorecard. */
     dora: DoraSettings.optional(),
   })
@@ -217,7 +239,16 @@ function checkCatalog(raw: unknown, ctx: z.RefinementCtx): void {
   const services = asRecord(c.services);
   if (envs.length === 0) issue(['environments'], 'must define at least one environment');
   const roles = Object.keys(asRecord(c.roles));
+  const identities = Object.keys(asRecord(c.kubernetesIdentities));
+  for (const id of identities.filter((key) => !SLACK_USER.test(key)))
+    issue(['kubernetesIdentities', id], 'must be a Slack user id like U01ALICE01');
   for (const env of envs) {
+    if (asRecord(asRecord(c.environments)[env]).impersonate === true && identities.length === 0) {
+      issue(
+        ['environments', env, 'impersonate'],
+        'needs kubernetesIdentities: map each Slack user id who acts here to a Kubernetes user',
+      );
+    }
     checkBaseline(asRecord(asRecord(asRecord(c.environments)[env]).policy), env, roles, issue);
     const overrides = asRecord(asRecord(c.environments)[env]).freezeOverrideRoles;
     asArray(overrides).forEach((role, i) => {

@@ -168,6 +168,9 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
         cluster: cluster(clusterName),
         body: record.body,
         access,
+        onUser: (user) => {
+          record.user = { username: user.username, groups: [...user.groups] };
+        },
         watch: { bookmarkMs: options.bookmarkMs ?? 1000, track },
       });
       if (!answer) {

@@ -26,6 +26,8 @@ export interface RecordedRequest {
   status: number;
   /** Set when the answer came from `failNext`. */
   injected?: boolean;
+  /** Who the request ran as once authenticated (the impersonated user, if any). */
+  user?: { username: string; groups: string[] };
 }
 
 interface ArmedFault {

@@ -28,6 +28,8 @@ export interface ServeInput {
   body: unknown;
   access: AccessOptions;
   watch: WatchOptions;
+  /** Told who the request runs as, once authenticated (and impersonation allowed). */
+  onUser?: (user: UserInfo) => void;
 }
 
 const VERBS: Record<string, string> = {
@@ -98,6 +100,7 @@ function asTable(input: ServeInput, route: ResourceRoute, answer: ApiResponse): 
 export function serveRequest(input: ServeInput): ApiResponse | undefined {
   const { route, method, cluster, access } = input;
   const user = userOf(input);
+  input.onUser?.(user);
   if (access.rbac) {
     const a = attributesOf(input);
     if (!authorize(cluster.store, user, a).allowed) throw forbidden(user, a);
