@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter } from 'yaml';
 import { type ConfigError, FILE_PATH, SYNTAX_PATH } from './config-error.ts';
 import { readCachedYaml, writeCachedYaml } from './yaml-cache.ts';
+
+// The yaml package (CommonJS, ~10 MiB once loaded) is required only when a file is parsed: a
+// start whose files all come from the cache never loads it.
+const require = createRequire(import.meta.url);
+const loadYaml = () => require('yaml') as typeof import('yaml');
 
 /** A parsed YAML file: its data, its syntax errors, and where a data path sits in the text. */
 export interface YamlFile {
@@ -12,6 +18,7 @@ export interface YamlFile {
 
 /** Where a data path sits in the text: the line of the deepest node that exists on the path. */
 function lineFinder(doc: Document.Parsed, lineCounter: LineCounter) {
+  const { isNode } = loadYaml();
   return (path: PropertyKey[]) => {
     for (let k = path.length; k >= 0; k--) {
       const keys = path.slice(0, k).map((p) => (typeof p === 'symbol' ? String(p) : p));
@@ -50,6 +57,7 @@ export async function readYaml(
     let find: YamlFile['lineOf'] | undefined;
     const lineOf = (path: PropertyKey[]) => {
       if (!find) {
+        const { LineCounter, parseDocument } = loadYaml();
         const lines = new LineCounter();
         find = lineFinder(parseDocument(source, { lineCounter: lines }), lines);
       }
@@ -57,6 +65,7 @@ export async function readYaml(
     };
     return { data: cached, errors: [], lineOf };
   }
+  const { LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: true });
   const errors: ConfigError[] = doc.errors.map((e) => {
