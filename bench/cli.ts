@@ -64,13 +64,19 @@ try {
   ];
   const lines = [machineLine()];
   for (const [label, args, cwd] of commands) {
+    // A fresh cache dir: the first run parses the config's YAML, the next ones read the cache.
+    const env = { PATH: process.env.PATH ?? '', XDG_CACHE_HOME: mkdtempSync(path.join(dir, 'c-')) };
     let best = Number.POSITIVE_INFINITY;
+    let first = 0;
     for (let round = 0; round < 3; round += 1) {
       const started = performance.now();
-      await run(process.execPath, [MC, ...args], { cwd, env: { PATH: process.env.PATH ?? '' } });
-      best = Math.min(best, performance.now() - started);
+      await run(process.execPath, [MC, ...args], { cwd, env });
+      const took = performance.now() - started;
+      if (round === 0) first = took;
+      best = Math.min(best, took);
     }
-    lines.push(verdict(label, best / 1000, 's', { op: '<=', value: 1 }));
+    const cold = `first run, empty config cache: ${(first / 1000).toFixed(2)} s`;
+    lines.push(`${verdict(label, best / 1000, 's', { op: '<=', value: 1 })} (${cold})`);
   }
   console.log(lines.join('\n'));
 } finally {

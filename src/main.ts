@@ -3,6 +3,7 @@ import { loadDefaultKubeConfig } from './adapters/kubernetes/load-kube-clients.t
 import { createBot } from './bot.ts';
 import { formatEnvProblems, loadEnv } from './config/env.ts';
 import { formatConfigErrors, loadConfig } from './config/load-config.ts';
+import { botConfigCacheDir } from './config/yaml-cache.ts';
 import { splitSecrets } from './http/webhooks/pagerduty-route.ts';
 import { DataDirLockedError, DataDirLockUnreadableError } from './store/data-dir-lock.ts';
 import { DataDirModeError } from './store/data-dir-mode.ts';
@@ -34,7 +35,8 @@ async function main(): Promise<number> {
       env.ALERTMANAGER_WEBHOOK_TOKEN,
     ].filter((s): s is string => Boolean(s)),
   });
-  const config = await loadConfig(settings.configDir);
+  const cacheDir = botConfigCacheDir(settings.dataDir);
+  const config = await loadConfig(settings.configDir, cacheDir ? { cacheDir } : {});
   if (!config.ok) {
     process.stderr.write(
       `mc cannot start: ${config.errors.length} error(s) in ${settings.configDir}:\n${formatConfigErrors(config.errors)}\nRun \`mc validate\` after fixing them.\n`,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
+import { userConfigCacheDir } from '../config/yaml-cache.ts';
 import type { GatePlaybook } from '../domain/playbooks/gate-schema.ts';
 import { createRoleDirectory } from '../domain/policy/index.ts';
 import { createEvidenceService } from '../evidence/evidence-service.ts';
@@ -92,7 +93,7 @@ export async function runGate(argv: string[], io: CliIo): Promise<number> {
   const parsedEnv = gateEnv(io);
   if ('problems' in parsedEnv) return fail(EXIT.usage, parsedEnv.problems.join('; '));
   const configDir = path.resolve(io.cwd, options.dir);
-  const loaded = await loadConfig(configDir);
+  const loaded = await loadConfig(configDir, { cacheDir: userConfigCacheDir(io.env) });
   if (!loaded.ok) {
     return fail(
       EXIT.failed,

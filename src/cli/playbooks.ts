@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
+import { userConfigCacheDir } from '../config/yaml-cache.ts';
 import { compileRegex } from '../domain/playbooks/patterns.ts';
 import { runPlaybookTests } from '../domain/playbooks/run-playbook-tests.ts';
 import { checkVocabulary } from '../domain/vocabulary/check-vocabulary.ts';
@@ -61,7 +62,9 @@ export async function runPlaybooks(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`mc playbooks test: --run ${filter.message}\n`);
     return 2;
   }
-  const loaded = await loadConfig(configDir(io, values.dir));
+  const loaded = await loadConfig(configDir(io, values.dir), {
+    cacheDir: userConfigCacheDir(io.env),
+  });
   if (!loaded.ok) {
     io.stderr(
       `${formatConfigErrors(loaded.errors)}\nmc playbooks test: fix the config first (mc validate)\n`,

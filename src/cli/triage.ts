@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
+import { userConfigCacheDir } from '../config/yaml-cache.ts';
 import { formatInputProblems, parseTriageInput } from '../domain/triage/check-input.ts';
 import { formatTriageText } from '../domain/triage/format-report.ts';
 import { replayTriage } from '../domain/triage/replay.ts';
@@ -75,7 +76,9 @@ export async function runTriage(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`mc triage: ${options.error}\n${USAGE}`);
     return 2;
   }
-  const loaded = await loadConfig(configDir(io, options.dir));
+  const loaded = await loadConfig(configDir(io, options.dir), {
+    cacheDir: userConfigCacheDir(io.env),
+  });
   if (!loaded.ok) {
     io.stderr(
       `${formatConfigErrors(loaded.errors)}\nmc triage: fix the config first (mc validate)\n`,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatConfigErrors, loadConfig } from '../config/load-config.ts';
+import { userConfigCacheDir } from '../config/yaml-cache.ts';
 import { configDir } from './config-dir.ts';
 import type { CliIo } from './io.ts';
 
@@ -28,7 +29,7 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const root = configDir(io, dir);
-  const result = await loadConfig(root);
+  const result = await loadConfig(root, { cacheDir: userConfigCacheDir(io.env) });
   if (!result.ok) {
     const count = result.errors.length;
     io.stderr(`${formatConfigErrors(result.errors)}\n`);

@@ -41,6 +41,8 @@ export interface LoadedConfig {
 export interface LoadConfigOptions {
   /** Actions playbook steps are checked against; default the built-in registry. */
   actions?: ActionCatalog;
+  /** Where parsed YAML is cached between runs (see yaml-cache.ts); none when absent. */
+  cacheDir?: string;
 }
 
 export type LoadConfigResult =
@@ -83,7 +85,7 @@ export async function loadConfig(
   const [commandFiles, playbookFiles, catalogFile] = await Promise.all([
     listYaml(root, 'commands', false),
     listYaml(root, 'playbooks', true),
-    readYaml(path.join(root, 'catalog.yml'), 'catalog.yml'),
+    readYaml(path.join(root, 'catalog.yml'), 'catalog.yml', options.cacheDir),
   ]);
 
   errors.push(...catalogFile.errors);
@@ -107,7 +109,7 @@ export async function loadConfig(
   const specFiles = await Promise.all(
     (commandFiles ?? []).map(async (file) => ({
       file,
-      yaml: await readYaml(path.join(root, file), file),
+      yaml: await readYaml(path.join(root, file), file, options.cacheDir),
     })),
   );
   for (const { file, yaml } of specFiles) {
@@ -137,7 +139,7 @@ export async function loadConfig(
   const playbookYaml = await Promise.all(
     (playbookFiles ?? []).map(async (file) => ({
       file,
-      yaml: await readYaml(path.join(root, file), file),
+      yaml: await readYaml(path.join(root, file), file, options.cacheDir),
     })),
   );
   for (const { yaml } of playbookYaml) errors.push(...yaml.errors);

@@ -99,7 +99,8 @@ export async function runDueScorecard(
       title: `Delivery scorecard, week to ${fire.toISOString().slice(0, 10)} (${options.production})`,
     });
     const evidenceUrl = `${options.publicUrl.replace(/\/$/, '')}/dora/scorecards/${period}`;
-    const doc = { period, channel: scorecard.channel, card, svg, png: svgToPng(svg), evidenceUrl };
+    const png = await svgToPng(svg);
+    const doc = { period, channel: scorecard.channel, card, svg, png, evidenceUrl };
     const { fileId } = await options.publish(doc);
     await finishScorecard(options.db, period, {
       state: 'posted',

@@ -6,7 +6,7 @@ import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { tightenTree } from './data-dir-mode.ts';
 import type { Db, QueryResult, Transaction } from './db.ts';
 import { StoreFencedError } from './errors.ts';
-import { initPgliteDirOnce, pgliteStartParams } from './pglite-init.ts';
+import { initPgliteDirOnce, pgliteStartParams, tuneWasmForPglite } from './pglite-init.ts';
 
 const asText = (value: string) => value;
 
@@ -45,6 +45,7 @@ export async function openPgliteDb(options: {
   let lock: DataDirLock | null = null;
   let pglite: PGlite;
   const startParams = pgliteStartParams(PGlite.defaultStartParams);
+  tuneWasmForPglite();
   if (dataDir === null) {
     pglite = await PGlite.create({ parsers: PARSERS, startParams });
   } else {

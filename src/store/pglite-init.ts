@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 
 /**
  * PostgreSQL settings for the embedded store. PGlite's defaults size it as a server
@@ -8,6 +9,19 @@ import path from 'node:path';
  * holds it and keeps idle RSS near half. PGlite's own start parameters stay first.
  */
 export const PGLITE_SETTINGS = ['shared_buffers=16MB', 'temp_buffers=1MB', 'work_mem=2MB'];
+
+/**
+ * How V8 compiles PGlite's 9 MB of WebAssembly: with its baseline compiler only, and each
+ * function on its first call. The optimising tier's code and compile zones cost ~30 MiB of
+ * RSS and compete for the CPU while the bot starts; on the bot's short queries the baseline
+ * code is as fast within the noise. Set before PGlite compiles its module; wasm only.
+ */
+export const PGLITE_V8_FLAGS = ['--liftoff-only', '--wasm-lazy-compilation'];
+
+/** Applies PGLITE_V8_FLAGS to this process (idempotent). */
+export function tuneWasmForPglite(): void {
+  for (const flag of PGLITE_V8_FLAGS) v8.setFlagsFromString(flag);
+}
 
 /** PGlite's default start parameters followed by PGLITE_SETTINGS, as `-c name=value`. */
 export function pgliteStartParams(defaults: readonly string[]): string[] {

@@ -60,6 +60,12 @@ describe('compiled build (dist/)', () => {
     expect(packages.has('@slack/bolt')).toBe(true);
   });
 
+  it('loads signing, chart rendering and PagerDuty only when they are first used', () => {
+    const { packages } = loadedBy(COMPILED_MAIN);
+    const lazy = ['@sigstore/sign', '@sigstore/verify', '@resvg/resvg-js', '@pagerduty/pdjs'];
+    expect(lazy.filter((p) => packages.has(p))).toEqual([]);
+  });
+
   it.each(['validate', 'evidence', 'triage', 'playbooks'])(
     '`mc %s` loads neither the store, Bolt nor client-node',
     (command) => {

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { api } from '@pagerduty/pdjs';
 import type { Logger } from '../../telemetry/logger.ts';
 import { PagerDutyError } from './errors.ts';
 import { backoffMs, isRetryable, type RetryPolicy, retryAfterMs } from './retry.ts';
@@ -70,6 +69,8 @@ export function createTransport(options: TransportOptions): Transport {
 }
 
 async function attemptOnce(options: TransportOptions, request: PagerDutyRequest): Promise<Outcome> {
+  // Loaded on the first call, so a bot without PagerDuty never pays for pdjs.
+  const { api } = await import('@pagerduty/pdjs');
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {

@@ -1,8 +1,8 @@
 import { KeyObject } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
-import { type SignedEntity, toSignedEntity } from '@sigstore/verify';
+import type { SignedEntity } from '@sigstore/verify';
 import { z } from 'zod';
-import { parseBundle, verifyWithKey } from './offline-verify.ts';
+import { parseBundle, toSignedEntity, verifyWithKey } from './offline-verify.ts';
 import { IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_TYPE } from './schema.ts';
 import { keyHint, type PublicSigningKey } from './signing-key.ts';
 import { verifyPrehashedP256 } from './verify-prehashed.ts';

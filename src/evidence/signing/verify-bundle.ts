@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { toSignedEntity } from '@sigstore/verify';
-import { parseBundle, verifyWithKey } from './offline-verify.ts';
+import { parseBundle, toSignedEntity, verifyWithKey } from './offline-verify.ts';
 import { EvidenceStatement, IN_TOTO_PAYLOAD_TYPE } from './schema.ts';
 import type { PublicSigningKey } from './signing-key.ts';
 

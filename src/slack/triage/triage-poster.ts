@@ -21,6 +21,12 @@ export interface TriagePosterOptions {
   needsApproval?: NeedsApproval;
   /** Least time between two calls in one channel. Default 1000 ms (Slack: ~1 message/s). */
   minIntervalMs?: number;
+  /**
+   * Least time between two edits of one incident's message; changes in between are sent as
+   * one edit with the latest state. Default 5 × minIntervalMs (5 s): under an alert storm each
+   * edit costs a read and a write on the store that intake is waiting for.
+   */
+  minUpdateIntervalMs?: number;
   /** Tries of a message that fails for another reason than a rate limit. Default 3. */
   maxAttempts?: number;
   /** Wait before such a retry. Default 5 s. */
@@ -58,8 +64,14 @@ export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
   const maxAttempts = options.maxAttempts ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 5_000;
   const retries = new Set<NodeJS.Timeout>();
+  const minIntervalMs = options.minIntervalMs ?? 1_000;
+  const minUpdateIntervalMs = options.minUpdateIntervalMs ?? 5 * minIntervalMs;
+  // Incidents whose message was edited less than minUpdateIntervalMs ago, and which of them
+  // changed again since (edited once more when their window ends).
+  const resting = new Map<string, NodeJS.Timeout>();
+  const changedWhileResting = new Set<string>();
   const queue = createChannelQueue({
-    minIntervalMs: options.minIntervalMs ?? 1_000,
+    minIntervalMs,
     onError: (error, channel, key) =>
       log.error({ err: error, channel, incident: key }, 'triage: publishing failed'),
   });
@@ -73,6 +85,21 @@ export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
 
   function push(ref: IncidentRef, channel: string, attempt: number) {
     queue.push(channel, ref.id, () => deliver(ref, channel, attempt));
+  }
+
+  /** Edits a posted message now, or once its incident's last edit is old enough. */
+  function edit(ref: IncidentRef) {
+    if (resting.has(ref.id)) {
+      changedWhileResting.add(ref.id);
+      return;
+    }
+    push(ref, channelFor(ref), 1);
+    if (minUpdateIntervalMs <= 0) return;
+    const timer = setTimeout(() => {
+      resting.delete(ref.id);
+      if (changedWhileResting.delete(ref.id)) edit(ref);
+    }, minUpdateIntervalMs);
+    resting.set(ref.id, timer);
   }
 
   function retryLater(ref: IncidentRef, channel: string, attempt: number, error: string) {
@@ -182,7 +209,8 @@ export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
 
   const api: TriagePoster = {
     publish(ref) {
-      push(ref, channelFor(ref), 1);
+      if (ref.message) edit(ref);
+      else push(ref, channelFor(ref), 1);
     },
     reply(message, body) {
       replies += 1;
@@ -207,13 +235,15 @@ export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
       // A failed call may schedule a retry after the queue went quiet: wait for those too.
       while (Date.now() < deadline) {
         await queue.idle(Math.max(1, deadline - Date.now()));
-        if (retries.size === 0 && queue.size() === 0) return;
+        if (retries.size === 0 && changedWhileResting.size === 0 && queue.size() === 0) return;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
     close() {
-      for (const timer of retries) clearTimeout(timer);
+      for (const timer of [...retries, ...resting.values()]) clearTimeout(timer);
       retries.clear();
+      resting.clear();
+      changedWhileResting.clear();
       queue.close();
     },
   };

@@ -168,6 +168,32 @@ describe('src/slack/triage (webhook → inbox → consumer → ONE Slack message
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(950);
   });
 
+  it('edits one incident at most once per 5 call slots; the last edit has the latest state', async () => {
+    await world.close();
+    // Calls at least 100 ms apart in a channel, so one message's edits at least 500 ms apart.
+    world = await startTriageWorld({ minPostIntervalMs: 100 });
+    await world.deliver(amWebhook([{ name: 'QueueBacklog', fingerprint: 'w0', startsAt: ago(3) }]));
+    await world.until('the first message', () => world.posts()[0]);
+    for (let i = 1; i <= 10; i += 1) {
+      await world.deliver(
+        amWebhook([{ name: `QueueDepthHigh${i}`, fingerprint: `w${i}`, startsAt: ago(2) }]),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await world.until(
+      'all 11 signals on the message',
+      () => /QueueBacklog and 10 more/.test(readable(world.posts()[0]!)),
+      15_000,
+    );
+    await world.triage.poster.idle();
+    const updates = world.slack.calls().filter((c) => c.method === 'chat.update');
+    expect(world.posts()).toHaveLength(1);
+    const span = updates.at(-1)!.at - updates[0]!.at;
+    // 10 changes, at least 100 ms apart: without the window nearly each would be an edit.
+    expect(updates.length).toBeLessThanOrEqual(Math.floor(span / 500) + 2);
+    expect(updates.length).toBeLessThan(10);
+  });
+
   it('honours 429 Retry-After from Slack, then delivers the latest state', async () => {
     world.slack.failNext('chat.postMessage', { kind: 'rate_limited', retryAfterSeconds: 2 });
     await world.deliver(amWebhook([{ name: 'QueueBacklog', fingerprint: 'r1', startsAt: ago(3) }]));
