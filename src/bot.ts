@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeClientsFor } from './adapters/kubernetes/load-kube-clients.ts';
@@ -24,6 +26,8 @@ import { createSlackApp, type SlackApp } from './slack/create-slack-app.ts';
 import { createDisplayNames } from './slack/display-names.ts';
 import type { ActionHandler } from './slack/listeners/action-listener.ts';
 import type { RunMessages } from './slack/runs/run-messages.ts';
+import { createLeaseKeeper } from './store/lease-keeper.ts';
+import { createLeases } from './store/leases.ts';
 import { openStore, type Store } from './store/open-store.ts';
 import { createRequestDedupe } from './store/request-dedupe.ts';
 import type { Logger } from './telemetry/logger.ts';
@@ -70,6 +74,12 @@ export interface BotOptions {
   recoverEveryMs?: number;
   /** At most one progress edit of a run's message per this interval. Default 1 s. */
   messageUpdateMs?: number;
+  /**
+   * Leases of background work among bots sharing a PostgreSQL: how long one lasts unrenewed
+   * (default 15 s) and how often it is renewed (default ttl / 3). A dead holder's work moves
+   * to a live bot within about ttl + renew.
+   */
+  leases?: { ttlMs?: number; renewEveryMs?: number };
   /** How long stop() waits for executing runs before closing the store. Default 30 s. */
   stopGraceMs?: number;
   /** Triage tuning (tests shorten the inbox poll and the per-channel post interval). */
@@ -123,7 +133,21 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     });
     const ledger = createLedger(store.db, { log });
     const evidence = createEvidence({ db: store.db, ledger, key, publicUrl: settings.publicUrl });
-    const parts = buildBotParts({
+    // A random instance id per process start: never a PID, which every container's bot shares.
+    const ownerId = options.ownerId ?? `${os.hostname()}:${randomBytes(8).toString('hex')}`;
+    const leases = createLeaseKeeper({
+      leases: createLeases(store.db, {
+        holder: ownerId,
+        // PGlite's data-dir lock makes this process the only one: every lease is its own.
+        exclusive: !env.DATABASE_URL,
+        ...(options.leases?.ttlMs !== undefined ? { ttlMs: options.leases.ttlMs } : {}),
+      }),
+      log,
+      ...(options.leases?.renewEveryMs !== undefined
+        ? { renewEveryMs: options.leases.renewEveryMs }
+        : {}),
+    });
+    const built = buildBotParts({
       settings,
       config: options.config,
       log,
@@ -134,12 +158,13 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       evidence,
       kube: await kubeClientsFor(options.kubeConfig),
       clientRetries: options.clientRetries,
-      ownerId: options.ownerId,
+      ownerId,
       // PGlite's data-dir lock makes the store this process's alone: recover at once on start.
       runs: { exclusiveStore: !env.DATABASE_URL, ...options.runs },
       verification: options.verification,
       messageUpdateMs: options.messageUpdateMs,
     });
+    const parts: BotParts = { ...built, leases };
     const features = [
       runsFeature,
       triageFeature(options.triage),
@@ -178,9 +203,6 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       actionHandlers: buttons,
     });
     const { engine, runMessages } = parts;
-    let expiry: NodeJS.Timeout | undefined;
-    let sweep: NodeJS.Timeout | undefined;
-    let roots: NodeJS.Timeout | undefined;
     const clock = options.clock ?? (() => new Date());
     const started: Feature[] = [];
     return {
@@ -204,45 +226,35 @@ export async function createBot(options: BotOptions): Promise<Bot> {
           await feature.start?.();
           started.push(feature);
         }
-        expiry = setInterval(() => {
-          engine.expireStale().catch((error: unknown) => {
-            log.error({ err: error }, 'expiring stale runs failed');
-          });
-        }, options.expireEveryMs ?? 30_000);
-        expiry.unref();
+        // Each job runs on the one bot holding its lease (every job, with the embedded store).
+        leases.job('runs.expire-stale', {
+          everyMs: options.expireEveryMs ?? 30_000,
+          run: () => engine.expireStale(),
+        });
         if (env.DATABASE_URL) {
           // A shared database: another bot may die at any time; its runs are found by this sweep.
-          sweep = setInterval(() => {
-            engine
-              .recoverInterrupted()
-              .then((runs) => {
-                if (runs.length > 0)
-                  log.warn({ runs: runs.map((v) => v.run.id) }, 'interrupted runs posted');
-              })
-              .catch((error: unknown) => {
-                log.error({ err: error }, 'sweeping for interrupted runs failed');
-              });
-          }, options.recoverEveryMs ?? 5_000);
-          sweep.unref();
+          leases.job('runs.recover-interrupted', {
+            everyMs: options.recoverEveryMs ?? 5_000,
+            run: async () => {
+              const runs = await engine.recoverInterrupted();
+              if (runs.length > 0)
+                log.warn({ runs: runs.map((v) => v.run.id) }, 'interrupted runs posted');
+            },
+          });
         }
         // Each finished UTC day's Merkle root is signed: the anchor `mc ledger verify` checks.
-        const signRoots = () => {
-          recordMissingRoots({ db: store.db, ledger, evidence, now: clock(), log }).catch(
-            (error: unknown) => log.error({ err: error }, 'signing ledger roots failed'),
-          );
-        };
         if (options.signRootsEveryMs) {
-          signRoots();
-          roots = setInterval(signRoots, options.signRootsEveryMs);
-          roots.unref();
+          leases.job('ledger.daily-roots', {
+            everyMs: options.signRootsEveryMs,
+            run: () => recordMissingRoots({ db: store.db, ledger, evidence, now: clock(), log }),
+          });
         }
+        await leases.start();
         return bound;
       },
       async stop() {
-        clearInterval(expiry);
-        clearInterval(sweep);
-        clearInterval(roots);
         await slack.stop();
+        await leases.stop();
         for (const feature of started.reverse()) {
           try {
             await feature.stop?.();

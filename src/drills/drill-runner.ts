@@ -1,3 +1,4 @@
+import type { LeaseKeeper } from '../store/lease-keeper.ts';
 import type { Drill } from './drill-store.ts';
 import { driveDrill, retryRestore } from './drive-drill.ts';
 import type { DrillDeps } from './types.ts';
@@ -11,8 +12,9 @@ export interface DrillRunner {
   /** Tries the restore of a restore-failed drill again. */
   retry(drillId: string, actor: string): Promise<{ ok: boolean; message: string }>;
   /**
-   * On start: every drill a stopped process left. Past its restore deadline: restored now
-   * and announced; otherwise its loop resumes (and restores by the deadline at the latest).
+   * Every drill a stopped process left (whose lease no live bot holds). Past its restore
+   * deadline: restored now and announced; otherwise its loop resumes (and restores by the
+   * deadline at the latest). A drill whose loop failed here is left to a person (Retry).
    */
   recover(): Promise<Drill[]>;
   /** Ends the loops where they are (saved; the next start resumes them). */
@@ -21,18 +23,36 @@ export interface DrillRunner {
   idle(): Promise<void>;
 }
 
-/** The runner over the drill store and the run engine. */
-export function createDrillRunner(options: Omit<DrillDeps, 'signal'>): DrillRunner {
+/**
+ * The runner over the drill store and the run engine. With `leases`, each drill's loop holds
+ * the lease `drill:<id>` while it runs, so one bot of several drives it, and another takes it
+ * over (recover) once that bot is gone.
+ */
+export function createDrillRunner(
+  options: Omit<DrillDeps, 'signal'>,
+  leases?: Pick<LeaseKeeper, 'hold' | 'drop'>,
+): DrillRunner {
   const stopping = new AbortController();
   const deps: DrillDeps = { ...options, signal: stopping.signal };
   const loops = new Map<string, Promise<void>>();
+  const failed = new Set<string>();
+  const leaseOf = (drillId: string) => `drill:${drillId}`;
 
   function launch(drill: Drill, work: () => Promise<unknown>): void {
     if (loops.has(drill.id)) return;
-    const loop = work()
-      .then(() => undefined)
+    const name = leaseOf(drill.id);
+    const loop = (async () => {
+      // Another live bot drives this drill: it is its to finish.
+      if (leases && !(await leases.hold(name))) return;
+      try {
+        await work();
+      } finally {
+        await leases?.drop(name);
+      }
+    })()
       .catch((error: unknown) => {
         if (stopping.signal.aborted) return;
+        failed.add(drill.id);
         deps.log.error({ err: error, drill: drill.id }, 'drill loop failed');
         return deps.announcer
           .say(drill, { kind: 'loop-failed', error: String(error) })
@@ -40,6 +60,36 @@ export function createDrillRunner(options: Omit<DrillDeps, 'signal'>): DrillRunn
       })
       .finally(() => loops.delete(drill.id));
     loops.set(drill.id, loop);
+  }
+
+  /** Resumes a drill this bot now holds; false when it was finished meanwhile. */
+  async function resume(drill: Drill, now: Date): Promise<boolean> {
+    // Read again under the lease: the bot that held it may have finished it meanwhile.
+    const fresh = leases ? await deps.store.get(drill.id) : drill;
+    if (!fresh || ['finished', 'cancelled', 'restore_failed'].includes(fresh.state)) {
+      await leases?.drop(leaseOf(drill.id));
+      return false;
+    }
+    Object.assign(drill, fresh);
+    const late =
+      drill.restoreDeadline && drill.restoreDeadline <= now && drill.state === 'measuring';
+    if (late) {
+      const by = 'a bot restart past the restore deadline';
+      await deps.store.update(drill.id, { abortRequestedBy: by });
+      drill.abortRequestedBy = by;
+      await deps.announcer.say(drill, {
+        kind: 'resumed-past-deadline',
+        deadline: drill.restoreDeadline,
+      });
+    } else {
+      await deps.announcer.say(drill, { kind: 'resumed' });
+    }
+    if (drill.state === 'restoring' && drill.result) {
+      launch(drill, () => retryRestore(deps, drill, 'mc (restart)'));
+    } else {
+      launch(drill, () => driveDrill(deps, drill));
+    }
+    return true;
   }
 
   return {
@@ -76,27 +126,21 @@ export function createDrillRunner(options: Omit<DrillDeps, 'signal'>): DrillRunn
     async recover() {
       const now = deps.clock();
       const left = (await deps.store.unfinished()).filter((d) => d.state !== 'restore_failed');
+      const taken: Drill[] = [];
       for (const drill of left) {
-        const late =
-          drill.restoreDeadline && drill.restoreDeadline <= now && drill.state === 'measuring';
-        if (late) {
-          const by = 'a bot restart past the restore deadline';
-          await deps.store.update(drill.id, { abortRequestedBy: by });
-          drill.abortRequestedBy = by;
-          await deps.announcer.say(drill, {
-            kind: 'resumed-past-deadline',
-            deadline: drill.restoreDeadline,
-          });
-        } else {
-          await deps.announcer.say(drill, { kind: 'resumed' });
-        }
-        if (drill.state === 'restoring' && drill.result) {
-          launch(drill, () => retryRestore(deps, drill, 'mc (restart)'));
-        } else {
-          launch(drill, () => driveDrill(deps, drill));
+        if (loops.has(drill.id) || failed.has(drill.id)) continue;
+        if (leases && !(await leases.hold(leaseOf(drill.id)))) continue;
+        if (
+          await resume(drill, now).catch(async (error: unknown) => {
+            // Nothing runs it here: its lease goes back for the next look (here or elsewhere).
+            await leases?.drop(leaseOf(drill.id));
+            throw error;
+          })
+        ) {
+          taken.push(drill);
         }
       }
-      return left;
+      return taken;
     },
     async stop() {
       stopping.abort();

@@ -59,7 +59,7 @@ export interface PartsInput {
  * the action registry and context, the role directory over the catalog and Slack user groups,
  * the deploy log, the verification window, and the run engine observed by the plan messages.
  */
-export function buildBotParts(input: PartsInput): BotParts {
+export function buildBotParts(input: PartsInput): Omit<BotParts, 'leases'> {
   const { settings, config, log, clock, store, ledger, evidence, metrics } = input;
   const { catalog, commands } = config;
   const env = settings.env;

@@ -33,19 +33,16 @@ export const doraFeature: FeatureFactory = (parts): Feature => {
     }).catch((error: unknown) => parts.log.error({ err: error }, 'weekly DORA scorecard failed'));
     return running;
   };
-  let timer: NodeJS.Timeout | undefined;
   return {
     name: 'dora',
     commandHandlers: { dora: createDoraCommand({ db, clock: parts.clock }) },
     routes: scorecardRoutes({ db, log: parts.log }),
     async start() {
       if (!settings?.scorecard) return;
-      void tick();
-      timer = setInterval(tick, TICK_MS);
-      timer.unref();
+      // One bot ticks (the period's claim row would also stop a second one from posting).
+      parts.leases.job('dora.scorecard', { everyMs: TICK_MS, run: tick });
     },
     async stop() {
-      if (timer) clearInterval(timer);
       await running;
     },
   };

@@ -6,6 +6,8 @@ import { createDrillCommand } from '../slack/drills/drill-command.ts';
 import { createDrillPoster } from '../slack/drills/drill-poster.ts';
 import type { Feature, FeatureFactory } from './types.ts';
 
+const RECOVER_EVERY_MS = 5_000;
+
 /**
  * `/mc drill` and `/mc drill report`, the Abort and Retry restore buttons, and on start the
  * drills a stopped process left: those past their restore deadline are restored at once.
@@ -17,20 +19,23 @@ export const drillsFeature: FeatureFactory = (parts): Feature => {
   );
   const store = createDrillStore(parts.store.db);
   const poster = createDrillPoster({ client: parts.slackClient, log: parts.log });
-  const runner = createDrillRunner({
-    db: parts.store.db,
-    store,
-    engine: parts.engine,
-    kube: parts.kube,
-    catalog,
-    prometheus: parts.prometheus,
-    pagerduty: parts.pagerduty,
-    ledger: parts.ledger,
-    evidence: parts.evidence,
-    announcer: poster,
-    clock: parts.clock,
-    log: parts.log.child({ feature: 'drills' }),
-  });
+  const runner = createDrillRunner(
+    {
+      db: parts.store.db,
+      store,
+      engine: parts.engine,
+      kube: parts.kube,
+      catalog,
+      prometheus: parts.prometheus,
+      pagerduty: parts.pagerduty,
+      ledger: parts.ledger,
+      evidence: parts.evidence,
+      announcer: poster,
+      clock: parts.clock,
+      log: parts.log.child({ feature: 'drills' }),
+    },
+    parts.leases,
+  );
   const command = createDrillCommand({
     scenarios,
     engine: parts.engine,
@@ -49,13 +54,20 @@ export const drillsFeature: FeatureFactory = (parts): Feature => {
       engine: parts.engine,
     }),
     async start() {
-      const recovered = await runner.recover();
-      if (recovered.length > 0) {
-        parts.log.warn(
-          { drills: recovered.map((d) => d.id) },
-          'drills left by a stopped process picked up',
-        );
-      }
+      // One bot looks for drills nobody drives; on a shared database, again every few
+      // seconds, so a dead bot's drills move to a live one.
+      parts.leases.job('drills.recover', {
+        ...(parts.settings.env.DATABASE_URL ? { everyMs: RECOVER_EVERY_MS } : {}),
+        run: async () => {
+          const recovered = await runner.recover();
+          if (recovered.length > 0) {
+            parts.log.warn(
+              { drills: recovered.map((d) => d.id) },
+              'drills left by a stopped process picked up',
+            );
+          }
+        },
+      });
     },
     async stop() {
       await runner.stop();

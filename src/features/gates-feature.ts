@@ -6,8 +6,13 @@ import { createGateHandlers } from '../slack/gates/gate-handlers.ts';
 import { createGateMessages } from '../slack/gates/gate-publisher.ts';
 import type { Feature, FeatureFactory } from './types.ts';
 
-/** Longest sleep between two looks at waiver expiries (a clock jump or another process). */
-const MAX_SLEEP_MS = 60_000;
+/**
+ * Longest sleep between two looks at waiver expiries (a clock jump, or a waiver given on
+ * another bot than the lease holder, is seen this late at most).
+ */
+const MAX_SLEEP_MS = 15_000;
+/** Waivers are ended by the one bot holding this lease. */
+const LEASE = 'gates.waiver-expiry';
 
 /**
  * `/mc gate` (with `waive` and `signoff`), its Re-run and Sign-off buttons, over the gate sets
@@ -56,14 +61,21 @@ export const gatesFeature: FeatureFactory = (parts): Feature => {
   let arming: Promise<void> = Promise.resolve();
   let stopped = false;
 
-  /** Sleeps until the next waiver expiry (at most a minute), then ends what expired. */
+  /** Sleeps until the next waiver expiry (at most MAX_SLEEP_MS), then ends what expired. */
   function arm(): void {
-    if (stopped) return;
+    if (stopped || !parts.leases.held(LEASE)) return;
     clearTimeout(timer);
     arming = store
       .nextExpiry()
       .then((next) => {
-        if (stopped || !next) return;
+        if (stopped) return;
+        clearTimeout(timer);
+        if (!next) {
+          // A waiver given on another bot is seen at the next look.
+          timer = setTimeout(arm, MAX_SLEEP_MS);
+          timer.unref();
+          return;
+        }
         const wait = Math.min(Math.max(next.getTime() - parts.clock().getTime(), 0), MAX_SLEEP_MS);
         clearTimeout(timer);
         timer = setTimeout(() => {
@@ -90,7 +102,7 @@ export const gatesFeature: FeatureFactory = (parts): Feature => {
     commandHandlers: { gate: handlers.command },
     actionHandlers: handlers.actions,
     async start() {
-      arm();
+      parts.leases.job(LEASE, { run: async () => arm() });
     },
     async stop() {
       stopped = true;

@@ -62,7 +62,13 @@ export function triageFeature(options: TriageFeatureOptions = {}): FeatureFactor
         pagerdutySecrets: splitSecrets(env.PAGERDUTY_WEBHOOK_SECRET),
       }),
       async start() {
-        await triage.start();
+        // What a stopped bot left unpublished, and rechecking open incidents, is one bot's work;
+        // the inbox itself is drained by every bot, each delivery claimed by one of them.
+        parts.leases.job('triage.recover', { run: () => triage.service.recover() });
+        parts.leases.job('triage.recheck', {
+          everyMs: 60_000,
+          run: () => triage.service.recheck(),
+        });
         worker.start();
       },
       async stop() {

@@ -17,6 +17,7 @@ import type { CommandHandlers } from '../slack/commands/types.ts';
 import type { ActionHandler } from '../slack/listeners/action-listener.ts';
 import type { RunMessages } from '../slack/runs/run-messages.ts';
 import type { SlackWebClient } from '../slack/web-client.ts';
+import type { LeaseKeeper } from '../store/lease-keeper.ts';
 import type { Store } from '../store/open-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -52,6 +53,8 @@ export interface BotParts {
   prometheus?: PrometheusClient | undefined;
   pagerduty?: PagerDuty | undefined;
   alertmanager?: AlertmanagerClient | undefined;
+  /** Background work that must run on one bot of several sharing the database. */
+  leases: LeaseKeeper;
 }
 
 /**
