@@ -25,6 +25,7 @@ export type ReplicaTimings = Pick<
   | 'messageUpdateMs'
   | 'triage'
   | 'stopGraceMs'
+  | 'leases'
 >;
 
 async function main(): Promise<void> {
