@@ -102,9 +102,27 @@ describe.skipIf(postgresSkipReason() !== null || !prometheusBin)(
       );
       expect(row?.state).toBe('executing');
       const owner = world.set.byOwner(row?.owner_id ?? '');
+      const held = await world.query<{ name: string }>(
+        'SELECT name FROM leases WHERE holder = $1 AND expires_at > now()',
+        [owner.ownerId],
+      );
       await world.set.kill(owner);
+      // Whatever background work the dead replica held, a live one holds within seconds.
+      await until(
+        "the dead replica's leases held by live replicas",
+        async () => {
+          const live = await world.query<{ name: string; holder: string }>(
+            'SELECT name, holder FROM leases WHERE expires_at > now()',
+          );
+          return (
+            live.every((l) => l.holder !== owner.ownerId) &&
+            held.every((h) => live.some((l) => l.name === h.name))
+          );
+        },
+        15_000,
+      );
 
-      const done = await settledAs(plan, 'succeeded');
+      const done = await settledAs(plan, 'succeeded', 30_000);
       expect(shown(done)).toMatch(/Verification: 4 SLO intervals, healthy/);
       const [after] = await world.query<{ state: string; owner_id: string }>(
         'SELECT state, owner_id FROM runs WHERE id = $1',
