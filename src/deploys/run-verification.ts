@@ -29,6 +29,15 @@ export interface IntervalReport extends VerificationInterval {
   line: string;
 }
 
+/** Where a window in progress stands: saved after each interval, so another bot continues it. */
+export interface WindowProgress {
+  state: WindowState;
+  intervals: VerificationInterval[];
+  startedAt: Date;
+  /** When the latest interval was evaluated (or the window started): the next is due after. */
+  lastAt: Date;
+}
+
 /** How the window ended. `state` lets a paused window be continued (`resume`). */
 export interface VerificationOutcome {
   status: 'healthy' | 'breached' | 'inconclusive' | 'aborted';
@@ -57,6 +66,13 @@ export interface RunVerificationOptions {
   log?: Logger;
   /** A paused window a person chose to continue (from a previous outcome's `state`). */
   resume?: WindowState;
+  /** A window another bot began (it died): goes on from there, next interval when it was due. */
+  carried?: WindowProgress;
+  /**
+   * Saves the progress at the start and after every interval. Unlike onInterval, a failure
+   * ends the window with that error (this bot may no longer own the run).
+   */
+  checkpoint?: (progress: WindowProgress) => Promise<void>;
 }
 
 function toCheckOutcome(
@@ -106,20 +122,29 @@ export async function runVerification(
   if (!(interval >= 0) || !Number.isFinite(interval)) {
     throw new RangeError(`interval must be a number of milliseconds >= 0, got ${interval}`);
   }
-  let state = options.resume
-    ? continueWindow(options.resume)
-    : startWindow({
-        ...(options.required === undefined ? {} : { required: options.required }),
-        ...(options.maxIntervals === undefined ? {} : { maxIntervals: options.maxIntervals }),
-      });
-  const startedAt = now();
-  const intervals: VerificationInterval[] = [];
+  const { carried } = options;
+  let state =
+    carried?.state ??
+    (options.resume
+      ? continueWindow(options.resume)
+      : startWindow({
+          ...(options.required === undefined ? {} : { required: options.required }),
+          ...(options.maxIntervals === undefined ? {} : { maxIntervals: options.maxIntervals }),
+        }));
+  const startedAt = carried?.startedAt ?? now();
+  const intervals: VerificationInterval[] = [...(carried?.intervals ?? [])];
   const { signal } = options;
+  // A carried window's next interval is due one interval after its latest, not from now.
+  let wait = carried
+    ? Math.min(Math.max(interval - (now().getTime() - carried.lastAt.getTime()), 0), interval)
+    : interval;
+  if (!carried) await options.checkpoint?.({ state, intervals, startedAt, lastAt: startedAt });
 
   while (state.status === 'watching') {
     try {
       if (signal?.aborted) throw signal.reason;
-      await sleep(interval, signal);
+      await sleep(wait, signal);
+      wait = interval;
       if (signal?.aborted) throw signal.reason;
     } catch (error) {
       if (!signal?.aborted) throw error;
@@ -135,6 +160,7 @@ export async function runVerification(
     state = stepWindow(state, results);
     const entry = { number: state.intervals, at, results };
     intervals.push(entry);
+    await options.checkpoint?.({ state, intervals, startedAt, lastAt: at });
     await report(options, { ...entry, state, line: describeInterval(state, results) });
   }
 

@@ -8,9 +8,14 @@ import type { Actor, RunPause, RunView } from '../runs/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { DeployLog } from './deploy-log.ts';
 import { recordAutoRollback } from './record-failed-change.ts';
-import { runVerification, type VerificationOutcome } from './run-verification.ts';
+import {
+  runVerification,
+  type VerificationOutcome,
+  type WindowProgress,
+} from './run-verification.ts';
 import type { CanaryDecision } from './verification-argo.ts';
 import { type CanaryOptions, createCanaries } from './verification-canary.ts';
+import { carriedWindow, windowCheckpoint } from './verification-checkpoint.ts';
 import { describeChange } from './verification-deploy.ts';
 import {
   memoryPauseStore,
@@ -96,8 +101,16 @@ export function createVerification(options: VerificationOptions): Verification {
     });
   }
 
-  /** The window; `stored`: a pause from before a restart, decided or still waiting. */
-  async function watch(ctx: AfterStepsContext, kind: 'deploy' | 'rollback', stored?: StoredPause) {
+  /**
+   * The window; `stored`: a pause from before a restart, decided or still waiting; `carried`:
+   * a window a dead bot was running, continued here with the time it had left.
+   */
+  async function watch(
+    ctx: AfterStepsContext,
+    kind: 'deploy' | 'rollback',
+    stored?: StoredPause,
+    carried?: WindowProgress,
+  ) {
     const { run } = ctx;
     const service = options.catalog.services[run.target.service];
     const checks = (service?.slo ?? []).map(({ name, query, comparison, threshold }) => ({
@@ -110,6 +123,7 @@ export function createVerification(options: VerificationOptions): Verification {
     if (!prometheus || checks.length === 0) return undefined;
     let resume: WindowState | undefined;
     let pending = stored;
+    const save = async (data: unknown) => ctx.saveCheckpoint?.(data);
     for (let pause = 0; ; pause++) {
       if (pending) {
         const outcome = pausedOutcome(pending.state, clock());
@@ -136,7 +150,12 @@ export function createVerification(options: VerificationOptions): Verification {
         onInterval: (report) => ctx.progress(`Verification ${report.line}`),
         log: options.log,
         ...(resume ? { resume } : {}),
+        ...(carried ? { carried } : {}),
+        ...(ctx.saveCheckpoint ? { checkpoint: (p) => save(windowCheckpoint(kind, p)) } : {}),
       });
+      carried = undefined;
+      // Ended (or paused for a person): nothing for another bot to continue.
+      await save(null);
       const verdict = describeVerdict(outcome.state);
       await ctx.record('run.verification', {
         kind,
@@ -214,11 +233,13 @@ export function createVerification(options: VerificationOptions): Verification {
       if (!kind) return { kind: 'succeeded' };
       // A run resumed after a restart, paused before it: its record and window carry on.
       const stored = await pauses.read(ctx.run.id);
-      const earlier = stored
-        ? (await options.deployLog.deploysOfRun(ctx.run.id)).find(
-            (r) => r.kind === kind && r.outcome === 'verifying',
-          )
-        : undefined;
+      const carried = carriedWindow(ctx.checkpoint, kind);
+      const earlier =
+        stored || carried
+          ? (await options.deployLog.deploysOfRun(ctx.run.id)).find(
+              (r) => r.kind === kind && r.outcome === 'verifying',
+            )
+          : undefined;
       const change = await describeChange(options.catalog, ctx.actionContext, ctx.run, kind);
       const record = earlier ?? (await options.deployLog.recordDeploy(change.record));
       const settled = (outcome: Exclude<DeployOutcome, 'verifying'>) => async (view?: RunView) => {
@@ -264,7 +285,7 @@ export function createVerification(options: VerificationOptions): Verification {
             },
           };
       }
-      const watched = await watch(ctx, kind, earlier && stored);
+      const watched = await watch(ctx, kind, earlier && stored, carried);
       if (!watched) {
         const why = options.prometheus
           ? `${ctx.run.target.service} has no SLO checks in the catalog`

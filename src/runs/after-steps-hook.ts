@@ -14,6 +14,13 @@ export interface AfterStepsContext {
   changed(): void;
   /** Appends a ledger entry about this run (subject `run:<id>`), actor `mc` unless given. */
   record(kind: string, data: Record<string, unknown>, actor?: string): Promise<void>;
+  /** What an earlier owner saved with saveCheckpoint before it died; undefined: a fresh start. */
+  checkpoint?: unknown;
+  /**
+   * Saves where the hook stands (JSON; null: nothing in progress), so a bot taking the run
+   * over continues from there. Throws LostOwnershipError once another bot owns the run.
+   */
+  saveCheckpoint?(data: unknown): Promise<void>;
 }
 
 /**

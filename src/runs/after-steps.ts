@@ -4,6 +4,7 @@ import type { AfterStepsOutcome } from './after-steps-hook.ts';
 import { ENGINE_ACTOR, type EngineCore, errorMessage, toJson } from './engine-core.ts';
 import { moveOwned } from './persist-steps.ts';
 import { revertSteps } from './revert-steps.ts';
+import { readCheckpoint, saveCheckpoint } from './run-checkpoint.ts';
 
 /**
  * Ends a run whose steps all succeeded: without a hook it succeeds; with one, as the hook
@@ -27,6 +28,8 @@ export async function finishSteps(
       run: { ...run, steps },
       actionContext: ctx,
       progress: (line) => core.notifyProgress(runId, line),
+      checkpoint: await readCheckpoint(core.db, runId),
+      saveCheckpoint: (data) => saveCheckpoint(core, runId, data),
       changed: () => core.notify(runId),
       async record(kind, data, actor = ENGINE_ACTOR) {
         const entry = {

@@ -3,6 +3,7 @@ import type { Queryable } from '../store/db.ts';
 import { wrongPlace } from './check-origin.ts';
 import { rolesOf } from './check-requester.ts';
 import { ENGINE_ACTOR, type EngineCore } from './engine-core.ts';
+import { adoptWindow } from './run-checkpoint.ts';
 import { readRun, type StoredRun, selectRuns } from './run-store.ts';
 import { refuse, transition } from './transition.ts';
 import type { Actor, EngineOutcome, RunView } from './types.ts';
@@ -32,7 +33,9 @@ async function moveIfUnchanged(
  * heartbeat is older than staleAfterMs, or this ownerId when this engine is not running them
  * (an earlier incarnation of this process). With an exclusive (embedded, locked) store every
  * other owner is dead by construction, so its runs are taken at once, fresh heartbeat or not.
- * A heartbeat that lands meanwhile wins.
+ * A heartbeat that lands meanwhile wins. On a shared database, a run whose steps all
+ * succeeded and whose verification window was in progress is taken over and goes on here
+ * (adoptWindow) instead: it is not among the returned (interrupted) runs.
  */
 export async function recoverInterrupted(core: EngineCore): Promise<RunView[]> {
   const cutoff = new Date(core.clock().getTime() - core.staleAfterMs);
@@ -45,25 +48,35 @@ export async function recoverInterrupted(core: EngineCore): Promise<RunView[]> {
         [core.ownerId, cutoff],
       );
   const views: RunView[] = [];
+  const adopted: string[] = [];
   for (const seen of candidates) {
     const mine = () => seen.ownerId === core.ownerId && core.live.has(seen.run.id);
     if (mine()) continue;
     // Checked again under the row lock: a click may have launched it since the read.
-    const view = await moveIfUnchanged(core, seen, async (tx, fresh) =>
-      mine()
-        ? undefined
-        : transition(core, tx, fresh, {
-            to: 'interrupted',
-            actor: ENGINE_ACTOR,
-            patch: { interruptedFrom: fresh.run.state === 'reverting' ? 'reverting' : 'executing' },
-            data: {
-              deadOwner: fresh.ownerId ?? null,
-              lastHeartbeat: fresh.heartbeatAt ?? null,
-              foundBy: core.ownerId,
-            },
-          }),
-    );
-    if (view) views.push(view);
+    const view = await moveIfUnchanged(core, seen, async (tx, fresh) => {
+      if (mine()) return undefined;
+      // A window in progress goes on here, with the time it has left.
+      const taken = await adoptWindow(core, tx, fresh);
+      if (taken) adopted.push(taken.run.id);
+      return (
+        taken ??
+        transition(core, tx, fresh, {
+          to: 'interrupted',
+          actor: ENGINE_ACTOR,
+          patch: { interruptedFrom: fresh.run.state === 'reverting' ? 'reverting' : 'executing' },
+          data: {
+            deadOwner: fresh.ownerId ?? null,
+            lastHeartbeat: fresh.heartbeatAt ?? null,
+            foundBy: core.ownerId,
+          },
+        })
+      );
+    });
+    if (adopted.includes(seen.run.id)) core.launch(seen.run.id);
+    else if (view) views.push(view);
+  }
+  if (adopted.length > 0) {
+    core.log.warn({ runs: adopted }, 'verification windows of a dead owner taken over');
   }
   if (views.length > 0) {
     core.log.warn({ runs: views.map((v) => v.run.id) }, 'runs interrupted by a dead owner');

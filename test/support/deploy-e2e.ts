@@ -47,6 +47,10 @@ export interface DeployWorld {
   baseUrl: string;
   /** Stops the bot and starts another on the same data directory (a process restart). */
   restart(overrides?: DeployBotOverrides): Promise<void>;
+  /** Another bot on the same database (with `databaseUrl`), started; close() stops it. */
+  another(overrides?: DeployBotOverrides): Promise<Bot>;
+  /** Stops `bot` (once: close() then leaves it alone). */
+  stopBot(bot: Bot): Promise<void>;
   command(text: string, userId: string): Promise<{ status: number; responseId: string }>;
   answers(responseId: string): Record<string, unknown>[];
   click(message: EmulatedMessage, actionId: string, userId: string): Promise<unknown>;
@@ -62,7 +66,10 @@ let clicks = 0;
 
 /** What a test may change about the bot it starts (or restarts). */
 export type DeployBotOverrides = Partial<
-  Pick<BotOptions, 'ownerId' | 'runs' | 'stopGraceMs' | 'verification'>
+  Pick<
+    BotOptions,
+    'ownerId' | 'runs' | 'stopGraceMs' | 'verification' | 'leases' | 'recoverEveryMs'
+  >
 >;
 
 export interface DeployWorldOptions {
@@ -71,6 +78,8 @@ export interface DeployWorldOptions {
   bot?: DeployBotOverrides;
   /** Leave PROMETHEUS_URL unset (Prometheus still runs for the exporter): no SLO window. */
   noPrometheusUrl?: boolean;
+  /** A PostgreSQL database the bots share instead of the embedded store. */
+  databaseUrl?: string;
 }
 
 /**
@@ -121,6 +130,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
     MC_DATA_DIR: dataDir,
     MC_PUBLIC_URL: 'https://mc.test',
     ...(options.noPrometheusUrl ? {} : { PROMETHEUS_URL: prometheus.url }),
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   });
   if (!env.ok) throw new Error(env.problems.join('; '));
   const logs = captureLogs({ level: 'info', secrets: [BOT_TOKEN, SIGNING_SECRET] });
@@ -143,6 +153,13 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
     return { built, url: `http://127.0.0.1:${port}` };
   };
   let { built: bot, url: baseUrl } = await boot(options.bot);
+  const others: Bot[] = [];
+  const stopped = new Set<Bot>();
+  const stopBot = async (b: Bot) => {
+    if (stopped.has(b)) return;
+    stopped.add(b);
+    await b.stop();
+  };
   const eventsUrl = () => `${baseUrl}/slack/events`;
   const messages = () => slack.messages(CHANNEL);
   return {
@@ -160,6 +177,12 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
       await bot.stop();
       ({ built: bot, url: baseUrl } = await boot(overrides));
     },
+    async another(overrides = {}) {
+      const { built } = await boot(overrides);
+      others.push(built);
+      return built;
+    },
+    stopBot,
     async command(text, userId) {
       const responseId = `deploy-${++sequence}`;
       const sent = await sendSlashCommand(
@@ -207,7 +230,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
     },
     async close() {
       try {
-        await bot.stop();
+        for (const b of [...others, bot]) await stopBot(b);
       } finally {
         await slack.close();
         await kube.close();

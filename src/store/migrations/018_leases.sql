@@ -9,3 +9,9 @@ CREATE TABLE leases (
   acquired_at timestamptz NOT NULL,
   expires_at timestamptz NOT NULL
 );
+
+-- Where a run's after-steps work (its verification window) stands, saved by the run's owner
+-- at the window's start and after each interval (src/runs/run-checkpoint.ts). A bot that
+-- takes the run over from a dead owner continues the window with the time it has left,
+-- instead of starting it again. NULL: no window in progress. Nullable: older bots ignore it.
+ALTER TABLE runs ADD COLUMN checkpoint jsonb;
