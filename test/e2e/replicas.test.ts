@@ -348,7 +348,10 @@ describe.skipIf(postgresSkipReason() !== null || !prometheusBin)(
             (c) =>
               c.status === 200 && c.args.channel === incident.slack_channel && !c.args.thread_ts,
           );
-        expect(posts, incident.service).toHaveLength(1);
+        const seconds = world.set.replicas.flatMap((r) =>
+          world.set.logs(r).filter((l) => l.msg === 'triage: a second message was posted'),
+        );
+        expect(posts, `${incident.service}: ${JSON.stringify(seconds)}`).toHaveLength(1);
       }
     }, 150_000);
 
