@@ -28,6 +28,7 @@ import type { ActionHandler } from './slack/listeners/action-listener.ts';
 import type { RunMessages } from './slack/runs/run-messages.ts';
 import { createLeaseKeeper } from './store/lease-keeper.ts';
 import { createLeases } from './store/leases.ts';
+import type { Migration } from './store/migrate.ts';
 import { openStore, type Store } from './store/open-store.ts';
 import { createRequestDedupe } from './store/request-dedupe.ts';
 import type { Logger } from './telemetry/logger.ts';
@@ -86,6 +87,8 @@ export interface BotOptions {
   triage?: TriageFeatureOptions;
   /** The embedded store lost its data dir to another writer (main.ts exits). */
   onStoreLost?: (reason: string) => void;
+  /** The schema migrations this release knows (tests start a "newer" release). Default: its own. */
+  migrations?: Migration[];
   /** Features mounted after the built-in ones (the sandbox adds its own). */
   features?: FeatureFactory[];
 }
@@ -124,6 +127,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     dataDir: settings.dataDir,
     log,
     ...(options.onStoreLost ? { onLost: options.onStoreLost } : {}),
+    ...(options.migrations ? { migrations: options.migrations } : {}),
   });
   try {
     const key = await loadOrCreateSigningKey({

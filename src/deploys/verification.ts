@@ -43,14 +43,17 @@ export interface VerificationOptions extends CanaryOptions {
   maxIntervals?: number;
   /** How long a paused window waits for its requester; then it rolls back. Default 1 h. */
   decisionTimeoutMs?: number;
+  /** How often a paused window looks for a decision stored by another replica. Default 1 s. */
+  decisionPollMs?: number;
 }
 
 /** The verification window as the engine's after-steps hook, plus the pause's decisions. */
 export interface Verification extends AfterSteps {
   /**
    * The requester's Continue / Roll back on a paused run; a refusal is a message for them.
-   * `resume`: the pause outlived the process that watched it (restart) and the decision is
-   * stored; the run must be resumed (engine.resume) for its window to act on it.
+   * `resume`: no window here waits for it (a restart, or another replica watches it) and the
+   * decision is stored; an interrupted run must be resumed (engine.resume) for its window to
+   * act on it, while a live replica's window finds the stored decision by itself.
    */
   decide(
     runId: string,
@@ -85,16 +88,24 @@ export function createVerification(options: VerificationOptions): Verification {
     const decider = ctx.run.requester;
     await pauses.save({ runId, decider, reason, state, pausedAt: clock() });
     return new Promise<{ decision: VerificationDecision; by: string } | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), options.decisionTimeoutMs ?? 3_600_000);
+      const timer = setTimeout(() => done(undefined), options.decisionTimeoutMs ?? 3_600_000);
       timer.unref();
-      waiting.set(runId, {
-        reason,
-        decider: ctx.run.requester,
-        resolve: (d) => {
-          clearTimeout(timer);
-          resolve(d);
-        },
-      });
+      // A click that landed on another replica is stored there: look for it now and then.
+      const poll = setInterval(() => {
+        pauses
+          .read(runId)
+          .then((p) => p?.decision && done(p.decision))
+          .catch((error: unknown) =>
+            options.log.warn({ err: error, run: runId }, 'reading a pause failed'),
+          );
+      }, options.decisionPollMs ?? 1_000);
+      poll.unref();
+      function done(d: { decision: VerificationDecision; by: string } | undefined) {
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve(d);
+      }
+      waiting.set(runId, { reason, decider: ctx.run.requester, resolve: done });
       ctx.changed();
     }).finally(() => {
       waiting.delete(runId);

@@ -5,7 +5,7 @@ import type { EmulatedMessage } from '../../src/sandbox/slack/emulator-types.ts'
 import { type DeployWorld, startDeployWorld } from '../support/deploy-e2e.ts';
 import { createTestDatabase, postgresSkipReason } from '../support/postgres.ts';
 import { requireBinary } from '../support/prometheus.ts';
-import { liveImage, ONCALL, STAGING } from '../support/runs-e2e.ts';
+import { buttonIds, liveImage, ONCALL, STAGING } from '../support/runs-e2e.ts';
 import { shown } from '../support/runs-slack.ts';
 
 const prometheusBin = requireBinary('prometheus');
@@ -33,16 +33,19 @@ async function entriesOf(bot: Bot, runId: string): Promise<Entry[]> {
 }
 
 describe.skipIf(!prometheusBin || postgresSkipReason() !== null)(
-  'e2e: a verification window moves to a live replica when its owner dies',
+  'e2e: replicas on one PostgreSQL share runs (clicks on any replica, windows move on death)',
   () => {
     let database: { url: string; drop(): Promise<void> };
     let world: DeployWorld;
+    /** The replica next to world.bot (bot-a). */
+    let other: Bot;
     beforeAll(async () => {
       database = await createTestDatabase();
       world = await startDeployWorld({
         databaseUrl: database.url,
         bot: { ownerId: 'bot-a', ...REPLICA },
       });
+      other = await world.another({ ownerId: 'bot-b', ...REPLICA });
     }, 90_000);
     afterAll(async () => {
       await world?.close();
@@ -51,11 +54,41 @@ describe.skipIf(!prometheusBin || postgresSkipReason() !== null)(
 
     const runIdOf = (m: EmulatedMessage) => /run (r_[a-z2-7]+) ·/.exec(shown(m))?.[1] ?? '';
 
-    it('continues the window with the intervals it had left, applying nothing twice', async () => {
-      const other = await world.another({ ownerId: 'bot-b', ...REPLICA });
-      const owner = world.bot;
+    it('clicks land on any replica: Confirm on one, Continue of the paused window on another', async () => {
       await world.command('deploy checkout 1.4.3 --env staging', ONCALL);
       const message = await world.until('a plan', () => world.plans()[0]);
+      const runId = runIdOf(message);
+      await world.prometheus.stop();
+      try {
+        // Posted by world.bot, confirmed through bot-b: bot-b owns and executes the run.
+        await world.click(message, 'run.confirm', ONCALL, other);
+        await world.until(
+          'the window to pause for a decision',
+          () => buttonIds(world.current(message)).includes('run.verify-continue'),
+          30_000,
+        );
+      } finally {
+        await world.prometheus.start();
+      }
+      expect((await other.engine.get(runId))?.owner).toBe('bot-b');
+      // Continue lands on world.bot, which does not run the window: bot-b's window goes on.
+      await world.click(world.current(message), 'run.verify-continue', ONCALL);
+      await world.until(
+        'the run to succeed',
+        () => shown(world.current(message)).includes('— succeeded'),
+        40_000,
+      );
+      const entries = await entriesOf(other, runId);
+      expect(entries.filter((e) => e.kind === 'run.verification.decision')).toMatchObject([
+        { data: { decision: 'continue', timedOut: false } },
+      ]);
+      expect(liveImage(world.kube, STAGING)).toBe('shop/checkout:1.4.3');
+    }, 120_000);
+
+    it('continues the window with the intervals it had left, applying nothing twice', async () => {
+      const owner = world.bot;
+      await world.command('deploy checkout 1.4.4 --env staging', ONCALL);
+      const message = await world.until('a plan', () => world.plans()[1]);
       await world.click(message, 'run.confirm', ONCALL);
       const runId = runIdOf(message);
       const checkpoint = async () => {
@@ -90,12 +123,12 @@ describe.skipIf(!prometheusBin || postgresSkipReason() !== null)(
       expect(windows[0]?.data.status).toBe('healthy');
       // Nothing was applied again by the new owner.
       expect(entries.filter((e) => e.kind === 'run.step')).toEqual(stepsBefore);
-      expect(liveImage(world.kube, STAGING)).toBe('shop/checkout:1.4.3');
+      expect(liveImage(world.kube, STAGING)).toBe('shop/checkout:1.4.4');
       const deployLog = createDeployLog({ db: other.store.db, ledger: other.ledger });
       expect(await deployLog.deploysOfRun(runId)).toMatchObject([
-        { kind: 'deploy', toImage: 'shop/checkout:1.4.3', outcome: 'succeeded' },
+        { kind: 'deploy', toImage: 'shop/checkout:1.4.4', outcome: 'succeeded' },
       ]);
-      expect(world.plans()).toHaveLength(1);
+      expect(world.plans()).toHaveLength(2);
       expect((await other.engine.get(runId))?.run.state).toBe('succeeded');
     }, 120_000);
   },

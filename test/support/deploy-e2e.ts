@@ -53,7 +53,8 @@ export interface DeployWorld {
   stopBot(bot: Bot): Promise<void>;
   command(text: string, userId: string): Promise<{ status: number; responseId: string }>;
   answers(responseId: string): Record<string, unknown>[];
-  click(message: EmulatedMessage, actionId: string, userId: string): Promise<unknown>;
+  /** Clicks a button of `message`, sent to `via` (another() bot) or else to `bot`. */
+  click(message: EmulatedMessage, actionId: string, userId: string, via?: Bot): Promise<unknown>;
   plans(): EmulatedMessage[];
   current(message: EmulatedMessage): EmulatedMessage;
   thread(message: EmulatedMessage): EmulatedMessage[];
@@ -154,6 +155,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
   };
   let { built: bot, url: baseUrl } = await boot(options.bot);
   const others: Bot[] = [];
+  const urls = new Map<Bot, string>();
   const stopped = new Set<Bot>();
   const stopBot = async (b: Bot) => {
     if (stopped.has(b)) return;
@@ -178,8 +180,9 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
       ({ built: bot, url: baseUrl } = await boot(overrides));
     },
     async another(overrides = {}) {
-      const { built } = await boot(overrides);
+      const { built, url } = await boot(overrides);
       others.push(built);
+      urls.set(built, url);
       return built;
     },
     stopBot,
@@ -199,11 +202,11 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
       return { ...sent, responseId };
     },
     answers: (responseId) => slack.responses(responseId).map((r) => r.body),
-    click(message, actionId, userId) {
+    click(message, actionId, userId, via) {
       const value = buttonValue(message, actionId);
       if (value === undefined) throw new Error(`no ${actionId} button on: ${message.text}`);
       return sendBlockAction(
-        eventsUrl(),
+        via ? `${urls.get(via)}/slack/events` : eventsUrl(),
         {
           actionId,
           value,

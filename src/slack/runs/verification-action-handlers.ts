@@ -11,7 +11,7 @@ import type { SlackWebClient } from '../web-client.ts';
 export interface VerificationActionDeps {
   verification: Pick<Verification, 'decide'>;
   /** Authorizes each decision (policy, team, channel); resumes a paused run whose process died. */
-  engine: Pick<RunEngine, 'resume' | 'authorize'>;
+  engine: Pick<RunEngine, 'resume' | 'authorize' | 'get'>;
   client: SlackWebClient;
 }
 
@@ -51,7 +51,8 @@ export function createVerificationActionHandlers(
       if (!allowed.ok) return refuse(request, allowed.message);
       const decided = await deps.verification.decide(value.runId, actor, name);
       if (!decided.ok) return refuse(request, decided.message);
-      if (decided.resume) {
+      // Resumed only when interrupted: a window running on another replica reads the decision.
+      if (decided.resume && (await deps.engine.get(value.runId))?.run.state === 'interrupted') {
         const resumed = await deps.engine.resume(value.runId, actor);
         if (!resumed.ok) return refuse(request, resumed.message);
       }
