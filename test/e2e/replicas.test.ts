@@ -96,7 +96,7 @@ describe.skipIf(postgresSkipReason() !== null || !prometheusBin)(
       const runId = runIdOf(plan);
       await slack.click(plan, 'run.confirm', ONCALL);
       await until('the window to be under way', () =>
-        /Verification interval [12]/.test(shown(slack.current(plan))),
+        /Verification interval [1-3]/.test(shown(slack.current(plan))),
       );
       const [row] = await world.query<{ owner_id: string; state: string }>(
         'SELECT owner_id, state FROM runs WHERE id = $1',
