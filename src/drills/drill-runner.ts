@@ -15,8 +15,10 @@ export interface DrillRunner {
    * Every drill a stopped process left (whose lease no live bot holds). Past its restore
    * deadline: restored now and announced; otherwise its loop resumes (and restores by the
    * deadline at the latest). A drill whose loop failed here is left to a person (Retry).
+   * `shared` (several bots on one database): a drill is taken only when the previous look
+   * already saw it unheld, so a drill another bot is just beginning stays that bot's.
    */
-  recover(): Promise<Drill[]>;
+  recover(options?: { shared?: boolean }): Promise<Drill[]>;
   /** Ends the loops where they are (saved; the next start resumes them). */
   stop(): Promise<void>;
   /** Waits for every loop (tests). */
@@ -37,6 +39,8 @@ export function createDrillRunner(
   const loops = new Map<string, Promise<void>>();
   const failed = new Set<string>();
   const leaseOf = (drillId: string) => `drill:${drillId}`;
+  // Drills the previous recover() found undriven here (shared database only).
+  let seenBefore = new Set<string>();
 
   function launch(drill: Drill, work: () => Promise<unknown>): void {
     if (loops.has(drill.id)) return;
@@ -123,12 +127,21 @@ export function createDrillRunner(
       launch(drill, () => retryRestore(deps, { ...drill, state: 'restoring' }, actor));
       return { ok: true, message: `Retrying the restore of drill \`${drillId}\`.` };
     },
-    async recover() {
+    async recover(recoverOptions = {}) {
       const now = deps.clock();
       const left = (await deps.store.unfinished()).filter((d) => d.state !== 'restore_failed');
       const taken: Drill[] = [];
+      const seen = seenBefore;
+      seenBefore = new Set();
       for (const drill of left) {
         if (loops.has(drill.id) || failed.has(drill.id)) continue;
+        // Created by another bot that has not taken its lease yet (it posts the message
+        // first): that bot begins it. Taken at the next look only if still undriven then.
+        if (recoverOptions.shared && !seen.has(drill.id)) {
+          seenBefore.add(drill.id);
+          continue;
+        }
+        seenBefore.add(drill.id);
         if (leases && !(await leases.hold(leaseOf(drill.id)))) continue;
         if (
           await resume(drill, now).catch(async (error: unknown) => {

@@ -75,7 +75,9 @@ export function drillsFeature(parts: DrillsNeeds): Feature {
       parts.leases.job('drills.recover', {
         ...(parts.settings.env.DATABASE_URL ? { everyMs: RECOVER_EVERY_MS } : {}),
         run: async () => {
-          const recovered = await runner.recover();
+          const recovered = await runner.recover({
+            shared: Boolean(parts.settings.env.DATABASE_URL),
+          });
           if (recovered.length > 0) {
             parts.log.warn(
               { drills: recovered.map((d) => d.id) },

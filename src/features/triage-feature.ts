@@ -57,6 +57,8 @@ export function triageFeature(options: TriageFeatureOptions = {}): (parts: Triag
       liveImage: liveImageReader(parts.config.catalog, parts.kube),
       clock: parts.clock,
       ackPagerDutyOnClick: env.MC_TRIAGE_ACK_PAGERDUTY,
+      // Every bot drains the inbox; an incident's first message is posted under a lease.
+      claims: parts.leases,
       ...(options.minPostIntervalMs !== undefined
         ? { minPostIntervalMs: options.minPostIntervalMs }
         : {}),

@@ -19,7 +19,15 @@ export interface Child {
  * dist/main.js with plain node, as `npm start` and the container do.
  */
 export function startMain(env: Record<string, string>, compiled = false): Child {
-  const args = compiled ? [COMPILED_MAIN] : ['--import', 'tsx', MAIN];
+  return compiled ? startNode([COMPILED_MAIN], env) : startEntry(MAIN, env);
+}
+
+/** Starts another TypeScript entry (through tsx), such as a test's own bot process. */
+export function startEntry(entry: string, env: Record<string, string>): Child {
+  return startNode(['--import', 'tsx', entry], env);
+}
+
+function startNode(args: string[], env: Record<string, string>): Child {
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },

@@ -20,7 +20,7 @@ import type { ActionHandler } from '../listeners/action-listener.ts';
 import type { SlackWebClient } from '../web-client.ts';
 import { createTriageActionHandlers } from './triage-action-handlers.ts';
 import { createTriageCommand } from './triage-command.ts';
-import { createTriagePoster, type TriagePoster } from './triage-poster.ts';
+import { createTriagePoster, type FirstPostClaims, type TriagePoster } from './triage-poster.ts';
 
 export interface TriageOptions {
   db: Db;
@@ -49,6 +49,8 @@ export interface TriageOptions {
   ackPagerDutyOnClick?: boolean;
   /** Least time between two triage calls in one Slack channel. Default 1000 ms. */
   minPostIntervalMs?: number;
+  /** With several bots on one database: who posts an incident's first message (a lease). */
+  claims?: FirstPostClaims;
   /** Between re-measurements of open incidents' conditions. Default 60 s. */
   recheckMs?: number;
   /** PROMETHEUS_URL's client: playbooks' `confirm` conditions are measured with it. Absent:
@@ -95,6 +97,7 @@ export function createTriage(options: TriageOptions): Triage {
         ...(options.minPostIntervalMs !== undefined
           ? { minIntervalMs: options.minPostIntervalMs }
           : {}),
+        ...(options.claims ? { claims: options.claims } : {}),
       }),
   });
   const { store, metrics, service, consumer, publisher: poster } = core;

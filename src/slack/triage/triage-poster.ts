@@ -31,7 +31,22 @@ export interface TriagePosterOptions {
   maxAttempts?: number;
   /** Wait before such a retry. Default 5 s. */
   retryDelayMs?: number;
+  /**
+   * Bots sharing one database each drain the inbox, so two may publish one new incident at
+   * once: the first message is posted only under this per-incident claim (a lease), and the
+   * other bot edits it afterwards. Absent: this bot is the only one (no claim needed).
+   */
+  claims?: FirstPostClaims;
 }
+
+/** Per-item claims among bots: hold gives undefined while another live bot holds the name. */
+export interface FirstPostClaims {
+  hold(name: string): Promise<unknown>;
+  drop(name: string): Promise<void>;
+}
+
+// How soon a bot that lost the claim looks again (by then the message is usually attached).
+const CLAIM_RETRY_MS = 250;
 
 /** Keeps ONE Slack message per incident current, within Slack's rate limits. */
 export interface TriagePoster extends IncidentPublisher {
@@ -143,6 +158,33 @@ export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
     return undefined;
   }
 
+  /** The incident's first message, posted by the one bot holding its claim; others edit it later. */
+  async function postFirst(
+    stored: StoredIncident,
+    channel: string,
+    attempt: number,
+  ): Promise<JobResult> {
+    const { claims } = options;
+    if (!claims) return post(stored, channel, attempt, false);
+    const name = `triage.post:${stored.id}`;
+    if (!(await claims.hold(name))) {
+      const timer = setTimeout(() => {
+        retries.delete(timer);
+        push({ id: stored.id }, channel, attempt);
+      }, CLAIM_RETRY_MS);
+      retries.add(timer);
+      return undefined;
+    }
+    try {
+      // Read again under the claim: the holder before us may have posted it meanwhile.
+      const fresh = await store.get(stored.id);
+      if (fresh && !fresh.message) return await post(fresh, channel, attempt, false);
+    } finally {
+      await claims.drop(name);
+    }
+    return deliver({ id: stored.id }, channel, attempt);
+  }
+
   /** Under the closed incident a new one follows, a reply that says where its signals went. */
   async function pointBack(stored: StoredIncident) {
     const follows = stored.incident.follows;
@@ -187,7 +229,7 @@ export function createTriagePoster(options: TriagePosterOptions): TriagePoster {
         log.info({ incident: stored.id }, 'triage: resolved before its message was posted');
         return undefined;
       }
-      return post(stored, channel, attempt, false);
+      return postFirst(stored, channel, attempt);
     }
     const rendered = renderTriageMessage(triageFinding(stored, findingOptions));
     const { message } = stored;
