@@ -5,6 +5,13 @@ import type { DrillDeps } from './types.ts';
 
 /** Starts, aborts and recovers drills; one loop per drill in this process. */
 export interface DrillRunner {
+  /**
+   * Takes the drill's lease as soon as it is stored, before its message is posted (which may
+   * wait on Slack), so no other bot's recovery takes a drill this one is still beginning.
+   */
+  claim(drillId: string): Promise<void>;
+  /** Gives up a claimed drill that will not begin (its message could not be posted). */
+  release(drillId: string): Promise<void>;
   /** Drives a drill just created (its fault run requested) to its end, in the background. */
   begin(drill: Drill): void;
   /** Marks a drill aborted; its loop restores at once. A refusal is a message for the clicker. */
@@ -97,6 +104,12 @@ export function createDrillRunner(
   }
 
   return {
+    async claim(drillId) {
+      await leases?.hold(leaseOf(drillId));
+    },
+    async release(drillId) {
+      await leases?.drop(leaseOf(drillId));
+    },
     begin(drill) {
       launch(drill, () => driveDrill(deps, drill));
     },

@@ -164,8 +164,10 @@ export function createDrillService(deps: DrillServiceDeps): DrillService {
       if (!(error instanceof DrillBusyError)) throw error;
       return refused('denied', `${error.message}; one drill at a time per service.`);
     }
+    await deps.runner.claim(drill.id);
     const posted = await publish(drill);
     if (!posted) {
+      await deps.runner.release(drill.id);
       await deps.engine.cancel(runId, requester);
       return refused('unpublished', `The drill's message could not be posted.`, runId);
     }

@@ -36,9 +36,15 @@ export async function seedDrillCluster(kube: KubeEmulator): Promise<void> {
   );
 }
 
-/** The drill's own message (not the fault run's card), as it is now. */
+/** The drill's message text ("Drill <scenario> on <service>/<env>: …"), not a run card's. */
+export const DRILL_TEXT = /^Drill \S+ on [^\s/]+\/\S+:/;
+
+/**
+ * The drill's own message, as it is now. Not the fault run's card ("Drill payments in
+ * staging: …"), which the engine may post before or after it.
+ */
 export function drillMessage(world: RollbackWorld): EmulatedMessage | undefined {
-  return world.plans().findLast((m) => m.text.startsWith('Drill '));
+  return world.plans().findLast((m) => DRILL_TEXT.test(m.text));
 }
 
 /** The fault (or restore) run's card: a top-level message with the run buttons. */

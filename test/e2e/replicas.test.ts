@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../../src/cli/io.ts';
 import { runLedger } from '../../src/cli/ledger.ts';
 import type { EmulatedMessage } from '../../src/sandbox/slack/emulator-types.ts';
+import { DRILL_TEXT } from '../drills/drill-world.ts';
 import { postgresSkipReason } from '../support/postgres.ts';
 import { requireBinary } from '../support/prometheus.ts';
 import { type SlackThroughProxy, slackThroughProxy, until } from '../support/replica-slack.ts';
@@ -245,7 +246,9 @@ describe.skipIf(postgresSkipReason() !== null || !prometheusBin)(
         'drill dependency-outage checkout --env staging --duration 3s',
         ONCALL,
       );
-      const drillMessage = () => slack.plans().findLast((m) => m.text.startsWith('Drill '));
+      // The drill's own message (the fault run's card, "Drill payments in staging", may be
+      // posted before or after it).
+      const drillMessage = () => slack.plans().findLast((m) => DRILL_TEXT.test(m.text));
       const planned = await until('the drill plan naming its fault run', () => {
         const m = drillMessage();
         return m && /waiting for the fault run/.test(shown(m)) && m;
