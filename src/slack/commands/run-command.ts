@@ -31,7 +31,7 @@ export function verbLabel(text: string, config: LoadedConfig): string {
 /**
  * Parses what the user typed, answers a mistake with the problem, the closest fix and the
  * usage, and hands a valid command to its verb's handler (from the verb registry, `help` from
- * the edge, or the "understood" reply where no handler is mounted). Counts the outcome in
+ * the edge, or the "understood" reply of an edge built without that handler). Counts the outcome in
  * mc_commands_total; a throw is the caller's to count.
  */
 export async function runCommand(

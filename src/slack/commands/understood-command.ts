@@ -3,8 +3,9 @@ import { describeCommand, describePolicy } from './describe-command.ts';
 import type { CommandOutcome, CommandRequest } from './types.ts';
 
 /**
- * The handler of a verb that has no runner yet: repeats what was understood, says what the
- * policy will ask, and states plainly that nothing ran.
+ * The reply of a Slack edge built without the verb's handler (the bot itself refuses to start
+ * with a verb that has none): repeats what was understood, says what the policy will ask, and
+ * states plainly that nothing ran.
  */
 export async function understoodCommand(request: CommandRequest): Promise<CommandOutcome> {
   const { command, spec, config } = request;

@@ -1,6 +1,6 @@
 import { context, escapeMrkdwn, reply, type SlackReply, section } from './blocks.ts';
 
-/** A valid command whose execution is not available yet. */
+/** A valid command that reached an app with no handler for its verb (an edge built alone). */
 export interface Understood {
   verb: string;
   /** "roll back `checkout` in `prod` to the previous revision" */
@@ -11,7 +11,7 @@ export interface Understood {
   policy?: string | undefined;
 }
 
-export const NOT_YET = 'Runs arrive in a later release: nothing was run and nothing changed.';
+export const NOT_YET = 'This app has no handler for this command: nothing was run and nothing changed.';
 
 /** "Understood: … ; reason: …" followed by the policy line and a plain "nothing ran". */
 export function renderUnderstood(understood: Understood): SlackReply {
