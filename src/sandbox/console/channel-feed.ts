@@ -194,7 +194,7 @@ function itemHtml(item: FeedItem, names: Names): string {
       ? '<div class="only-you">Only visible to you</div>'
       : '';
   const body = item.echo
-    ? `<div class="block section"><code>${escapeHtml(item.text)}</code></div>`
+    ? `<div class="block section"><div class="main"><code>${escapeHtml(item.text)}</code></div></div>`
     : renderMessageHtml(item, names);
   const replies = item.replies.length
     ? `<div class="thread"><div class="thread-count">${item.replies.length} ${item.replies.length === 1 ? 'reply' : 'replies'}</div>${item.replies.map((r) => itemHtml(r, names)).join('')}</div>`

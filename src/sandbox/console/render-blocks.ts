@@ -28,8 +28,12 @@ export function renderMessageHtml(
   names: Names,
 ): string {
   const blocks = Array.isArray(message.blocks) ? message.blocks : [];
+  // A text-only message reads as one section: its bold, emoji and words stay on one line.
   if (blocks.length === 0)
-    return `<div class="block section">${mrkdwnToHtml(message.text ?? '', names)}</div>`;
+    return renderBlock(
+      { type: 'section', text: { type: 'mrkdwn', text: message.text ?? '' } },
+      names,
+    );
   return blocks.map((b) => renderBlock(b, names)).join('');
 }
 

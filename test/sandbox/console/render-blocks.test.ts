@@ -167,8 +167,12 @@ describe('sandbox/console/render-blocks', () => {
   });
 
   it('shows text when there are no blocks, and unknown blocks as a visible placeholder', () => {
-    expect(renderMessageHtml({ text: 'hi <@U01ALICE01>', blocks: [] }, names)).toBe(
-      '<div class="block section">hi <span class="mention">@alice</span></div>',
+    // Wrapped like a section block's text: the section is a flex row, so bare inline pieces
+    // (an emoji, a bold word, the rest) would each become a column.
+    expect(
+      renderMessageHtml({ text: ':page_facing_up: *NO-GO* recorded', blocks: [] }, names),
+    ).toBe(
+      '<div class="block section"><div class="main"><div class="text"><span class="emoji">📄</span> <b>NO-GO</b> recorded</div></div></div>',
     );
     expect(renderMessageHtml({ blocks: [{ type: 'rich_text' }] }, names)).toContain(
       '[rich_text block]',
