@@ -82,7 +82,9 @@ describe('slack/create-slack-app: commands', () => {
     const reply = await bot.ask(typed);
     const text = visibleText(reply);
     expect(text).toContain(understood);
-    expect(text).toContain('This app has no handler for this command: nothing was run and nothing changed.');
+    expect(text).toContain(
+      'This app has no handler for this command: nothing was run and nothing changed.',
+    );
     expect(reply.response_type).toBe('ephemeral');
   });
 

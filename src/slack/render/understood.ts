@@ -11,7 +11,8 @@ export interface Understood {
   policy?: string | undefined;
 }
 
-export const NOT_YET = 'This app has no handler for this command: nothing was run and nothing changed.';
+export const NOT_YET =
+  'This app has no handler for this command: nothing was run and nothing changed.';
 
 /** "Understood: … ; reason: …" followed by the policy line and a plain "nothing ran". */
 export function renderUnderstood(understood: Understood): SlackReply {
