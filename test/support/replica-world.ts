@@ -15,17 +15,17 @@ import {
   startPagerDutyEmulator,
 } from '../../src/sandbox/pagerduty/emulator.ts';
 import { createSlackEmulator, type SlackEmulator } from '../../src/sandbox/slack/slack-emulator.ts';
+import { PAYMENTS, seedDrillCluster } from '../drills/drill-world.ts';
 import { createTestDatabase } from './postgres.ts';
 import { startPrometheus, type TestPrometheus } from './prometheus.ts';
 import { type ReplicaSet, startReplicaSet } from './replica-set.ts';
 import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.ts';
-import { IMAGES, LEAD, NOBODY, ONCALL, ONCALL2, PROD, STAGING } from './runs-e2e.ts';
-import { CHECKOUT, seedReleases } from './runs-e2e-kube.ts';
+import { LEAD, NOBODY, ONCALL, ONCALL2, PROD, STAGING } from './runs-e2e.ts';
 import { BOT_TOKEN, loadRepoConfig, REPO_ROOT, SIGNING_SECRET } from './slack.ts';
 
 /** The Alertmanager webhook token every replica accepts. */
 export const AM_TOKEN = 'replicas-alertmanager-token-0123';
-export const PAYMENTS = { name: 'payments', namespace: 'payments', container: 'app' };
+export { PAYMENTS };
 
 /** Everything the replicas share, and the replicas themselves behind one proxy. */
 export interface ReplicaWorld {
@@ -40,24 +40,6 @@ export interface ReplicaWorld {
   /** One query on the shared database (its own connection). */
   query<T extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
-}
-
-/** checkout in staging and prod, payments (checkout's dependency) in staging, a kill switch. */
-async function seedCluster(kube: KubeEmulator): Promise<void> {
-  await seedReleases(kube, STAGING, CHECKOUT, IMAGES);
-  await seedReleases(kube, PROD, CHECKOUT, IMAGES);
-  await seedReleases(kube, STAGING, PAYMENTS, ['shop/payments:2.0.0']);
-  kube.seed(
-    [
-      {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'checkout-flags', namespace: 'checkout' },
-        data: { 'recommendations-enabled': 'true' },
-      },
-    ],
-    STAGING,
-  );
 }
 
 /**
@@ -98,7 +80,7 @@ export async function startReplicaWorld(
     closers.push(prometheus.close);
     const kube = await startKubeEmulator({ tickMs: 10, timeScale: 100 });
     closers.push(kube.close);
-    await seedCluster(kube);
+    await seedDrillCluster(kube);
     const slack = await createSlackEmulator({ botToken: BOT_TOKEN });
     closers.push(slack.close);
     for (const id of [ONCALL, ONCALL2, LEAD, NOBODY])
