@@ -10,7 +10,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { TriageMetrics } from '../telemetry/triage-metrics.ts';
 import { createConditionChecker } from './check-conditions.ts';
-import { deployLogSource } from './deploy-source.ts';
+import { type DisplayName, deployLogSource } from './deploy-source.ts';
 import { createChangeDetector } from './detect-changes.ts';
 import { createIncidentStore, type IncidentStore } from './incident-store.ts';
 import { createTriageConsumer } from './triage-consumer.ts';
@@ -33,6 +33,8 @@ export interface TriageCoreOptions<P extends IncidentPublisher = IncidentPublish
   liveImage?: LiveImage | undefined;
   /** Playbooks' `confirm` conditions are measured with it; absent, they show as unverified. */
   prometheus?: Pick<PrometheusClient, 'query'> | undefined;
+  /** Names who made each change (Slack's users.info); absent, notes name the Slack id. */
+  displayName?: DisplayName | undefined;
   clock: () => Date;
   book?: BookOptions | undefined;
   /** Where changed incidents go (the Slack poster), built over the store and metrics. */
@@ -57,7 +59,10 @@ function changeSource(
           log: options.log,
         })
       : undefined;
-  return deployLogSource(deployLog, detect ? { detect } : {});
+  return deployLogSource(deployLog, {
+    ...(detect ? { detect } : {}),
+    ...(options.displayName ? { displayName: options.displayName } : {}),
+  });
 }
 
 /**

@@ -181,6 +181,19 @@ describe.skipIf(chromiumMissing())('npm run sandbox in a real browser (headless 
     const triage = page.locator(`.msg[data-ts="${await suggestion.getAttribute('data-ts')}"]`);
     const text = (await triage.textContent()) ?? '';
     expect(text.indexOf('deploy-regression')).toBeLessThan(text.indexOf('pod-crashloop'));
+    // Once the PagerDuty incident joins, the plan's note names the deployer as people read it.
+    await expect
+      .poll(() => triage.textContent(), { timeout: WAIT, interval: 250 })
+      .toMatch(
+        /pagerduty\.note\s*incidentId=\S+ content=mc: rolling back checkout in staging from 1\.4\.3-bad to 1\.4\.1 \(deployed by carol at/,
+      );
+    expect(await triage.textContent()).not.toContain('U02CAROL03');
+    // The README's triage screenshot, once the scenario's toast has gone.
+    await page.locator('#toast').waitFor({ state: 'hidden', timeout: WAIT });
+    // Tall enough that the channel's sticky header does not cover the message's top.
+    await page.setViewportSize({ width: 1440, height: 1600 });
+    await triage.screenshot({ path: path.join(OUTPUT, 'triage-message.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
     // Mrkdwn _italic_ (the plan's "_Condition:_") is drawn in italics.
     const italic = triage.locator('i').first();
     await italic.waitFor();

@@ -58,7 +58,7 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
     playbooks = (await loadRepoConfig()).playbooks;
   });
 
-  function build() {
+  function build(names: Parameters<typeof deployLogSource>[1] = {}) {
     recorder = recordingPublisher(() => db.incidents);
     metrics = testMetrics();
     const ledger = createLedger(db.store.db);
@@ -67,7 +67,7 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
       catalog: CATALOG,
       playbooks,
       publisher: recorder.publisher,
-      deploys: deployLogSource(createDeployLog({ db: db.store.db, ledger })),
+      deploys: deployLogSource(createDeployLog({ db: db.store.db, ledger }), names),
       metrics,
       log: silentLog,
     });
@@ -217,6 +217,62 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
     const [incident] = await db.incidents.live();
     expect(incident?.incident.deploys.map((d) => d.deploy?.to)).toEqual(['1.4.2']);
     expect(incident?.triage.suggestions[0]?.playbook).toBe('deploy-regression');
+  });
+
+  describe('names the deployer in notes that leave Slack', () => {
+    async function deployThenPage(consumer: ReturnType<typeof build>) {
+      const log = createDeployLog({ db: db.store.db, ledger: createLedger(db.store.db) });
+      await log.recordDeploy({
+        service: 'checkout',
+        env: 'prod',
+        fromImage: 'shop/checkout:1.4.1',
+        toImage: 'shop/checkout:1.4.2',
+        kind: 'deploy',
+        by: 'U02CAROL03',
+        at: new Date(Date.now() - 6 * 60_000),
+      });
+      const triggered = pagerdutyEvent('webhook-incident-triggered-manual.json', {
+        created_at: ago(3),
+      });
+      await consumer.pagerduty({ ...triggered, occurred_at: ago(3) }, meta(1));
+      await consumer.alertmanager(
+        amWebhook([{ name: 'KubePodCrashLooping', fingerprint: 'fp1', startsAt: ago(3) }]),
+        meta(2),
+      );
+      const [incident] = await db.incidents.live();
+      const regression = incident?.triage.suggestions.find(
+        (s) => s.playbook === 'deploy-regression',
+      );
+      const note = regression?.plan.steps.find((s) => s.action === 'pagerduty.note');
+      return { incident, note: String(note?.params.content ?? '') };
+    }
+
+    it('a Slack id becomes the display name in the PagerDuty note; the id stays for mentions', async () => {
+      const asked: string[] = [];
+      const consumer = build({
+        displayName: async (id) => {
+          asked.push(id);
+          return id === 'U02CAROL03' ? 'carol' : undefined;
+        },
+      });
+      const { incident, note } = await deployThenPage(consumer);
+      expect(note).toMatch(
+        /^mc: rolling back checkout in prod from 1\.4\.2 to 1\.4\.1 \(deployed by carol at /,
+      );
+      expect(note).not.toContain('U02CAROL03');
+      expect(incident?.incident.deploys[0]?.deploy).toMatchObject({
+        by: 'U02CAROL03',
+        byName: 'carol',
+      });
+      expect(new Set(asked)).toEqual(new Set(['U02CAROL03']));
+    });
+
+    it('Slack slow to answer: the note keeps the id and triage does not wait past the bound', async () => {
+      const consumer = build({ displayName: () => new Promise(() => {}), nameWaitMs: 50 });
+      const { incident, note } = await deployThenPage(consumer);
+      expect(note).toContain('deployed by U02CAROL03 at');
+      expect(incident?.incident.deploys[0]?.deploy?.byName).toBeUndefined();
+    });
   });
 
   it('after an approved prod rollback 1.4.2 → 1.4.1, an alert storm never offers to roll "back" to 1.4.2', async () => {

@@ -59,7 +59,8 @@ export function incidentLookup(incident: Incident, playbook?: TriagePlaybook): L
     'alert.fingerprint': alert?.source === 'alertmanager' ? alert.id : undefined,
     'deploy.from': deploy?.deploy?.from,
     'deploy.to': deploy?.deploy?.to,
-    'deploy.by': deploy?.deploy?.by,
+    // A name, not a Slack id: notes are read in PagerDuty, where `U02CAROL03` names nobody.
+    'deploy.by': deploy?.deploy?.byName ?? deploy?.deploy?.by,
     'deploy.at': instant(deploy?.at),
     'pagerduty.id': pd?.pagerduty?.id,
     'pagerduty.number': pd?.pagerduty ? String(pd.pagerduty.number) : undefined,

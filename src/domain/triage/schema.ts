@@ -21,6 +21,8 @@ export const Deploy = z.strictObject({
   from: z.string().min(1),
   to: z.string().min(1),
   by: z.string().min(1),
+  /** `by` as people read it (a Slack display name), when the change log's reader could ask. */
+  byName: z.string().min(1).optional(),
   at: Time,
   kind: ChangeKind.default('deploy'),
   outcome: z.string().min(1).optional(),
@@ -76,6 +78,8 @@ export const Signal = z.object({
       from: z.string(),
       to: z.string(),
       by: z.string(),
+      /** `by`'s display name, for text that leaves Slack (PagerDuty notes) or cannot mention. */
+      byName: z.string().optional(),
       kind: ChangeKind.optional(),
       /** The version `to` was rolled back earlier: a change back to it is flagged. */
       returnsTo: z

@@ -16,6 +16,7 @@ import { assembleTriage } from '../../triage/assemble-triage.ts';
 import type { IncidentStore } from '../../triage/incident-store.ts';
 import type { TriageService } from '../../triage/triage-service.ts';
 import type { CommandHandler } from '../commands/types.ts';
+import { createDisplayNames } from '../display-names.ts';
 import type { ActionHandler } from '../listeners/action-listener.ts';
 import type { SlackWebClient } from '../web-client.ts';
 import { createTriageActionHandlers } from './triage-action-handlers.ts';
@@ -84,6 +85,7 @@ export function createTriage(options: TriageOptions): Triage {
   const clock = options.clock ?? (() => new Date());
   const core = assembleTriage({
     ...options,
+    displayName: createDisplayNames(options.slackClient),
     clock,
     publisher: (parts) =>
       createTriagePoster({
