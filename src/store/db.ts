@@ -27,4 +27,10 @@ export interface Db extends Queryable {
   /** Cheap round trip used by /readyz. Throws when the database is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The same database for calls someone is waiting on (a webhook's 2xx): on PGlite's one
+   * connection they go ahead of background work already queued. Absent on a pool, where
+   * nothing queues behind another caller's transaction.
+   */
+  readonly urgent?: Db;
 }

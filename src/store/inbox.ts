@@ -58,6 +58,8 @@ export interface Inbox {
   ): Promise<AcceptResult>;
   claimBatch(limit: number): Promise<InboxItem[]>;
   markDone(id: string, attempt: number): Promise<boolean>;
+  /** markDone for several claims in one statement; the ids whose claim was still theirs. */
+  markDoneMany(claims: { id: string; attempt: number }[]): Promise<Set<string>>;
   markFailed(
     id: string,
     attempt: number,
@@ -137,7 +139,8 @@ export function createInbox(db: Db, options: InboxOptions = {}): Inbox {
   };
 
   // Deliveries of a storm arrive together: their inserts share commits (see createGroupCommit).
-  const writes = createGroupCommit(db);
+  // A sender waits for each accept's commit: they go ahead of the worker's background work.
+  const writes = createGroupCommit(db.urgent ?? db);
 
   return {
     exclusive: db.kind === 'pglite',
@@ -181,6 +184,17 @@ export function createInbox(db: Db, options: InboxOptions = {}): Inbox {
       const sql = `UPDATE webhook_inbox SET status = 'done', processed_at = now(), claimed_at = NULL
         ${FINISH_FENCE}`;
       return (await db.query(sql, [id, attempt])).rowCount === 1;
+    },
+    async markDoneMany(claims) {
+      if (claims.length === 0) return new Set();
+      const { rows } = await db.query<{ id: string }>(
+        `UPDATE webhook_inbox AS i SET status = 'done', processed_at = now(), claimed_at = NULL
+         FROM unnest($1::bigint[], $2::int[]) AS c(id, attempt)
+         WHERE i.id = c.id AND i.status = 'processing' AND i.attempts = c.attempt
+         RETURNING i.id`,
+        [claims.map((c) => c.id), claims.map((c) => c.attempt)],
+      );
+      return new Set(rows.map((row) => String(row.id)));
     },
     async markFailed(id, attempt, error, failOptions = {}) {
       const message = scrubSecrets(error).slice(0, ERROR_LIMIT);

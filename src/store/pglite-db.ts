@@ -9,6 +9,8 @@ import { StoreFencedError } from './errors.ts';
 import { initPgliteDirOnce, pgliteStartParams, tuneWasmForPglite } from './pglite-init.ts';
 
 const asText = (value: string) => value;
+/** Urgent calls granted in a row while background work waits, before one of it goes. */
+const URGENT_RUN = 4;
 
 // Parse values exactly as the pg backend does (see Db): int8 as string, date as 'YYYY-MM-DD'.
 // PGlite derives array parsers from these element parsers.
@@ -101,41 +103,75 @@ export async function openPgliteDb(options: {
     : undefined;
   watch?.unref();
 
+  // One call reaches PGlite at a time, in our order: urgent calls (a webhook waiting for its
+  // 2xx) go ahead of background work already waiting, but never more than URGENT_RUN times
+  // in a row while background work waits, so a flood cannot starve the inbox worker.
+  const waiting = { urgent: [] as (() => void)[], normal: [] as (() => void)[] };
+  let busy = false;
+  let urgentRun = 0;
+  async function exclusive<T>(urgent: boolean, work: () => Promise<T>): Promise<T> {
+    if (busy)
+      await new Promise<void>((resolve) => waiting[urgent ? 'urgent' : 'normal'].push(resolve));
+    busy = true;
+    try {
+      return await work();
+    } finally {
+      const preferUrgent =
+        waiting.urgent.length > 0 && (urgentRun < URGENT_RUN || waiting.normal.length === 0);
+      const next = preferUrgent
+        ? waiting.urgent.shift()
+        : (waiting.normal.shift() ?? waiting.urgent.shift());
+      urgentRun = preferUrgent ? urgentRun + 1 : 0;
+      // Handed over on the next turn of the event loop, so that requests read meanwhile (a
+      // webhook) get their turn between two calls of a long run of background work.
+      if (next) setImmediate(next);
+      else busy = false;
+    }
+  }
+
+  function view(urgent: boolean): Db {
+    const db: Db = {
+      kind: 'pglite',
+      async query<T>(sql: string, params?: unknown[]) {
+        refuseReentry('query');
+        refuseWithoutLock();
+        return exclusive(urgent, async () => toResult(await pglite.query<T>(sql, params)));
+      },
+      async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
+        refuseReentry('transaction');
+        refuseWithoutLock();
+        return exclusive(urgent, () =>
+          pglite.transaction(async (tx) => {
+            const state = { open: true };
+            try {
+              return await insideTransaction.run(state, () => fn(wrapTransaction(tx)));
+            } finally {
+              state.open = false;
+            }
+          }),
+        );
+      },
+      async ping() {
+        refuseReentry('ping');
+        refuseWithoutLock();
+        await exclusive(urgent, () => pglite.query('SELECT 1'));
+      },
+      close,
+    };
+    return db;
+  }
+
   let closed = false;
-  return {
-    kind: 'pglite',
-    async query<T>(sql: string, params?: unknown[]) {
-      refuseReentry('query');
-      refuseWithoutLock();
-      return toResult(await pglite.query<T>(sql, params));
-    },
-    async transaction<T>(fn: (tx: Transaction) => Promise<T>) {
-      refuseReentry('transaction');
-      refuseWithoutLock();
-      return pglite.transaction(async (tx) => {
-        const state = { open: true };
-        try {
-          return await insideTransaction.run(state, () => fn(wrapTransaction(tx)));
-        } finally {
-          state.open = false;
-        }
-      });
-    },
-    async ping() {
-      refuseReentry('ping');
-      refuseWithoutLock();
-      await pglite.query('SELECT 1');
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(watch);
-      try {
-        await pglite.close();
-        if (dataDir !== null && lost === null) tightenTree(path.resolve(dataDir));
-      } finally {
-        lock?.release();
-      }
-    },
-  };
+  async function close() {
+    if (closed) return;
+    closed = true;
+    clearInterval(watch);
+    try {
+      await pglite.close();
+      if (dataDir !== null && lost === null) tightenTree(path.resolve(dataDir));
+    } finally {
+      lock?.release();
+    }
+  }
+  return { ...view(false), urgent: view(true) };
 }

@@ -71,4 +71,79 @@ describe('src/store/pglite-db', () => {
     });
     await expect(later).resolves.toMatchObject({ rowCount: 1 });
   });
+
+  describe('urgent calls (a webhook waiting for its 2xx)', () => {
+    /** A transaction that holds the connection until released; resolves when it started. */
+    function holder() {
+      let release = () => {};
+      let started = () => {};
+      const running = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      const done = db.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        started();
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      });
+      return { running, done, release: () => release() };
+    }
+
+    it('go ahead of background work already waiting', async () => {
+      const urgent = db.urgent!;
+      const held = holder();
+      await held.running;
+      const order: string[] = [];
+      const background = [1, 2, 3].map((n) =>
+        db.query('SELECT 1').then(() => order.push(`background ${n}`)),
+      );
+      const webhook = urgent.query('SELECT 1').then(() => order.push('urgent'));
+      held.release();
+      await Promise.all([held.done, webhook, ...background]);
+      expect(order).toEqual(['urgent', 'background 1', 'background 2', 'background 3']);
+    });
+
+    it('never starve background work: after 4 urgent calls in a row, a waiting one goes', async () => {
+      const urgent = db.urgent!;
+      const held = holder();
+      await held.running;
+      const order: string[] = [];
+      const background = db.query('SELECT 1').then(() => order.push('background'));
+      const webhooks = Array.from({ length: 6 }, (_, n) =>
+        urgent.query('SELECT 1').then(() => order.push(`urgent ${n}`)),
+      );
+      held.release();
+      await Promise.all([held.done, background, ...webhooks]);
+      expect(order).toEqual([
+        'urgent 0',
+        'urgent 1',
+        'urgent 2',
+        'urgent 3',
+        'background',
+        'urgent 4',
+        'urgent 5',
+      ]);
+    });
+
+    it('lets the event loop turn between queued calls, so a long run of background work cannot hold requests back', async () => {
+      const held = holder();
+      await held.running;
+      const finished: number[] = [];
+      const queued = Array.from({ length: 50 }, (_, n) =>
+        db.query('SELECT 1').then(() => finished.push(n)),
+      );
+      // Stands for a request read meanwhile: it runs after the first call, long before the last.
+      let seenAfter: number | undefined;
+      const request = new Promise<void>((resolve) =>
+        setImmediate(() => {
+          seenAfter = finished.length;
+          resolve();
+        }),
+      );
+      held.release();
+      await Promise.all([held.done, request, ...queued]);
+      expect(seenAfter).toBeLessThan(5);
+    });
+  });
 });

@@ -222,6 +222,82 @@ function describeWorker(backend: 'pglite' | 'postgres') {
       expect(waits).toEqual([10, 20, 40]);
     });
 
+    describe('a consumer that takes batches', () => {
+      /** Records each batch's group keys; `fail` makes a batch holding that group throw. */
+      function batching(fail?: string) {
+        const recorder = recordingConsumer((call) => {
+          if (groupOf(call) === fail) throw new Error('bad delivery');
+        });
+        const batches: string[][] = [];
+        recorder.consumer.batch = async (deliveries) => {
+          const groups = deliveries.map((d) =>
+            d.source === 'alertmanager' ? d.webhook.groupKey : '',
+          );
+          batches.push(groups);
+          if (fail && groups.includes(fail)) throw new Error('batch failed');
+        };
+        return { recorder, batches };
+      }
+
+      it('hands deliveries claimed together over in one call, in arrival order, and marks them done', async () => {
+        const { recorder, batches } = batching();
+        const { worker: w, inbox, metrics } = worker(recorder, { batchSize: 4 });
+        await accept(inbox, 6);
+        await inbox.accept('pagerduty', 'pd-1', { event: { nope: true } });
+        expect(await w.drain()).toBe(7);
+        expect(batches).toEqual([
+          ['group-0', 'group-1', 'group-2', 'group-3'],
+          ['group-4', 'group-5'],
+        ]);
+        expect(recorder.calls).toHaveLength(0);
+        expect(await inbox.counts()).toEqual({ pending: 0, processing: 0, done: 6, failed: 1 });
+        expect(
+          await metricValue(
+            metrics,
+            'mc_webhook_inbox_processed_total{source="alertmanager",outcome="done"}',
+          ),
+        ).toBe(6);
+      });
+
+      it('a batch that throws hands each delivery over alone: only the bad one is retried', async () => {
+        const { recorder, batches } = batching('group-1');
+        const { worker: w, inbox, logs } = worker(recorder, { batchSize: 3 });
+        const ids = await accept(inbox, 3);
+        await w.drain();
+        expect(batches[0]).toEqual(['group-0', 'group-1', 'group-2']);
+        expect(logs.find('webhook batch failed; handing each delivery over alone')).toHaveLength(1);
+        expect(recorder.calls.map(groupOf)).toEqual(['group-0', 'group-2']);
+        const { rows } = await db.query<{ id: string; status: string; last_error: string | null }>(
+          'SELECT id::text AS id, status, last_error FROM webhook_inbox ORDER BY id',
+        );
+        expect(rows).toEqual([
+          { id: ids[0], status: 'done', last_error: null },
+          { id: ids[1], status: 'failed', last_error: 'bad delivery' },
+          { id: ids[2], status: 'done', last_error: null },
+        ]);
+      });
+
+      it('gathers deliveries that arrive together into one batch, claimed once the batch is full', async () => {
+        const { recorder, batches } = batching();
+        const { worker: w, inbox } = worker(recorder, {
+          pollIntervalMs: 60_000,
+          gatherMs: 30_000,
+          batchSize: 5,
+        });
+        w.start();
+        await sleep(100); // idle until nudged
+        for (let n = 0; n < 5; n += 1) {
+          await accept(inbox, 1, n);
+          w.nudge();
+          await sleep(10);
+        }
+        // Far sooner than gatherMs: the fifth delivery filled the batch.
+        const deadline = Date.now() + 10_000;
+        while (batches.flat().length < 5 && Date.now() < deadline) await sleep(20);
+        expect(batches).toEqual([['group-0', 'group-1', 'group-2', 'group-3', 'group-4']]);
+      });
+    });
+
     it('shares the work between two workers: each delivery processed exactly once', async () => {
       const count = 300;
       const seen: string[] = [];
