@@ -154,10 +154,19 @@ export function createTriageService(options: TriageServiceOptions): TriageServic
     await Promise.all(outcome.changed.map((change) => rank(change.incident, now)));
   }
 
-  async function ingestPartition(partition: string, signals: Signal[]) {
+  /** What a partition's transaction needs read first, off the lock: its deploys, its measures. */
+  async function prepare(partition: string, signals: Signal[]) {
     const now = clock();
     const deploys = await deploysOf(partition, now);
     await measureAhead(partition, signals, deploys, now);
+    return { now, deploys };
+  }
+
+  async function ingestPartition(
+    partition: string,
+    signals: Signal[],
+    { now, deploys }: Awaited<ReturnType<typeof prepare>>,
+  ) {
     const result = await store.withPartition(partition, async (q) => {
       const live = await cache.load(q, partition, now, new Date(now.getTime() - closeAfter));
       const incidents = live.map((s) => s.incident);
@@ -219,9 +228,15 @@ export function createTriageService(options: TriageServiceOptions): TriageServic
         const key = signal.service ?? '';
         partitions.set(key, [...(partitions.get(key) ?? []), signal]);
       }
-      const results = await Promise.all(
-        [...partitions].map(([key, batch]) => queue.run(key, () => ingestPartition(key, batch))),
-      );
+      // Reads and measures for every service at once (I/O: a slow Prometheus costs one wait),
+      // then the transactions one service after another: a storm's batch touches dozens of
+      // services, and ranking them all at once would keep webhooks waiting for the event loop.
+      const entries = [...partitions];
+      const prepared = await Promise.all(entries.map(([key, batch]) => prepare(key, batch)));
+      const results: Awaited<ReturnType<typeof ingestPartition>>[] = [];
+      for (const [i, [key, batch]] of entries.entries()) {
+        results.push(await queue.run(key, () => ingestPartition(key, batch, prepared[i]!)));
+      }
       const incidents = results.flatMap((r) => [...r.saved, ...r.touched]);
       const ignored = results.flatMap((r) => r.ignored);
       log.debug(

@@ -14,6 +14,9 @@ export interface ProcessDeps {
   handlerTimeoutMs: number;
 }
 
+/** Deliveries parsed between two turns of the event loop. */
+const YIELD_EVERY = 20;
+
 type Parsed = { ok: true; delivery: Delivery } | { ok: false; problem: string };
 
 const metaOf = (item: InboxItem): DeliveryMeta => ({
@@ -116,7 +119,9 @@ export async function processBatch(deps: ProcessDeps, items: InboxItem[]): Promi
     return;
   }
   const parsed: { item: InboxItem; delivery: Delivery }[] = [];
-  for (const item of items) {
+  for (const [n, item] of items.entries()) {
+    // Parsing hundreds of stored bodies is CPU work: let waiting requests in every few.
+    if (n % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
     try {
       const delivery = await parseOrFail(deps, item);
       if (delivery) parsed.push({ item, delivery });
