@@ -17,6 +17,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { createBot } from '../src/bot.ts';
@@ -98,6 +99,10 @@ async function runBot(configDir: string, apiUrl: string, databaseUrl: string): P
     triage: { inboxPollMs: 100 },
   });
   const { port } = await bot.start(0);
+  // How long the bot's event loop kept requests waiting: tells the bot's own stalls from a
+  // busy machine when the webhook p99 moves.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   process.send?.({ port });
   const inbox = createInbox(bot.store.db);
   process.on('message', async (message) => {
@@ -111,6 +116,7 @@ async function runBot(configDir: string, apiUrl: string, databaseUrl: string): P
         incidents: Number(rows[0]?.incidents),
         behind: Number(rows[0]?.behind),
         peakRssMb: process.resourceUsage().maxRSS / 1024,
+        loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       });
     } else if (message === 'stop') {
       await bot.stop();
@@ -250,6 +256,7 @@ interface BotStatus {
   incidents: number;
   behind: number;
   peakRssMb: number;
+  loopDelayMs: { p99: number; max: number };
 }
 interface EmulatorStats {
   posts: number;
@@ -308,6 +315,9 @@ async function main(): Promise<void> {
         : `every incident's message up to date ${(doneMs / 1000).toFixed(1)} s after the first webhook (${((doneMs - loadMs) / 1000).toFixed(1)} s after the last)`,
     );
     console.log(`bot peak RSS: ${status?.peakRssMb.toFixed(0)} MB`);
+    console.log(
+      `bot event-loop delay: p99 ${status?.loopDelayMs.p99.toFixed(0)} ms, max ${status?.loopDelayMs.max.toFixed(0)} ms`,
+    );
     console.log(machineLine());
     const store = process.env.BENCH_STORE === 'postgres' ? 'PostgreSQL' : 'PGlite';
     console.log(

@@ -66,6 +66,26 @@ export interface TriageService {
 }
 
 const MINUTE = 60_000;
+/**
+ * Services read and measured at once before a batch's transactions: a slow Prometheus costs
+ * one wait per two services, and PostgreSQL pool connections stay free for webhooks (with
+ * 50 at once, a storm's webhook p99 went from 75 to 124 ms).
+ */
+const PREPARE_LANES = 2;
+
+/** fn over items, at most `lanes` at a time; results in the items' order. */
+async function inLanes<T, R>(items: T[], lanes: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
+  return results;
+}
 const isAck = (s: Signal) => s.source === 'pagerduty' && s.status === 'acknowledged';
 
 /** What people act on in a ranking: the suggestions in order and each measured verdict. */
@@ -232,7 +252,7 @@ export function createTriageService(options: TriageServiceOptions): TriageServic
       // then the transactions one service after another: a storm's batch touches dozens of
       // services, and ranking them all at once would keep webhooks waiting for the event loop.
       const entries = [...partitions];
-      const prepared = await Promise.all(entries.map(([key, batch]) => prepare(key, batch)));
+      const prepared = await inLanes(entries, PREPARE_LANES, ([key, batch]) => prepare(key, batch));
       const results: Awaited<ReturnType<typeof ingestPartition>>[] = [];
       for (const [i, [key, batch]] of entries.entries()) {
         results.push(await queue.run(key, () => ingestPartition(key, batch, prepared[i]!)));
