@@ -109,6 +109,7 @@ export async function openPgliteDb(options: {
   const waiting = { urgent: [] as (() => void)[], normal: [] as (() => void)[] };
   let busy = false;
   let urgentRun = 0;
+  const whenIdle: (() => void)[] = [];
   async function exclusive<T>(urgent: boolean, work: () => Promise<T>): Promise<T> {
     if (busy)
       await new Promise<void>((resolve) => waiting[urgent ? 'urgent' : 'normal'].push(resolve));
@@ -125,7 +126,10 @@ export async function openPgliteDb(options: {
       // Handed over on the next turn of the event loop, so that requests read meanwhile (a
       // webhook) get their turn between two calls of a long run of background work.
       if (next) setImmediate(next);
-      else busy = false;
+      else {
+        busy = false;
+        for (const idle of whenIdle.splice(0)) idle();
+      }
     }
   }
 
@@ -166,6 +170,8 @@ export async function openPgliteDb(options: {
     if (closed) return;
     closed = true;
     clearInterval(watch);
+    // Calls already queued run first, as they did in PGlite's own queue; later ones fail.
+    if (busy) await new Promise<void>((resolve) => whenIdle.push(resolve));
     try {
       await pglite.close();
       if (dataDir !== null && lost === null) tightenTree(path.resolve(dataDir));

@@ -146,4 +146,28 @@ describe('src/store/pglite-db', () => {
       expect(seenAfter).toBeLessThan(5);
     });
   });
+
+  it('close() lets the calls already queued finish, then refuses new ones', async () => {
+    const own = await openPgliteDb({ dataDir: null, log: captureLogs().log });
+    let release = () => {};
+    let started = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const held = own.transaction(
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          started();
+        }),
+    );
+    await running;
+    const queued = [own.query('SELECT 1 AS n'), own.urgent!.query('SELECT 2 AS n')];
+    const closing = own.close();
+    release();
+    await held;
+    expect((await Promise.all(queued)).map((r) => r.rows)).toEqual([[{ n: 1 }], [{ n: 2 }]]);
+    await closing;
+    await expect(own.query('SELECT 1')).rejects.toThrow(/closed/);
+  });
 });

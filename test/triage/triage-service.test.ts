@@ -78,6 +78,8 @@ describe('src/triage/triage-service (PGlite, through the webhook consumer)', () 
     db = await openTriageDb({ disk: context.task.name.includes('restart') });
   });
   afterEach(async () => {
+    await service?.idle();
+    await recorder?.settled();
     await db.close();
   });
 

@@ -63,15 +63,22 @@ export async function ackCounts(metrics: TriageMetrics): Promise<Record<string, 
 /** A publisher that records each publish and marks the message current, as the poster does. */
 export function recordingPublisher(incidents: () => IncidentStore) {
   const published: IncidentRef[] = [];
+  const pending = new Set<Promise<unknown>>();
   const publisher: IncidentPublisher = {
     publish(ref) {
       published.push(ref);
-      void incidents()
+      const marked = incidents()
         .get(ref.id)
         .then((s) => s && incidents().markPublished(s.id, s.version));
+      pending.add(marked);
+      void marked.finally(() => pending.delete(marked));
     },
   };
-  return { publisher, published };
+  /** Waits for the marks in flight (before the database closes under them). */
+  const settled = async () => {
+    while (pending.size > 0) await Promise.all([...pending]);
+  };
+  return { publisher, published, settled };
 }
 
 /** An Alertmanager v4 webhook of firing (or resolved) alerts on `service`. */
