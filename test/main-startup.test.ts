@@ -148,7 +148,11 @@ describe('src/main start-up', () => {
         instanceId: 'rival',
         startedAt: 'now',
       };
-      fs.writeFileSync(path.join(dataDir, 'mc.lock'), `${JSON.stringify(other)}\n`);
+      // Written whole, then renamed over ours: the bot checks the file at every store call and
+      // could otherwise read it half-written ("overwritten with something else", also a stop).
+      const rival = path.join(dataDir, 'mc.lock.rival');
+      fs.writeFileSync(rival, `${JSON.stringify(other)}\n`);
+      fs.renameSync(rival, path.join(dataDir, 'mc.lock'));
       expect(JSON.parse(await waitForLine(child, /no longer ours/))).toMatchObject({
         level: 'fatal',
         reason: expect.stringContaining('now names process 1 on host other-container'),
