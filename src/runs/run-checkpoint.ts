@@ -1,7 +1,7 @@
 import type { Queryable } from '../store/db.ts';
 import { ENGINE_ACTOR, type EngineCore, toJson } from './engine-core.ts';
 import { LostOwnershipError } from './persist-steps.ts';
-import { readRun, type StoredRun, updateRun } from './run-store.ts';
+import { type StoredRun, updateRun } from './run-store.ts';
 
 /** What the run's after-steps hook saved last (undefined: nothing in progress). */
 export async function readCheckpoint(q: Queryable, runId: string): Promise<unknown> {
@@ -43,7 +43,7 @@ export async function adoptWindow(
   const { run } = fresh;
   if (core.exclusiveStore || run.state !== 'executing') return undefined;
   if (!run.steps.every((step) => step.state === 'succeeded')) return undefined;
-  if ((await readCheckpoint(tx, run.id)) === undefined) return undefined;
+  if (fresh.checkpoint === undefined) return undefined;
   const adopted = await updateRun(
     tx,
     run.id,
@@ -61,5 +61,5 @@ export async function adoptWindow(
     { actor: ENGINE_ACTOR, kind: 'run.taken-over', subject: `run:${run.id}`, data },
     { tx },
   );
-  return (await readRun(tx, run.id)) ?? adopted;
+  return adopted;
 }

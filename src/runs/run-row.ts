@@ -34,6 +34,8 @@ export interface StoredRun {
   verification?: VerificationSummary;
   /** Who it acts as on Kubernetes, where its environment impersonates (fixed at request). */
   kubeIdentity?: KubeIdentity;
+  /** Where its after-steps hook stands (a verification window in progress), as last saved. */
+  checkpoint?: unknown;
 }
 
 /** A `runs` row as both backends return it. */
@@ -67,6 +69,7 @@ export interface RunRow {
   finished_at: Date | null;
   verification?: VerificationSummary | null;
   kube_identity?: KubeIdentity | null;
+  checkpoint?: unknown;
 }
 
 const date = (value: unknown) => (typeof value === 'string' ? new Date(value) : undefined);
@@ -114,5 +117,6 @@ export function fromRow(row: RunRow): StoredRun {
     finishedAt: row.finished_at ?? undefined,
     verification: row.verification ?? undefined,
     ...(row.kube_identity ? { kubeIdentity: row.kube_identity } : {}),
+    ...(row.checkpoint != null ? { checkpoint: row.checkpoint } : {}),
   };
 }
