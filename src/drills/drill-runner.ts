@@ -6,11 +6,11 @@ import type { DrillDeps } from './types.ts';
 /** Starts, aborts and recovers drills; one loop per drill in this process. */
 export interface DrillRunner {
   /**
-   * Takes the drill's lease as soon as it is stored, before its message is posted (which may
-   * wait on Slack), so no other bot's recovery takes a drill this one is still beginning.
+   * Takes a new drill's lease before its row is stored and its message posted (which may wait
+   * on Slack), so no other bot's recovery takes a drill this one is still beginning.
    */
   claim(drillId: string): Promise<void>;
-  /** Gives up a claimed drill that will not begin (its message could not be posted). */
+  /** Gives up a claimed drill that will not begin (not stored, or its message not posted). */
   release(drillId: string): Promise<void>;
   /** Drives a drill just created (its fault run requested) to its end, in the background. */
   begin(drill: Drill): void;
@@ -22,10 +22,8 @@ export interface DrillRunner {
    * Every drill a stopped process left (whose lease no live bot holds). Past its restore
    * deadline: restored now and announced; otherwise its loop resumes (and restores by the
    * deadline at the latest). A drill whose loop failed here is left to a person (Retry).
-   * `shared` (several bots on one database): a drill is taken only when the previous look
-   * already saw it unheld, so a drill another bot is just beginning stays that bot's.
    */
-  recover(options?: { shared?: boolean }): Promise<Drill[]>;
+  recover(): Promise<Drill[]>;
   /** Ends the loops where they are (saved; the next start resumes them). */
   stop(): Promise<void>;
   /** Waits for every loop (tests). */
@@ -46,8 +44,6 @@ export function createDrillRunner(
   const loops = new Map<string, Promise<void>>();
   const failed = new Set<string>();
   const leaseOf = (drillId: string) => `drill:${drillId}`;
-  // Drills the previous recover() found undriven here (shared database only).
-  let seenBefore = new Set<string>();
 
   function launch(drill: Drill, work: () => Promise<unknown>): void {
     if (loops.has(drill.id)) return;
@@ -140,21 +136,13 @@ export function createDrillRunner(
       launch(drill, () => retryRestore(deps, { ...drill, state: 'restoring' }, actor));
       return { ok: true, message: `Retrying the restore of drill \`${drillId}\`.` };
     },
-    async recover(recoverOptions = {}) {
+    async recover() {
       const now = deps.clock();
       const left = (await deps.store.unfinished()).filter((d) => d.state !== 'restore_failed');
       const taken: Drill[] = [];
-      const seen = seenBefore;
-      seenBefore = new Set();
       for (const drill of left) {
         if (loops.has(drill.id) || failed.has(drill.id)) continue;
-        // Created by another bot that has not taken its lease yet (it posts the message
-        // first): that bot begins it. Taken at the next look only if still undriven then.
-        if (recoverOptions.shared && !seen.has(drill.id)) {
-          seenBefore.add(drill.id);
-          continue;
-        }
-        seenBefore.add(drill.id);
+        // A drill another bot is beginning holds its lease from before it was stored.
         if (leases && !(await leases.hold(leaseOf(drill.id)))) continue;
         if (
           await resume(drill, now).catch(async (error: unknown) => {

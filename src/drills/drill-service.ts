@@ -9,7 +9,7 @@ import type { Queryable } from '../store/db.ts';
 import { suggest } from '../util/suggest.ts';
 import { listDrillResults } from './drill-report.ts';
 import type { DrillRunner } from './drill-runner.ts';
-import { type Drill, DrillBusyError, type DrillStore } from './drill-store.ts';
+import { type Drill, DrillBusyError, type DrillStore, newDrillId } from './drill-store.ts';
 
 /** A person asking for a drill, as the edge parsed it. */
 export interface DrillRequest {
@@ -147,9 +147,13 @@ export function createDrillService(deps: DrillServiceDeps): DrillService {
       [p.summary, p.affected, ...(p.warnings ?? [])].filter(Boolean).join(' · '),
     );
     plan.blastRadius = recountPodKill(plan.faultSteps, plan.blastRadius, outcome.view.run.steps);
+    // The drill's lease first: no other bot's recovery can take a drill this one is beginning.
+    const id = newDrillId();
+    await deps.runner.claim(id);
     let drill: Drill;
     try {
       drill = await deps.store.create({
+        id,
         scenario: playbook.id,
         service,
         env,
@@ -160,11 +164,11 @@ export function createDrillService(deps: DrillServiceDeps): DrillService {
         createdAt: deps.clock(),
       });
     } catch (error) {
+      await deps.runner.release(id);
       await deps.engine.cancel(runId, requester);
       if (!(error instanceof DrillBusyError)) throw error;
       return refused('denied', `${error.message}; one drill at a time per service.`);
     }
-    await deps.runner.claim(drill.id);
     const posted = await publish(drill);
     if (!posted) {
       await deps.runner.release(drill.id);

@@ -139,10 +139,16 @@ export type DrillPatch = Partial<Pick<Drill, keyof typeof COLUMNS>>;
 /** Thrown when a drill is already in flight for the same service and environment. */
 export class DrillBusyError extends Error {}
 
+/** A new drill's id. */
+export function newDrillId(): string {
+  return `d_${randomBytes(6).toString('hex')}`;
+}
+
 /** Drills, persisted: a restart finds every drill in flight and its restore deadline. */
 export interface DrillStore {
+  /** Stores a new drill under `id` (from newDrillId(), so its lease can be taken first). */
   create(
-    input: Omit<Drill, 'id' | 'createdAt' | 'state' | 'progress'> & { createdAt: Date },
+    input: Omit<Drill, 'createdAt' | 'state' | 'progress'> & { createdAt: Date },
   ): Promise<Drill>;
   get(id: string): Promise<Drill | undefined>;
   /** The drill whose fault run this is. */
@@ -162,7 +168,7 @@ export function createDrillStore(db: Db): DrillStore {
   };
   return {
     async create(input) {
-      const id = `d_${randomBytes(6).toString('hex')}`;
+      const { id } = input;
       try {
         await db.query(
           `INSERT INTO drills (id, scenario, service, env, requester, reason, plan, state, fault_run,

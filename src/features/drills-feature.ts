@@ -75,9 +75,7 @@ export function drillsFeature(parts: DrillsNeeds): Feature {
       parts.leases.job('drills.recover', {
         ...(parts.settings.env.DATABASE_URL ? { everyMs: RECOVER_EVERY_MS } : {}),
         run: async () => {
-          const recovered = await runner.recover({
-            shared: Boolean(parts.settings.env.DATABASE_URL),
-          });
+          const recovered = await runner.recover();
           if (recovered.length > 0) {
             parts.log.warn(
               { drills: recovered.map((d) => d.id) },
