@@ -128,14 +128,7 @@ export const SCENARIOS: Record<string, Scenario[]> = {
       setup: async (admin) => {
         seedRollout(admin, 'shop/checkout:1.4.1', 4);
         await settled(admin, prodRef);
-        await admin.ctx.kube.forContext(PROD).custom.patchNamespacedCustomObject({
-          group: 'argoproj.io',
-          version: 'v1alpha1',
-          plural: 'rollouts',
-          namespace: 'checkout',
-          name: 'checkout',
-          body: [{ op: 'add', path: '/spec/paused', value: true }],
-        });
+        await pauseByHand(admin);
       },
     },
   ],
